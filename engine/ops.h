@@ -1,0 +1,36 @@
+/* The one narrow table through which the engine changes the system. The real
+ * table (ops_sys.c) forwards to netlink/, firewall/, dhcp/ and the state
+ * store; tests hand in a recording fake that can fail at step N. Every call
+ * returns 0 or a negative errno and may put detail into err. */
+#pragma once
+
+#include "common/addr.h"
+
+struct np_err;
+struct np_bridge_spec;
+
+struct np_ops {
+	int (*link_exists)(void *ctx, const char *ifname);
+	int (*route_find)(void *ctx, const struct np_addr *dst, unsigned prefix, char ret_dev[16]);
+	int (*bridge_add)(void *ctx, const struct np_bridge_spec *spec, struct np_err *err);
+	int (*link_del)(void *ctx, const char *ifname, struct np_err *err);
+	int (*link_up)(void *ctx, const char *ifname, struct np_err *err);
+	int (*addr_add)(void *ctx, const char *ifname, const struct np_addr *a, unsigned prefix,
+			struct np_err *err);
+	int (*route_add)(void *ctx, const char *ifname, const struct np_addr *dst, unsigned prefix,
+			 const struct np_addr *gw, unsigned metric, struct np_err *err);
+	int (*sysctl_set)(void *ctx, const char *key, const char *value, struct np_err *err);
+	int (*fw_apply)(void *ctx, const char *script, struct np_err *err);
+	int (*file_write)(void *ctx, const char *path, const char *data, unsigned mode,
+			  struct np_err *err);
+	int (*file_remove)(void *ctx, const char *path, struct np_err *err);
+	int (*dnsmasq_start)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
+	int (*dnsmasq_stop)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
+};
+
+/* The real system. ctx comes from np_sys_new() and holds one netlink socket
+ * and one nft context for the whole command. */
+struct np_sys;
+extern const struct np_ops np_sys_ops;
+int np_sys_new(struct np_sys **ret);
+void np_sys_free(struct np_sys *sys);

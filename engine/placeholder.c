@@ -1,0 +1,1 @@
+typedef int np_engine_placeholder;

@@ -1,0 +1,93 @@
+/* A plan is plain data: every system change `net-start` makes, in order. It
+ * is built purely from a definition, printed by `plan`/`--dry-run`, applied
+ * by np_plan_apply() and undone (in reverse) on failure or by `net-destroy`.
+ * The same plan drives all three, so what is printed is what is done. */
+#pragma once
+
+#include "common/addr.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct np_net;
+struct np_err;
+struct np_ops;
+
+enum np_step_kind {
+	NP_STEP_CHECK_LINK_FREE,  /* ifname must not exist */
+	NP_STEP_CHECK_ROUTE_FREE, /* no route to addr/prefix may exist */
+	NP_STEP_FILE_WRITE,       /* path <- data (mode) */
+	NP_STEP_BRIDGE_ADD,       /* ifname, mac, mtu, stp, delay */
+	NP_STEP_SYSCTL,           /* key = value */
+	NP_STEP_ADDR_ADD,         /* addr/prefix on ifname */
+	NP_STEP_LINK_UP,          /* ifname */
+	NP_STEP_ROUTE_ADD,        /* addr/prefix via gw on ifname */
+	NP_STEP_FW_APPLY,         /* text (one nft transaction); undo_text */
+	NP_STEP_DNSMASQ_START,    /* conf path, pid path */
+};
+
+struct np_step {
+	enum np_step_kind kind;
+	char *ifname;
+	struct np_addr addr;
+	unsigned prefix;
+	struct np_addr gw;
+	unsigned metric;
+	bool has_mac;
+	uint8_t mac[NP_MAC_LEN];
+	unsigned mtu;
+	int stp;        /* -1 leave, 0, 1 */
+	long delay_cs;  /* -1 leave */
+	char *key;      /* sysctl key */
+	char *value;    /* sysctl value */
+	char *path;     /* file to write; dnsmasq conf */
+	char *data;     /* file contents */
+	unsigned mode;
+	char *text;     /* nft script */
+	char *undo_text;
+	char *pid_path; /* dnsmasq pid file */
+	char *why;      /* one short reason shown by `plan` (libvirt parity notes) */
+};
+
+struct np_plan {
+	char *net_name;
+	char *bridge;
+	struct np_step *steps;
+	size_t n_steps;
+};
+
+/* Paths the plan writes to, taken from the state store's layout. */
+struct np_plan_paths {
+	const char *state_dir; /* dnsmasq conf, hostsfile, leases */
+	const char *run_dir;   /* pid files */
+	const char *dnsmasq_user;
+};
+
+int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
+		  struct np_plan **ret, struct np_err *err);
+void np_plan_free(struct np_plan *plan);
+static inline void np_plan_freep(struct np_plan **p)
+{
+	np_plan_free(*p);
+}
+#define _np_plan_free_ __attribute__((cleanup(np_plan_freep)))
+
+/* Applies every step in order. On the first failure, undoes the finished
+ * steps in reverse and returns the failing step's error; err names the step. */
+int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+		  struct np_err *err);
+/* Undoes every undoable step in reverse, tolerating what is already gone.
+ * Used by destroy and crash recovery. Returns the first real error, but still
+ * tries every step. */
+int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+		 struct np_err *err);
+
+/* A person-readable, paste-able rendering (`ip ...`, `sysctl -w`, `nft -f`). */
+void np_plan_print(const struct np_plan *plan, FILE *out);
+void np_plan_print_json(const struct np_plan *plan, FILE *out);
+/* One line naming a step, for error messages ("add address 192.168.122.1/24 to virbr0"). */
+void np_step_describe(const struct np_step *step, char *out, size_t len);
+/* The plan's first step of a kind, or NULL. */
+const struct np_step *np_plan_find(const struct np_plan *plan, enum np_step_kind kind);

@@ -1,0 +1,22 @@
+/* nftables rules for a network, in netplumb's own table. Rendering is pure
+ * text; only np_fw_apply() talks to the kernel (libnftables), and a text is
+ * always applied as ONE transaction. */
+#pragma once
+
+struct np_net;
+struct np_err;
+struct np_fw;
+
+#define NP_FW_TABLE "netplumb"
+
+/* The nft script that installs the network's chains and rules. Only touches
+ * the network's own chains, so other networks' rules are never rewritten.
+ * *ret is "" (not NULL) for a network that needs no rules (open, bridge). */
+int np_fw_ruleset_render(const struct np_net *net, char **ret, struct np_err *err);
+/* The nft script that removes them again; succeeds when they are already gone. */
+int np_fw_ruleset_remove_render(const struct np_net *net, char **ret, struct np_err *err);
+
+int np_fw_open(struct np_fw **ret);
+void np_fw_close(struct np_fw *fw);
+/* Runs one nft script as a single transaction; nft's own message goes to err. */
+int np_fw_apply(struct np_fw *fw, const char *script, struct np_err *err);

@@ -1,0 +1,229 @@
+/* The network definition as plain C data: what xml/ parses and formats and
+ * what the planner, firewall and dhcp renderers read. Every array is owned by
+ * its parent and freed by np_net_free(). Fields mirror libvirt's network XML
+ * (network.rng); "has_" flags and NULL strings mean "absent in the XML", so the
+ * formatter can reproduce libvirt's canonical output. */
+#pragma once
+
+#include "common/addr.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits on what a user controls; the parser refuses more. */
+#define NP_MAX_NAME 256
+#define NP_IFNAMSIZ 16
+#define NP_MAX_IPS 16
+#define NP_MAX_RANGES 64
+#define NP_MAX_HOSTS 4096
+#define NP_MAX_ROUTES 256
+#define NP_MAX_DNS_RECORDS 1024
+
+enum np_fwd_mode {
+	NP_FWD_NONE, /* no <forward>: isolated */
+	NP_FWD_NAT,
+	NP_FWD_ROUTE,
+	NP_FWD_OPEN,
+	NP_FWD_BRIDGE,
+	NP_FWD_PRIVATE,
+	NP_FWD_VEPA,
+	NP_FWD_PASSTHROUGH,
+	NP_FWD_HOSTDEV,
+	NP_FWD__MAX,
+};
+/* XML names ("nat", "route", ...); [NP_FWD_NONE] is "none". */
+extern const char *const np_fwd_mode_names[NP_FWD__MAX];
+
+/* Tri-state for yes/no (and on/off) attributes. */
+enum np_tristate {
+	NP_TRI_ABSENT,
+	NP_TRI_YES,
+	NP_TRI_NO,
+};
+
+enum np_lease_unit {
+	NP_LEASE_SECONDS,
+	NP_LEASE_MINUTES,
+	NP_LEASE_HOURS,
+};
+
+struct np_lease {
+	bool set;
+	unsigned long expiry; /* 0 = infinite */
+	enum np_lease_unit unit;
+};
+
+struct np_dhcp_range {
+	struct np_addr start;
+	struct np_addr end;
+	struct np_lease lease;
+};
+
+struct np_dhcp_host {
+	bool has_mac;
+	uint8_t mac[NP_MAC_LEN];
+	char *id;   /* IPv6 DUID/client id, or NULL */
+	char *name; /* or NULL */
+	struct np_addr ip; /* family 0 when absent */
+	struct np_lease lease;
+};
+
+struct np_ip {
+	char *family_attr;   /* "ipv4"/"ipv6" as written, or NULL when absent */
+	struct np_addr address;
+	bool has_netmask;
+	struct np_addr netmask; /* when has_netmask */
+	bool has_prefix;
+	unsigned prefix;        /* effective prefix, always set after parse */
+	enum np_tristate local_ptr;
+	char *tftp_root;
+	struct np_dhcp_range *ranges;
+	size_t n_ranges;
+	struct np_dhcp_host *hosts;
+	size_t n_hosts;
+	bool has_dhcp;          /* a <dhcp> element was present */
+	char *bootp_file;
+	char *bootp_server;
+};
+
+struct np_route {
+	char *family_attr;
+	struct np_addr address;
+	bool has_netmask;
+	struct np_addr netmask;
+	bool has_prefix;
+	unsigned prefix;
+	struct np_addr gateway;
+	bool has_metric;
+	unsigned metric;
+};
+
+struct np_dns_forwarder {
+	char *domain; /* or NULL */
+	struct np_addr addr; /* family 0 when absent */
+};
+
+struct np_dns_txt {
+	char *name;
+	char *value;
+};
+
+struct np_dns_srv {
+	char *service;
+	char *protocol;
+	char *domain;
+	char *target;
+	bool has_port, has_priority, has_weight;
+	unsigned port, priority, weight;
+};
+
+struct np_dns_host {
+	struct np_addr ip;
+	char **hostnames;
+	size_t n_hostnames;
+};
+
+struct np_dns {
+	bool present;
+	enum np_tristate enable;
+	enum np_tristate forward_plain_names;
+	struct np_dns_forwarder *forwarders;
+	size_t n_forwarders;
+	struct np_dns_txt *txts;
+	size_t n_txts;
+	struct np_dns_srv *srvs;
+	size_t n_srvs;
+	struct np_dns_host *hosts;
+	size_t n_hosts;
+};
+
+struct np_forward_nat {
+	bool present;
+	enum np_tristate ipv6;
+	struct np_addr addr_start, addr_end; /* family 0 when absent */
+	unsigned port_start, port_end;       /* 0 when absent */
+};
+
+struct np_forward_if {
+	char *dev;
+	/* further libvirt attributes (connections, ...) are kept by xml/ */
+};
+
+struct np_forward {
+	bool present;            /* <forward> element present */
+	bool has_mode;           /* mode attribute given */
+	enum np_fwd_mode mode;   /* NP_FWD_NAT when present without mode */
+	char *dev;
+	enum np_tristate managed;
+	struct np_forward_nat nat;
+	struct np_forward_if *ifs;
+	size_t n_ifs;
+};
+
+struct np_bridge {
+	bool present;
+	char *name;
+	enum np_tristate stp;      /* on/off */
+	bool has_delay;
+	unsigned long delay;
+	char *mac_table_manager;   /* "kernel"/"libvirt" or NULL */
+	char *zone;
+};
+
+struct np_domain {
+	char *name;
+	enum np_tristate local_only;
+	enum np_tristate reg;      /* register= */
+};
+
+struct np_dnsmasq_option {
+	char *value;
+};
+
+/* Opaque to every layer but xml/: elements netplumb keeps only to format them
+ * back (metadata, bandwidth, vlan, portgroups, virtualport, ...). */
+struct np_xml_extra;
+
+struct np_net {
+	char *name;
+	bool has_uuid;
+	uint8_t uuid[16];
+	char *title;
+	char *description;
+	enum np_tristate ipv6;             /* <network ipv6='yes'> */
+	enum np_tristate trust_guest_rx_filters;
+	bool has_connections;
+	unsigned connections;
+	struct np_forward forward;
+	struct np_bridge bridge;
+	bool has_mac;
+	uint8_t mac[NP_MAC_LEN];
+	bool has_mtu;
+	unsigned mtu;
+	struct np_domain domain;
+	struct np_dns dns;
+	struct np_ip *ips;
+	size_t n_ips;
+	struct np_route *routes;
+	size_t n_routes;
+	struct np_dnsmasq_option *dnsmasq_options;
+	size_t n_dnsmasq_options;
+	struct np_xml_extra *extra;
+};
+
+void np_net_free(struct np_net *net);
+static inline void np_net_freep(struct np_net **p)
+{
+	np_net_free(*p);
+}
+#define _np_net_free_ __attribute__((cleanup(np_net_freep)))
+
+/* Convenience queries used by several layers. */
+/* The first <ip> of a family with a <dhcp> element, or NULL. */
+const struct np_ip *np_net_dhcp_ip(const struct np_net *net, int family);
+/* True for modes where netplumb owns the bridge (nat, route, open, none). */
+bool np_net_is_virtual(const struct np_net *net);
+/* uuid <-> "8-4-4-4-12" text. */
+void np_uuid_str(const uint8_t uuid[16], char out[37]);
+int np_uuid_parse(const char *s, uint8_t ret[16]);
