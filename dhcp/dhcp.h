@@ -24,6 +24,9 @@ bool np_dhcp_needed(const struct np_net *net);
 /* The dnsmasq config libvirt would generate (networkDnsmasqConfContents). */
 int np_dhcp_conf_render(const struct np_net *net, const struct np_dhcp_paths *paths, char **ret,
 			struct np_err *err);
+/* DIR/NAME.SUFFIX the way libvirt names its per-network files
+ * (dnsmasqContextNew): NAME is XML-escaped, so "a\"b" gives a&quot;b. */
+int np_dhcp_path_build(const char *dir, const char *name, const char *suffix, char **ret);
 /* The dhcp-hostsfile contents ("" when there are no hosts). */
 int np_dhcp_hosts_render(const struct np_net *net, char **ret, struct np_err *err);
 /* The addn-hosts contents from <dns><host>. */
@@ -38,5 +41,8 @@ int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, 
  * dnsmasq running conf; waits for it (pidfd, bounded) and removes pidfile.
  * 0 when nothing was running. */
 int np_dnsmasq_stop(const char *pidfile, const char *conf, struct np_err *err);
+/* The unprivileged user dnsmasq should drop to: "dnsmasq" when that user
+ * exists (Debian's package creates it), else "nobody". */
+const char *np_dnsmasq_default_user(void);
 /* 1 when the pidfile names a live dnsmasq running conf, 0 otherwise. */
 int np_dnsmasq_running(const char *pidfile, const char *conf);

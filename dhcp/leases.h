@@ -17,6 +17,10 @@ struct np_dhcp_lease {
 	char iaid[16];
 };
 
+/* At most this many rows; a longer file gives -EFBIG. */
+#define NP_DHCP_MAX_LEASES 65536
+
 /* Parses the file text; expired leases (expiry != 0 && expiry < now) are
- * dropped. *ret is a malloc'd array (free()). */
+ * dropped, and so are lines that are no lease (the "duid" line, malformed
+ * ones). *ret is a malloc'd array (free(); NULL when *ret_n is 0). */
 int np_dhcp_leases_parse(const char *text, time_t now, struct np_dhcp_lease **ret, size_t *ret_n);

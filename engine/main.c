@@ -1,6 +1,6 @@
-#include <stdio.h>
-int main(void)
+#include "engine/cli.h"
+
+int main(int argc, char **argv)
 {
-	fprintf(stderr, "netplumb: not built yet\n");
-	return 1;
+	return np_cli_main(argc, argv);
 }

@@ -48,6 +48,7 @@ struct np_step {
 	char *text;     /* nft script */
 	char *undo_text;
 	char *pid_path; /* dnsmasq pid file */
+	bool optional;  /* a missing target (e.g. no IPv6 in the kernel) is not an error */
 	char *why;      /* one short reason shown by `plan` (libvirt parity notes) */
 };
 
@@ -89,5 +90,8 @@ void np_plan_print(const struct np_plan *plan, FILE *out);
 void np_plan_print_json(const struct np_plan *plan, FILE *out);
 /* One line naming a step, for error messages ("add address 192.168.122.1/24 to virbr0"). */
 void np_step_describe(const struct np_step *step, char *out, size_t len);
+/* The file-name form of a network name: bytes outside [A-Za-z0-9_.-] are
+ * percent-encoded, so generated paths are safe in dnsmasq's config. */
+int np_plan_file_name(const char *name, char **ret);
 /* The plan's first step of a kind, or NULL. */
 const struct np_step *np_plan_find(const struct np_plan *plan, enum np_step_kind kind);

@@ -5,6 +5,7 @@
 
 #include "common/addr.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct np_nl;
@@ -21,10 +22,26 @@ struct np_bridge_spec {
 	long delay_cs;      /* forward delay in centiseconds (USER_HZ); -1 leave */
 };
 
+/* What np_nl_link_get() reports about one link. */
+struct np_link_info {
+	int ifindex;
+	char ifname[16];
+	uint8_t mac[NP_MAC_LEN];
+	bool has_mac; /* false for links without a hardware address */
+	unsigned mtu;
+	bool up;      /* IFF_UP (administratively up) */
+};
+
+/* Looks a link up by name; -ENODEV when there is none. */
+int np_nl_link_get(struct np_nl *nl, const char *ifname, struct np_link_info *ret);
 /* 1 when a link of that name exists, 0 when not. */
 int np_nl_link_exists(struct np_nl *nl, const char *ifname);
-/* Creates the bridge with MAC, MTU, STP and forward delay in one request;
- * -EEXIST when the name is taken. */
+/* Creates the bridge with MAC, STP and forward delay in one request;
+ * -EEXIST when the name is taken. The MTU follows in a second request, as
+ * libvirt does it, because only a changed MTU makes the kernel pin it (an
+ * MTU given at creation drops to the smallest port's when a port joins); if
+ * that step fails the new bridge is deleted again. With STP on, the kernel
+ * raises a forward delay below 2 s to 2 s (libvirt's stp='on' delay='0'). */
 int np_nl_bridge_add(struct np_nl *nl, const struct np_bridge_spec *spec);
 /* Deletes a link; -ENODEV when it does not exist. */
 int np_nl_link_del(struct np_nl *nl, const char *ifname);
@@ -34,7 +51,9 @@ int np_nl_addr_add(struct np_nl *nl, const char *ifname, const struct np_addr *a
 int np_nl_route_add(struct np_nl *nl, const char *ifname, const struct np_addr *dst, unsigned prefix,
 		    const struct np_addr *gw, unsigned metric);
 /* libvirt's route-collision check (networkCheckRouteCollision): 1 and the
- * device name in ret_dev when a route to exactly dst/prefix exists already,
- * 0 when the subnet is free. */
+ * device name in ret_dev when a main-table route to exactly dst's network
+ * with this prefix exists already ("*" when it has no device), 0 when the
+ * subnet is free. libvirt checks IPv4 only (/proc/net/route); this answers
+ * for dst's family, IPv6 too. */
 int np_nl_route_find(struct np_nl *nl, const struct np_addr *dst, unsigned prefix,
 		     char ret_dev[16]);

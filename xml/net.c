@@ -24,6 +24,7 @@ static void ip_free(struct np_ip *ip)
 	free(ip->tftp_root);
 	free(ip->ranges);
 	for (size_t i = 0; i < ip->n_hosts; i++) {
+		free(ip->hosts[i].mac_str);
 		free(ip->hosts[i].id);
 		free(ip->hosts[i].name);
 	}

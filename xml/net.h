@@ -19,6 +19,13 @@
 #define NP_MAX_HOSTS 4096
 #define NP_MAX_ROUTES 256
 #define NP_MAX_DNS_RECORDS 1024
+/* Limits on the XML document itself (checked by xml/ before any field). */
+#define NP_MAX_XML_SIZE (1024 * 1024) /* bytes */
+#define NP_MAX_XML_DEPTH 32           /* element nesting */
+#define NP_MAX_XML_NODES 65536        /* elements, attributes and text nodes */
+#define NP_MAX_FORWARD_IFS 256        /* <interface>/<address> in <forward> */
+#define NP_MAX_PORTGROUPS 256
+#define NP_MAX_DNSMASQ_OPTIONS 256
 
 enum np_fwd_mode {
 	NP_FWD_NONE, /* no <forward>: isolated */
@@ -63,6 +70,7 @@ struct np_dhcp_range {
 struct np_dhcp_host {
 	bool has_mac;
 	uint8_t mac[NP_MAC_LEN];
+	char *mac_str; /* the mac attribute as written (libvirt formats it back verbatim) */
 	char *id;   /* IPv6 DUID/client id, or NULL */
 	char *name; /* or NULL */
 	struct np_addr ip; /* family 0 when absent */
@@ -147,13 +155,16 @@ struct np_forward_nat {
 
 struct np_forward_if {
 	char *dev;
-	/* further libvirt attributes (connections, ...) are kept by xml/ */
+	unsigned connections; /* live status only, 0 when absent */
 };
 
 struct np_forward {
 	bool present;            /* <forward> element present */
 	bool has_mode;           /* mode attribute given */
 	enum np_fwd_mode mode;   /* NP_FWD_NAT when present without mode */
+	/* The effective forward device: the dev attribute, or else the first
+	 * <interface dev> (libvirt's virNetworkDefForwardIf(def, 0)); NULL when
+	 * neither is given. When set, ifs[0].dev is the same name. */
 	char *dev;
 	enum np_tristate managed;
 	struct np_forward_nat nat;
@@ -187,7 +198,8 @@ struct np_xml_extra;
 
 struct np_net {
 	char *name;
-	bool has_uuid;
+	bool has_uuid;             /* always true after parse ... */
+	bool uuid_generated;       /* ... but random when <uuid> was absent (as libvirt) */
 	uint8_t uuid[16];
 	char *title;
 	char *description;
@@ -203,6 +215,7 @@ struct np_net {
 	unsigned mtu;
 	struct np_domain domain;
 	struct np_dns dns;
+	enum np_tristate isolated_port;    /* <port isolated='yes|no'/> */
 	struct np_ip *ips;
 	size_t n_ips;
 	struct np_route *routes;

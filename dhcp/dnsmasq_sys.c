@@ -1,0 +1,413 @@
+/* Starting and stopping dnsmasq (acting). No shell anywhere: an explicit
+ * argv, an empty environment, and a pid file that is trusted only after
+ * /proc/PID/cmdline shows our dnsmasq with our config. */
+#include "dhcp/dhcp.h"
+
+#include "common/err.h"
+#include "common/fileio.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DNSMASQ_DEFAULT "/usr/sbin/dnsmasq"
+/* dnsmasq's first process exits once the daemon is ready; a start that takes
+ * longer than this is hung. */
+#define START_TIMEOUT_MS 30000
+/* SIGTERM, then this long before SIGKILL, then this long again. */
+#define STOP_TIMEOUT_MS 2000
+#define STDERR_MAX 4096
+#define CONF_MAX (4 * 1024 * 1024)
+
+static int sys_pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int sys_pidfd_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+const char *np_dnsmasq_default_user(void)
+{
+	return getpwnam("dnsmasq") ? "dnsmasq" : "nobody";
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until pidfd reports the process gone; 1 when it did within ms. */
+static int wait_exit(int pidfd, int ms)
+{
+	long long end = now_ms() + ms;
+
+	for (;;) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		long long left = end - now_ms();
+		int r;
+
+		r = poll(&p, 1, left > 0 ? (int)left : 0);
+		if (r > 0)
+			return 1;
+		if (r == 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+static int read_pidfile(const char *pidfile, pid_t *ret)
+{
+	_np_free_ char *text = NULL;
+	char *end;
+	long v;
+	int r;
+
+	r = np_file_read(pidfile, 64, &text, NULL);
+	if (r < 0)
+		return r == -EFBIG ? -EINVAL : r;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	while (*end == '\n' || *end == ' ')
+		end++;
+	if (errno || end == text || *end || v <= 1 || v > (1 << 22))
+		return -EINVAL;
+	*ret = (pid_t)v;
+	return 0;
+}
+
+/* Whether /proc/PID/cmdline is "…/dnsmasq … --conf-file=CONF …". */
+static bool is_our_dnsmasq(pid_t pid, const char *conf)
+{
+	_np_free_ char *cmd = NULL, *want = NULL, *path = NULL;
+	const char *base;
+	size_t len = 0;
+	bool found = false;
+
+	if (asprintf(&path, "/proc/%d/cmdline", (int)pid) < 0) {
+		path = NULL;
+		return false;
+	}
+	if (np_file_read(path, 65536, &cmd, &len) < 0 || len == 0)
+		return false;
+	if (asprintf(&want, "--conf-file=%s", conf) < 0) {
+		want = NULL;
+		return false;
+	}
+	base = strrchr(cmd, '/');
+	base = base ? base + 1 : cmd;
+	if (strcmp(base, "dnsmasq") != 0)
+		return false;
+	for (size_t off = strlen(cmd) + 1; off < len; off += strlen(cmd + off) + 1)
+		if (!strcmp(cmd + off, want))
+			found = true;
+	return found;
+}
+
+int np_dnsmasq_running(const char *pidfile, const char *conf)
+{
+	pid_t pid;
+
+	if (read_pidfile(pidfile, &pid) < 0)
+		return 0;
+	return is_our_dnsmasq(pid, conf) ? 1 : 0;
+}
+
+/* The pid file is how stop finds the daemon, so the config must name it. */
+static int conf_names_pidfile(const char *conf, const char *pidfile, struct np_err *err)
+{
+	_np_free_ char *text = NULL, *want = NULL;
+	int r;
+
+	r = np_file_read(conf, CONF_MAX, &text, NULL);
+	if (r < 0)
+		return np_err_set(err, r, "cannot read dnsmasq config %s: %s", conf, strerror(-r));
+	if (asprintf(&want, "pid-file=%s", pidfile) < 0) {
+		want = NULL;
+		return -ENOMEM;
+	}
+	for (char *line = text; line && *line;) {
+		char *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (!strcmp(line, want))
+			return 0;
+		line = nl ? nl + 1 : NULL;
+	}
+	return np_err_set(err, -EINVAL, "%s: no 'pid-file=%s' line", conf, pidfile);
+}
+
+/* Moves fd to 3 or above (keeping close-on-exec), so the child's dup2 onto
+ * 0..2 never clobbers it. */
+static int fd_above_stdio(int fd)
+{
+	int nfd;
+
+	if (fd < 0 || fd > 2)
+		return fd;
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return nfd;
+}
+
+static void close_from(int lowfd)
+{
+	if (syscall(SYS_close_range, (unsigned)lowfd, ~0U, 0) == 0)
+		return;
+	for (long fd = lowfd, max = sysconf(_SC_OPEN_MAX); fd < max && fd < 65536; fd++)
+		close((int)fd);
+}
+
+/* In the child between fork and exec: only async-signal-safe calls. */
+static _Noreturn void child_exec(const char *binary, char *const argv[], int nullfd, int errfd,
+				 int execfd)
+{
+	static char *const envp[] = { NULL };
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t all;
+	int e;
+
+	/* ignored signals and the mask survive exec; dnsmasq expects defaults */
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (dup2(nullfd, 0) < 0 || dup2(nullfd, 1) < 0 || dup2(errfd, 2) < 0 ||
+	    dup2(execfd, 3) < 0)
+		goto fail;
+	/* fd 3 reports an exec failure: it must survive until exec, then close */
+	if (fcntl(3, F_SETFD, FD_CLOEXEC) < 0)
+		goto fail;
+	close_from(4);
+	execve(binary, argv, envp);
+fail:
+	e = errno;
+	(void)!write(3, &e, sizeof(e));
+	_exit(127);
+}
+
+/* Reads what is there without blocking; stops at STDERR_MAX. */
+static void drain(int fd, char *buf, size_t *len)
+{
+	for (;;) {
+		char tmp[512];
+		ssize_t n = read(fd, tmp, sizeof(tmp));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		for (ssize_t i = 0; i < n && *len < STDERR_MAX - 1; i++)
+			buf[(*len)++] = tmp[i];
+		buf[*len] = '\0';
+	}
+}
+
+/* The first non-empty line of dnsmasq's stderr, without its "dnsmasq: ". */
+static const char *first_line(char *buf)
+{
+	char *line = buf;
+
+	while (*line == '\n')
+		line++;
+	line[strcspn(line, "\n")] = '\0';
+	if (!strncmp(line, "dnsmasq: ", 9))
+		line += 9;
+	return line;
+}
+
+static int start_failed(const int status, char *errbuf, struct np_err *err)
+{
+	const char *msg = first_line(errbuf);
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+
+	/* dnsmasq exits 1 for a bad config, 2 for a network problem (address
+	 * in use), 3 for a file, 4 for memory, 5 for anything else */
+	int r = code == 1 ? -EINVAL : code == 2 ? -EADDRINUSE : code == 4 ? -ENOMEM : -EIO;
+
+	if (*msg)
+		return np_err_set(err, r, "dnsmasq: %s", msg);
+	return np_err_set(err, r, "dnsmasq exited with status %d", code);
+}
+
+int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, pid_t *ret_pid,
+		     struct np_err *err)
+{
+	_np_free_ char *conf_arg = NULL;
+	_np_close_ int nullfd = -1, errr = -1, errw = -1, execr = -1, execw = -1, child_fd = -1;
+	char errbuf[STDERR_MAX] = "";
+	size_t errlen = 0;
+	int p[2], status = 0, exec_errno = 0;
+	long long deadline;
+	pid_t child, pid;
+	int r;
+
+	if (!binary)
+		binary = DNSMASQ_DEFAULT;
+	if (!conf || !pidfile)
+		return -EINVAL;
+	r = conf_names_pidfile(conf, pidfile, err);
+	if (r < 0)
+		return r;
+	if (np_dnsmasq_running(pidfile, conf))
+		return np_err_set(err, -EALREADY, "dnsmasq for %s is already running", conf);
+	/* a leftover pid file would be mistaken for the new daemon's */
+	r = np_file_remove(pidfile);
+	if (r < 0)
+		return np_err_set(err, r, "cannot remove stale %s: %s", pidfile, strerror(-r));
+	if (asprintf(&conf_arg, "--conf-file=%s", conf) < 0) {
+		conf_arg = NULL;
+		return -ENOMEM;
+	}
+
+	nullfd = fd_above_stdio(open("/dev/null", O_RDWR | O_CLOEXEC));
+	if (nullfd < 0 || pipe2(p, O_CLOEXEC) < 0)
+		return np_err_set(err, -errno, "dnsmasq: cannot set up pipes: %s", strerror(errno));
+	errr = fd_above_stdio(p[0]);
+	errw = fd_above_stdio(p[1]);
+	if (errr < 0 || errw < 0 || pipe2(p, O_CLOEXEC) < 0)
+		return np_err_set(err, -errno, "dnsmasq: cannot set up pipes: %s", strerror(errno));
+	execr = fd_above_stdio(p[0]);
+	execw = fd_above_stdio(p[1]);
+	if (execr < 0 || execw < 0 || fcntl(errr, F_SETFL, O_NONBLOCK) < 0)
+		return np_err_set(err, -errno, "dnsmasq: cannot set up pipes: %s", strerror(errno));
+
+	{
+		char *const argv[] = { (char *)"dnsmasq", conf_arg, NULL };
+
+		child = fork();
+		if (child < 0)
+			return np_err_set(err, -errno, "dnsmasq: fork: %s", strerror(errno));
+		if (child == 0)
+			child_exec(binary, argv, nullfd, errw, execw);
+	}
+	close(errw);
+	errw = -1;
+	close(execw);
+	execw = -1;
+
+	/* exec failure: the child wrote errno before closing the pipe */
+	while ((r = (int)read(execr, &exec_errno, sizeof(exec_errno))) < 0 && errno == EINTR)
+		;
+	if (r == (int)sizeof(exec_errno)) {
+		waitpid(child, NULL, 0);
+		return np_err_set(err, -exec_errno, "cannot execute %s: %s", binary,
+				  strerror(exec_errno));
+	}
+
+	/* dnsmasq's first process exits when the daemon is ready or failed */
+	child_fd = sys_pidfd_open(child);
+	if (child_fd < 0) {
+		r = -errno;
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return np_err_set(err, r, "pidfd_open: %s", strerror(-r));
+	}
+	deadline = now_ms() + START_TIMEOUT_MS;
+	for (;;) {
+		struct pollfd fds[2] = { { .fd = child_fd, .events = POLLIN },
+					 { .fd = errr, .events = POLLIN } };
+		long long left = deadline - now_ms();
+
+		if (left <= 0) {
+			sys_pidfd_signal(child_fd, SIGKILL);
+			waitpid(child, NULL, 0);
+			/* the daemon may be up even though its parent hung */
+			np_dnsmasq_stop(pidfile, conf, NULL);
+			return np_err_set(err, -ETIMEDOUT, "dnsmasq did not start within %d s",
+					  START_TIMEOUT_MS / 1000);
+		}
+		if (poll(fds, 2, (int)left) < 0 && errno != EINTR)
+			return np_err_set(err, -errno, "poll: %s", strerror(errno));
+		if (fds[1].revents)
+			drain(errr, errbuf, &errlen);
+		if (fds[0].revents)
+			break;
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return np_err_set(err, -errno, "waitpid: %s", strerror(errno));
+	drain(errr, errbuf, &errlen);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return start_failed(status, errbuf, err);
+
+	r = read_pidfile(pidfile, &pid);
+	if (r < 0)
+		return np_err_set(err, r, "dnsmasq started but %s names no process: %s", pidfile,
+				  strerror(-r));
+	if (!is_our_dnsmasq(pid, conf))
+		return np_err_set(err, -ESRCH, "dnsmasq (pid %d) exited right after starting",
+				  (int)pid);
+	if (ret_pid)
+		*ret_pid = pid;
+	return 0;
+}
+
+int np_dnsmasq_stop(const char *pidfile, const char *conf, struct np_err *err)
+{
+	_np_close_ int pidfd = -1;
+	struct pollfd p;
+	pid_t pid;
+	int r;
+
+	r = read_pidfile(pidfile, &pid);
+	if (r == -ENOENT)
+		return 0;
+	if (r == -EINVAL)
+		/* not a pid: nothing of ours can be running under it */
+		goto gone;
+	if (r < 0)
+		return np_err_set(err, r, "cannot read %s: %s", pidfile, strerror(-r));
+
+	/* The pidfd pins the process: once it is open, the pid cannot be
+	 * reused for another process while we check and signal. */
+	pidfd = sys_pidfd_open(pid);
+	if (pidfd < 0) {
+		if (errno == ESRCH)
+			goto gone;
+		return np_err_set(err, -errno, "pidfd_open(%d): %s", (int)pid, strerror(errno));
+	}
+	/* A stale pid file may name any process by now: never signal one that
+	 * is not our dnsmasq. If the pidfd's process died before cmdline was
+	 * read, the cmdline may be a newcomer's, hence the poll after. */
+	if (!is_our_dnsmasq(pid, conf))
+		goto gone;
+	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	if (poll(&p, 1, 0) > 0)
+		goto gone;
+
+	if (sys_pidfd_signal(pidfd, SIGTERM) < 0 && errno != ESRCH)
+		return np_err_set(err, -errno, "cannot stop dnsmasq (pid %d): %s", (int)pid,
+				  strerror(errno));
+	r = wait_exit(pidfd, STOP_TIMEOUT_MS);
+	if (r == 0) {
+		sys_pidfd_signal(pidfd, SIGKILL);
+		r = wait_exit(pidfd, STOP_TIMEOUT_MS);
+	}
+	if (r <= 0)
+		return np_err_set(err, r < 0 ? r : -ETIMEDOUT,
+				  "dnsmasq (pid %d) did not exit after SIGKILL", (int)pid);
+gone:
+	r = np_file_remove(pidfile);
+	if (r < 0)
+		return np_err_set(err, r, "cannot remove %s: %s", pidfile, strerror(-r));
+	return 0;
+}

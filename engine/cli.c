@@ -1,0 +1,187 @@
+#include "engine/cli.h"
+
+#include "common/err.h"
+#include "engine/lifecycle.h"
+#include "engine/ops.h"
+#include "engine/ops_fault.h"
+#include "engine/store.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*run)(struct np_cli *c, int argc, char **argv, struct np_err *err);
+	const char *usage;
+	const char *help;
+	bool needs_sys; /* talks to the kernel */
+};
+
+static const struct command commands[] = {
+	{ "net-define", np_cmd_define, "net-define FILE",
+	  "define a persistent network from an XML file (uuid, bridge and MAC are filled in)", true },
+	{ "net-create", np_cmd_create, "net-create FILE",
+	  "create and start a transient network from an XML file", true },
+	{ "net-undefine", np_cmd_undefine, "net-undefine NAME",
+	  "remove a persistent definition (an active network keeps running, transient)", false },
+	{ "net-start", np_cmd_start, "net-start NAME",
+	  "start a defined network: bridge, addresses, nft rules, dnsmasq", true },
+	{ "net-destroy", np_cmd_destroy, "net-destroy NAME",
+	  "stop an active network and remove everything its start created", true },
+	{ "net-autostart", np_cmd_autostart, "net-autostart NAME [--disable]",
+	  "mark (or unmark) a persistent network to start at boot", false },
+	{ "autostart", np_cmd_boot, "autostart [--force]",
+	  "start every autostart network, once per boot (--force: again)", true },
+	{ "net-list", np_cmd_list,
+	  "net-list [--all] [--inactive] [--persistent] [--transient] [--autostart] "
+	  "[--no-autostart] [--name] [--uuid] [--table]",
+	  "list networks (active ones by default)", false },
+	{ "net-info", np_cmd_info, "net-info NAME", "print basic facts about a network", false },
+	{ "net-dumpxml", np_cmd_dumpxml, "net-dumpxml NAME [--inactive]",
+	  "print a network's XML (live when active)", false },
+	{ "net-dhcp-leases", np_cmd_leases, "net-dhcp-leases NAME [--mac MAC]",
+	  "print the DHCP leases of an active network", false },
+	{ "net-uuid", np_cmd_uuid, "net-uuid NAME", "print a network's uuid", false },
+	{ "net-name", np_cmd_name, "net-name UUID", "print the name of the network with a uuid",
+	  false },
+	{ "plan", np_cmd_plan, "plan NAME|FILE [--json] [--show nft|dnsmasq-conf|dnsmasq-hosts]",
+	  "print every change net-start would make, without making any", true },
+	{ "validate", np_cmd_validate, "validate FILE",
+	  "check a network XML file and print it in libvirt's canonical form", false },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: netplumb [OPTIONS] COMMAND [ARGS...]\n"
+		"libvirt's virtual networks without libvirtd.\n\n"
+		"Options:\n"
+		"  --config-dir DIR  persistent definitions (NETPLUMB_CONFIG_DIR, /etc/netplumb/networks)\n"
+		"  --state-dir DIR   generated files and leases (NETPLUMB_STATE_DIR, /var/lib/netplumb)\n"
+		"  --run-dir DIR     live state, pid files, lock (NETPLUMB_RUN_DIR, /run/netplumb)\n"
+		"  -h, --help        this help; 'netplumb help COMMAND' for one command\n"
+		"  -V, --version     print the version\n\n"
+		"Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-66s\n      %s\n", commands[i].usage, commands[i].help);
+}
+
+static const struct command *find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static const char *dnsmasq_user(void)
+{
+	/* dnsmasq drops root to this user; Debian's dnsmasq-base creates it. */
+	return getpwnam("dnsmasq") ? "dnsmasq" : "nobody";
+}
+
+static int fail(const struct np_err *err, int r)
+{
+	fprintf(stderr, "netplumb: error: %s\n", err->msg[0] ? err->msg : strerror(-r));
+	return 1;
+}
+
+int np_cli_main(int argc, char **argv)
+{
+	struct np_store_dirs dirs = { 0 };
+	struct np_err err = { { 0 } };
+	struct np_store *store = NULL;
+	struct np_sys *sys = NULL;
+	struct np_engine eng = { 0 };
+	struct np_fault fault;
+	struct np_cli cli = { .eng = &eng };
+	const struct command *cmd;
+	int i, r, rc;
+
+	setlocale(LC_CTYPE, "");
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char **slot = NULL;
+
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("netplumb %s\n", NP_VERSION);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--config-dir"))
+			slot = &dirs.config_dir;
+		else if (!strcmp(argv[i], "--state-dir"))
+			slot = &dirs.state_dir;
+		else if (!strcmp(argv[i], "--run-dir"))
+			slot = &dirs.run_dir;
+		if (!slot) {
+			np_err_set(&err, -EINVAL, "unknown option '%s' (see netplumb --help)", argv[i]);
+			return fail(&err, -EINVAL);
+		}
+		if (i + 1 >= argc) {
+			np_err_set(&err, -EINVAL, "option '%s' needs a directory", argv[i]);
+			return fail(&err, -EINVAL);
+		}
+		*slot = argv[++i];
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	if (!strcmp(argv[i], "help")) {
+		cmd = i + 1 < argc ? find(argv[i + 1]) : NULL;
+		if (!cmd) {
+			usage(stdout);
+			return 0;
+		}
+		printf("Usage: netplumb %s\n  %s\n", cmd->usage, cmd->help);
+		return 0;
+	}
+	cmd = find(argv[i]);
+	if (!cmd) {
+		np_err_set(&err, -EINVAL, "unknown command '%s' (see netplumb --help)", argv[i]);
+		return fail(&err, -EINVAL);
+	}
+	for (int k = i + 1; k < argc; k++)
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+			printf("Usage: netplumb %s\n  %s\n", cmd->usage, cmd->help);
+			return 0;
+		}
+
+	r = np_store_open(&dirs, &store, &err);
+	if (r < 0)
+		return fail(&err, r);
+	r = np_sys_new(&sys);
+	if (r < 0) {
+		np_store_free(store);
+		return fail(&err, r);
+	}
+	eng = (struct np_engine){
+		.store = store,
+		.ops = &np_sys_ops,
+		.ctx = sys,
+		.dnsmasq_user = dnsmasq_user(),
+	};
+	if (np_fault_from_env(&fault, &np_sys_ops, sys)) {
+		eng.ops = &np_fault_ops;
+		eng.ctx = &fault;
+	}
+	r = np_engine_seed(&eng, &err);
+	if (r < 0) {
+		rc = fail(&err, r);
+		goto out;
+	}
+	rc = cmd->run(&cli, argc - i, argv + i, &err);
+	if (rc != 0)
+		fail(&err, -EIO);
+out:
+	np_sys_free(sys);
+	np_store_free(store);
+	return rc;
+}

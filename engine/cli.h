@@ -1,0 +1,32 @@
+/* The command line: virsh's command names, options and messages. */
+#pragma once
+
+#include <stdbool.h>
+
+struct np_engine;
+
+struct np_cli {
+	struct np_engine *eng;
+	bool json;
+};
+
+int np_cli_main(int argc, char **argv);
+
+/* Commands, one per virsh verb; argv[0] is the command name. Return the
+ * process exit code; errors are printed by the caller from err. */
+struct np_err;
+int np_cmd_define(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_create(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_undefine(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_start(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_destroy(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_dumpxml(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_uuid(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_name(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_plan(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_autostart(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_boot(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_validate(struct np_cli *c, int argc, char **argv, struct np_err *err);

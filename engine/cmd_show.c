@@ -1,0 +1,351 @@
+/* Commands that only read: listing, XML, leases, plan, validate. */
+#include "engine/cli.h"
+
+#include "common/err.h"
+#include "common/fileio.h"
+#include "common/util.h"
+#include "dhcp/leases.h"
+#include "engine/args.h"
+#include "engine/lifecycle.h"
+#include "engine/plan.h"
+#include "engine/store.h"
+#include "engine/table.h"
+#include "xml/net.h"
+#include "xml/xml.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define LEASES_MAX (64u << 20)
+
+int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
+{
+	struct np_arg args[] = {
+		{ .name = "--all" },	    { .name = "--inactive" },	  { .name = "--name" },
+		{ .name = "--uuid" },	    { .name = "--table" },	  { .name = "--persistent" },
+		{ .name = "--transient" },  { .name = "--autostart" },	  { .name = "--no-autostart" },
+	};
+	const size_t n_args = NP_ARRAY_SIZE(args);
+	struct np_store *st = c->eng->store;
+	struct np_table *t = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	bool all, inactive, opt_name, opt_uuid, pers, trans, auto_on, auto_off;
+	int rc = 1;
+
+	if (np_args_parse(argc, argv, args, n_args, NULL, 0, 0, err) < 0)
+		return 1;
+	all = np_args_has(args, n_args, "--all");
+	inactive = np_args_has(args, n_args, "--inactive");
+	opt_name = np_args_has(args, n_args, "--name");
+	opt_uuid = np_args_has(args, n_args, "--uuid");
+	pers = np_args_has(args, n_args, "--persistent");
+	trans = np_args_has(args, n_args, "--transient");
+	auto_on = np_args_has(args, n_args, "--autostart");
+	auto_off = np_args_has(args, n_args, "--no-autostart");
+	/* virsh: without --all or --inactive only active networks are listed */
+	if (np_args_has(args, n_args, "--table"))
+		opt_name = opt_uuid = false;
+	if (np_store_list(st, &names, &n) < 0) {
+		np_err_set(err, -EIO, "cannot list networks in %s", np_store_config_dir(st));
+		return 1;
+	}
+	if (!opt_name && !opt_uuid) {
+		static const char *const hdr[] = { "Name", "State", "Autostart", "Persistent" };
+
+		if (np_table_new(4, hdr, &t) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool active = np_store_is_active(st, names[i]);
+		bool persistent = np_store_is_persistent(st, names[i]);
+		bool autostart = np_store_is_autostart(st, names[i]);
+		_np_net_free_ struct np_net *net = NULL;
+		struct np_err ignored = { { 0 } };
+		char uuid[37] = "";
+
+		if (!all && (inactive ? active : !active))
+			continue;
+		if ((pers && !trans && !persistent) || (trans && !pers && persistent))
+			continue;
+		if ((auto_on && !auto_off && !autostart) || (auto_off && !auto_on && autostart))
+			continue;
+		if (opt_uuid) {
+			if (np_engine_lookup(c->eng, names[i], false, &net, &ignored) < 0)
+				continue;
+			np_uuid_str(net->uuid, uuid);
+		}
+		if (t) {
+			const char *row[] = {
+				names[i],
+				active ? "active" : "inactive",
+				autostart ? "yes" : "no",
+				persistent ? "yes" : "no",
+			};
+
+			if (np_table_add(t, row) < 0)
+				goto out;
+		} else if (opt_uuid && opt_name) {
+			printf("%-36s  %s\n", uuid, names[i]);
+		} else if (opt_uuid) {
+			printf("%s\n", uuid);
+		} else {
+			printf("%s\n", names[i]);
+		}
+	}
+	if (t)
+		np_table_print(t, stdout);
+	printf("\n");
+	rc = 0;
+out:
+	np_table_free(t);
+	np_store_names_free(names, n);
+	return rc;
+}
+
+int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	struct np_store *st = c->eng->store;
+	const char *name;
+	char uuid[37];
+
+	if (np_args_parse(argc, argv, NULL, 0, &name, 1, 1, err) < 0)
+		return 1;
+	if (np_engine_lookup(c->eng, name, false, &net, err) < 0)
+		return 1;
+	np_uuid_str(net->uuid, uuid);
+	printf("%-15s %s\n", "Name:", net->name);
+	printf("%-15s %s\n", "UUID:", uuid);
+	printf("%-15s %s\n", "Active:", np_store_is_active(st, name) ? "yes" : "no");
+	printf("%-15s %s\n", "Persistent:", np_store_is_persistent(st, name) ? "yes" : "no");
+	printf("%-15s %s\n", "Autostart:", np_store_is_autostart(st, name) ? "yes" : "no");
+	if (net->bridge.name)
+		printf("%-15s %s\n", "Bridge:", net->bridge.name);
+	printf("\n");
+	return 0;
+}
+
+int np_cmd_dumpxml(struct np_cli *c, int argc, char **argv, struct np_err *err)
+{
+	struct np_arg args[] = { { .name = "--inactive" } };
+	_np_net_free_ struct np_net *net = NULL;
+	_np_free_ char *xml = NULL;
+	const char *name;
+	bool inactive;
+
+	if (np_args_parse(argc, argv, args, 1, &name, 1, 1, err) < 0)
+		return 1;
+	inactive = np_args_has(args, 1, "--inactive");
+	if (np_engine_lookup(c->eng, name, inactive, &net, err) < 0)
+		return 1;
+	if (np_xml_net_format(net, inactive ? NP_XML_FORMAT_INACTIVE : 0, &xml) < 0) {
+		np_err_set(err, -ENOMEM, "cannot format network '%s'", name);
+		return 1;
+	}
+	fputs(xml, stdout);
+	return 0;
+}
+
+static unsigned lease_prefix(const struct np_net *net, const struct np_dhcp_lease *l)
+{
+	struct np_addr a;
+
+	if (np_addr_parse(l->ip, l->family, &a) < 0)
+		return 0;
+	for (size_t i = 0; i < net->n_ips; i++)
+		if (np_addr_in_subnet(&a, &net->ips[i].address, net->ips[i].prefix))
+			return net->ips[i].prefix;
+	return l->family == AF_INET6 ? 64 : 24;
+}
+
+int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
+{
+	static const char *const hdr[] = { "Expiry Time", "MAC address",   "Protocol",
+					   "IP address",  "Hostname",      "Client ID or DUID" };
+	struct np_arg args[] = { { .name = "--mac", .takes_value = true } };
+	_np_net_free_ struct np_net *net = NULL;
+	_np_free_ char *path = NULL, *text = NULL;
+	_np_free_ struct np_dhcp_lease *leases = NULL;
+	struct np_table *t = NULL;
+	const char *name, *mac;
+	size_t n = 0;
+	int r, rc = 1;
+
+	if (np_args_parse(argc, argv, args, 1, &name, 1, 1, err) < 0)
+		return 1;
+	mac = np_args_value(args, 1, "--mac");
+	r = np_store_live_load(c->eng->store, name, &net, err);
+	if (r == -ENOENT) {
+		if (np_store_is_persistent(c->eng->store, name))
+			np_err_set(err, r, "network '%s' is not active", name);
+		else
+			np_err_set(err, r, "network '%s' not found", name);
+	}
+	if (r < 0)
+		return 1;
+	if (np_store_path(np_store_state_dir(c->eng->store), name, ".leases", &path) < 0)
+		return 1;
+	r = np_file_read(path, LEASES_MAX, &text, NULL);
+	if (r < 0 && r != -ENOENT) {
+		np_err_set(err, r, "cannot read %s: %s", path, strerror(-r));
+		return 1;
+	}
+	if (text && np_dhcp_leases_parse(text, time(NULL), &leases, &n) < 0) {
+		np_err_set(err, -EINVAL, "cannot parse %s", path);
+		return 1;
+	}
+	if (np_table_new(6, hdr, &t) < 0)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		const struct np_dhcp_lease *l = &leases[i];
+		char expiry[32] = "", ip[64];
+		time_t when = (time_t)l->expiry;
+		struct tm tm;
+
+		if (mac && strcasecmp(mac, l->mac))
+			continue;
+		if (l->expiry && localtime_r(&when, &tm))
+			strftime(expiry, sizeof(expiry), "%Y-%m-%d %H:%M:%S", &tm);
+		snprintf(ip, sizeof(ip), "%s/%u", l->ip, lease_prefix(net, l));
+		const char *row[] = {
+			l->expiry ? expiry : "infinite", l->mac[0] ? l->mac : "-",
+			l->family == AF_INET6 ? "ipv6" : "ipv4", ip,
+			l->hostname[0] ? l->hostname : "-", l->clientid[0] ? l->clientid : "-",
+		};
+		if (np_table_add(t, row) < 0)
+			goto out;
+	}
+	np_table_print(t, stdout);
+	printf("\n");
+	rc = 0;
+out:
+	np_table_free(t);
+	return rc;
+}
+
+int np_cmd_uuid(struct np_cli *c, int argc, char **argv, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	const char *name;
+	char uuid[37];
+
+	if (np_args_parse(argc, argv, NULL, 0, &name, 1, 1, err) < 0)
+		return 1;
+	if (np_engine_lookup(c->eng, name, false, &net, err) < 0)
+		return 1;
+	np_uuid_str(net->uuid, uuid);
+	printf("%s\n\n", uuid);
+	return 0;
+}
+
+int np_cmd_name(struct np_cli *c, int argc, char **argv, struct np_err *err)
+{
+	const char *arg;
+	uint8_t want[16];
+	char **names = NULL;
+	size_t n = 0;
+	int rc = 1;
+
+	if (np_args_parse(argc, argv, NULL, 0, &arg, 1, 1, err) < 0)
+		return 1;
+	if (np_uuid_parse(arg, want) < 0) {
+		np_err_set(err, -EINVAL, "'%s' is not a uuid", arg);
+		return 1;
+	}
+	if (np_store_list(c->eng->store, &names, &n) < 0)
+		return 1;
+	for (size_t i = 0; i < n && rc; i++) {
+		_np_net_free_ struct np_net *net = NULL;
+		struct np_err ignored = { { 0 } };
+
+		if (np_engine_lookup(c->eng, names[i], false, &net, &ignored) == 0 && net->has_uuid &&
+		    !memcmp(net->uuid, want, 16)) {
+			printf("%s\n\n", net->name);
+			rc = 0;
+		}
+	}
+	if (rc)
+		np_err_set(err, -ENOENT, "no network with uuid '%s'", arg);
+	np_store_names_free(names, n);
+	return rc;
+}
+
+static const struct np_step *file_step(const struct np_plan *plan, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		const struct np_step *s = &plan->steps[i];
+		size_t pl;
+
+		if (s->kind != NP_STEP_FILE_WRITE)
+			continue;
+		pl = strlen(s->path);
+		if (pl >= sl && !strcmp(s->path + pl - sl, suffix))
+			return s;
+	}
+	return NULL;
+}
+
+int np_cmd_plan(struct np_cli *c, int argc, char **argv, struct np_err *err)
+{
+	struct np_arg args[] = { { .name = "--json" }, { .name = "--show", .takes_value = true } };
+	_np_net_free_ struct np_net *net = NULL;
+	_np_plan_free_ struct np_plan *plan = NULL;
+	const struct np_step *s;
+	const char *arg, *show;
+
+	if (np_args_parse(argc, argv, args, 2, &arg, 1, 1, err) < 0)
+		return 1;
+	show = np_args_value(args, 2, "--show");
+	if (np_engine_load_for_plan(c->eng, arg, &net, err) < 0)
+		return 1;
+	if (np_engine_plan(c->eng, net, &plan, err) < 0)
+		return 1;
+	if (!show) {
+		if (np_args_has(args, 2, "--json"))
+			np_plan_print_json(plan, stdout);
+		else
+			np_plan_print(plan, stdout);
+		return 0;
+	}
+	if (!strcmp(show, "nft")) {
+		s = np_plan_find(plan, NP_STEP_FW_APPLY);
+		fputs(s ? s->text : "", stdout);
+	} else if (!strcmp(show, "dnsmasq-conf")) {
+		s = file_step(plan, ".conf");
+		fputs(s ? s->data : "", stdout);
+	} else if (!strcmp(show, "dnsmasq-hosts")) {
+		s = file_step(plan, ".hostsfile");
+		fputs(s ? s->data : "", stdout);
+	} else {
+		np_err_set(err, -EINVAL, "plan: unknown --show '%s' (nft, dnsmasq-conf, dnsmasq-hosts)",
+			   show);
+		return 1;
+	}
+	return 0;
+}
+
+int np_cmd_validate(struct np_cli *c, int argc, char **argv, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	_np_free_ char *xml = NULL;
+	const char *file;
+
+	if (np_args_parse(argc, argv, NULL, 0, &file, 1, 1, err) < 0)
+		return 1;
+	if (np_xml_net_parse_file(file, &net, err) < 0 || np_net_validate(net, file, err) < 0)
+		return 1;
+	if (np_xml_net_format(net, NP_XML_FORMAT_INACTIVE, &xml) < 0) {
+		np_err_set(err, -ENOMEM, "cannot format %s", file);
+		return 1;
+	}
+	fputs(xml, stdout);
+	return 0;
+}

@@ -1,0 +1,490 @@
+#include "engine/lifecycle.h"
+
+#include "common/err.h"
+#include "common/util.h"
+#include "engine/default_net.h"
+#include "engine/ops.h"
+#include "engine/plan.h"
+#include "engine/store.h"
+#include "xml/net.h"
+#include "xml/xml.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+static int random_bytes(void *buf, size_t len)
+{
+	ssize_t n = getrandom(buf, len, 0);
+
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+static int plan_paths(struct np_engine *eng, struct np_plan_paths *ret)
+{
+	*ret = (struct np_plan_paths){
+		.state_dir = np_store_state_dir(eng->store),
+		.run_dir = np_store_run_dir(eng->store),
+		.dnsmasq_user = eng->dnsmasq_user,
+	};
+	return 0;
+}
+
+/* Bridge names in use by other networks (defined or active). O(n) in the
+ * number of networks, but only define pays for it, as in libvirt. */
+static int bridge_taken(struct np_engine *eng, const char *self, const char *br, bool *ret)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	*ret = false;
+	r = np_store_list(eng->store, &names, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n && !*ret; i++) {
+		_np_net_free_ struct np_net *other = NULL;
+		struct np_err ignored = { { 0 } };
+
+		if (!strcmp(names[i], self))
+			continue;
+		if (np_store_live_load(eng->store, names[i], &other, &ignored) < 0 &&
+		    np_store_def_load(eng->store, names[i], &other, &ignored) < 0)
+			continue;
+		*ret = other->bridge.name && !strcmp(other->bridge.name, br);
+	}
+	np_store_names_free(names, n);
+	return 0;
+}
+
+static int fill_bridge(struct np_engine *eng, struct np_net *net, struct np_err *err)
+{
+	const char *tmpl = net->bridge.name && strstr(net->bridge.name, "%d") ? net->bridge.name
+									     : "virbr%d";
+	char name[32];
+	int r;
+
+	if (net->bridge.name && !strstr(net->bridge.name, "%d"))
+		return 0;
+	/* libvirt's networkBridgeNameValidate/virNetworkAllocateBridge: the
+	 * first virbrN used by no other network and by no existing link. */
+	const char *hole = strstr(tmpl, "%d");
+
+	for (int i = 0; i < 256; i++) {
+		bool taken;
+
+		/* The template is user input: substitute by hand, never as a
+		 * printf format. */
+		if (snprintf(name, sizeof(name), "%.*s%d%s", (int)(hole - tmpl), tmpl, i,
+			     hole + 2) >= 16)
+			break;
+		r = bridge_taken(eng, net->name, name, &taken);
+		if (r < 0)
+			return r;
+		if (taken)
+			continue;
+		r = eng->ops->link_exists(eng->ctx, name);
+		if (r < 0)
+			return np_err_set(err, r, "cannot check interface %s: %s", name, strerror(-r));
+		if (r > 0)
+			continue;
+		free(net->bridge.name);
+		net->bridge.name = strdup(name);
+		net->bridge.present = true;
+		return net->bridge.name ? 0 : -ENOMEM;
+	}
+	return np_err_set(err, -ENOSPC, "network '%s': no free bridge name for '%s'", net->name,
+			  tmpl);
+}
+
+/* What libvirt's define adds to a definition: a uuid (or the existing one of
+ * the same-named network), a bridge name and a 52:54:00 MAC. */
+static int complete_def(struct np_engine *eng, struct np_net *net, const struct np_net *old,
+			const char *file, struct np_err *err)
+{
+	char a[37], b[37];
+	int r;
+
+	if (old && old->has_uuid) {
+		if (net->has_uuid && !net->uuid_generated && memcmp(net->uuid, old->uuid, 16))
+			return np_err_set(err, -EEXIST,
+					  "%s: network '%s' already exists with uuid %s, not %s", file,
+					  net->name, (np_uuid_str(old->uuid, a), a),
+					  (np_uuid_str(net->uuid, b), b));
+		memcpy(net->uuid, old->uuid, 16);
+		net->has_uuid = true;
+		net->uuid_generated = false;
+	}
+	if (!net->has_uuid) {
+		r = random_bytes(net->uuid, 16);
+		if (r < 0)
+			return np_err_set(err, r, "cannot generate a uuid");
+		net->uuid[6] = (uint8_t)((net->uuid[6] & 0x0f) | 0x40);
+		net->uuid[8] = (uint8_t)((net->uuid[8] & 0x3f) | 0x80);
+		net->has_uuid = true;
+	}
+	if (!np_net_is_virtual(net))
+		return 0;
+	r = fill_bridge(eng, net, err);
+	if (r < 0)
+		return r;
+	if (!net->has_mac) {
+		/* Keep the MAC of an earlier definition so guests' view of the
+		 * gateway does not change on redefine. */
+		if (old && old->has_mac) {
+			memcpy(net->mac, old->mac, NP_MAC_LEN);
+		} else {
+			net->mac[0] = 0x52;
+			net->mac[1] = 0x54;
+			net->mac[2] = 0x00;
+			r = random_bytes(net->mac + 3, 3);
+			if (r < 0)
+				return np_err_set(err, r, "cannot generate a MAC address");
+		}
+		net->has_mac = true;
+	}
+	return 0;
+}
+
+static int load_checked(const char *file, struct np_net **ret, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	int r;
+
+	r = np_xml_net_parse_file(file, &net, err);
+	if (r < 0)
+		return r;
+	r = np_net_validate(net, file, err);
+	if (r < 0)
+		return r;
+	*ret = np_steal(&net);
+	return 0;
+}
+
+/* Another network with the same uuid but a different name is a conflict. */
+static int check_uuid_unique(struct np_engine *eng, const struct np_net *net, const char *file,
+			     struct np_err *err)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	/* A uuid the parser just generated is random and cannot clash. */
+	if (!net->has_uuid || net->uuid_generated)
+		return 0;
+	r = np_store_list(eng->store, &names, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		_np_net_free_ struct np_net *other = NULL;
+		struct np_err ignored = { { 0 } };
+		char u[37];
+
+		if (!strcmp(names[i], net->name))
+			continue;
+		if (np_store_live_load(eng->store, names[i], &other, &ignored) < 0 &&
+		    np_store_def_load(eng->store, names[i], &other, &ignored) < 0)
+			continue;
+		if (other->has_uuid && !memcmp(other->uuid, net->uuid, 16))
+			r = np_err_set(err, -EEXIST, "%s: uuid %s is already used by network '%s'",
+				       file, (np_uuid_str(net->uuid, u), u), other->name);
+	}
+	np_store_names_free(names, n);
+	return r;
+}
+
+static int define_net(struct np_engine *eng, struct np_net *net, const char *file,
+		      struct np_err *err)
+{
+	_np_net_free_ struct np_net *old = NULL;
+	struct np_err ignored = { { 0 } };
+	int r;
+
+	r = np_store_def_load(eng->store, net->name, &old, &ignored);
+	if (r < 0 && r != -ENOENT)
+		return np_err_set(err, r, "cannot read the stored definition of '%s'", net->name);
+	if (!old)
+		np_store_live_load(eng->store, net->name, &old, &ignored);
+	r = check_uuid_unique(eng, net, file, err);
+	if (r < 0)
+		return r;
+	r = complete_def(eng, net, old, file, err);
+	if (r < 0)
+		return r;
+	return np_store_def_save(eng->store, net, err);
+}
+
+int np_engine_seed(struct np_engine *eng, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	int r;
+
+	if (!np_store_needs_seed(eng->store))
+		return 0;
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	if (!np_store_needs_seed(eng->store))
+		return 0;
+	r = np_xml_net_parse(np_default_net_xml, strlen(np_default_net_xml), "default.xml", &net,
+			     err);
+	if (r < 0)
+		return r;
+	/* A user who undefined 'default' and later defines their own keeps it. */
+	if (!np_store_is_persistent(eng->store, "default")) {
+		r = define_net(eng, net, "default.xml", err);
+		if (r < 0)
+			return r;
+		/* Debian's libvirt-daemon-config-network marks it autostart. */
+		r = np_store_set_autostart(eng->store, "default", true);
+		if (r < 0)
+			return np_err_set(err, r, "cannot mark 'default' autostart");
+	}
+	return np_store_mark_seeded(eng->store, err);
+}
+
+int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	int r;
+
+	r = load_checked(file, &net, err);
+	if (r < 0)
+		return r;
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	r = define_net(eng, net, file, err);
+	if (r < 0)
+		return r;
+	*ret_name = strdup(net->name);
+	return *ret_name ? 0 : -ENOMEM;
+}
+
+static int start_net(struct np_engine *eng, const struct np_net *net, struct np_err *err)
+{
+	_np_plan_free_ struct np_plan *plan = NULL;
+	struct np_plan_paths paths;
+	int r;
+
+	plan_paths(eng, &paths);
+	r = np_plan_build(net, &paths, &plan, err);
+	if (r < 0)
+		return r;
+	/* The live record goes first: if we are killed mid-way, destroy finds
+	 * it and undoes whatever was done. */
+	r = np_store_live_save(eng->store, net, err);
+	if (r < 0)
+		return r;
+	r = np_plan_apply(plan, eng->ops, eng->ctx, err);
+	if (r < 0) {
+		np_store_live_remove(eng->store, net->name);
+		return r;
+	}
+	return 0;
+}
+
+int np_engine_create(struct np_engine *eng, const char *file, char **ret_name, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL, *old = NULL;
+	struct np_err ignored = { { 0 } };
+	int r;
+
+	r = load_checked(file, &net, err);
+	if (r < 0)
+		return r;
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	if (np_store_is_active(eng->store, net->name))
+		return np_err_set(err, -EEXIST, "network '%s' is already active", net->name);
+	np_store_def_load(eng->store, net->name, &old, &ignored);
+	r = check_uuid_unique(eng, net, file, err);
+	if (r < 0)
+		return r;
+	r = complete_def(eng, net, old, file, err);
+	if (r < 0)
+		return r;
+	r = start_net(eng, net, err);
+	if (r < 0)
+		return r;
+	*ret_name = strdup(net->name);
+	return *ret_name ? 0 : -ENOMEM;
+}
+
+static int not_found(const char *name, struct np_err *err)
+{
+	return np_err_set(err, -ENOENT, "network '%s' not found", name);
+}
+
+int np_engine_start(struct np_engine *eng, const char *name, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	int r;
+
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	if (np_store_is_active(eng->store, name))
+		return np_err_set(err, -EEXIST, "network '%s' is already active", name);
+	r = np_store_def_load(eng->store, name, &net, err);
+	if (r == -ENOENT)
+		return not_found(name, err);
+	if (r < 0)
+		return r;
+	r = start_net(eng, net, err);
+	if (r < 0)
+		np_err_prefix(err, "failed to start network '%s'", name);
+	return r;
+}
+
+int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	_np_plan_free_ struct np_plan *plan = NULL;
+	struct np_plan_paths paths;
+	int r;
+
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	r = np_store_live_load(eng->store, name, &net, err);
+	if (r == -ENOENT) {
+		if (np_store_is_persistent(eng->store, name))
+			return np_err_set(err, -EINVAL, "network '%s' is not active", name);
+		return not_found(name, err);
+	}
+	if (r < 0)
+		return r;
+	plan_paths(eng, &paths);
+	r = np_plan_build(net, &paths, &plan, err);
+	if (r < 0)
+		return r;
+	r = np_plan_undo(plan, eng->ops, eng->ctx, err);
+	if (r < 0) {
+		np_err_prefix(err, "failed to destroy network '%s'", name);
+		return r;
+	}
+	r = np_store_live_remove(eng->store, name);
+	return r < 0 ? np_err_set(err, r, "cannot remove the live state of '%s'", name) : 0;
+}
+
+int np_engine_undefine(struct np_engine *eng, const char *name, struct np_err *err)
+{
+	int r;
+
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	if (!np_store_is_persistent(eng->store, name)) {
+		if (np_store_is_active(eng->store, name))
+			return np_err_set(err, -EINVAL, "cannot undefine transient network '%s'", name);
+		return not_found(name, err);
+	}
+	/* An active network stays up and becomes transient, as in libvirt. */
+	r = np_store_def_remove(eng->store, name);
+	return r < 0 ? np_err_set(err, r, "cannot remove the definition of '%s': %s", name,
+				  strerror(-r))
+		     : 0;
+}
+
+int np_engine_lookup(struct np_engine *eng, const char *name, bool inactive, struct np_net **ret,
+		     struct np_err *err)
+{
+	int r = -ENOENT;
+
+	if (!inactive || !np_store_is_persistent(eng->store, name))
+		r = np_store_live_load(eng->store, name, ret, err);
+	if (r == -ENOENT)
+		r = np_store_def_load(eng->store, name, ret, err);
+	if (r == -ENOENT)
+		return not_found(name, err);
+	return r;
+}
+
+int np_engine_load_for_plan(struct np_engine *eng, const char *arg, struct np_net **ret,
+			    struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL, *old = NULL;
+	struct np_err ignored = { { 0 } };
+	struct stat stbuf;
+	int r;
+
+	if (stat(arg, &stbuf) < 0 || !S_ISREG(stbuf.st_mode))
+		return np_engine_lookup(eng, arg, true, ret, err);
+	r = load_checked(arg, &net, err);
+	if (r < 0)
+		return r;
+	np_store_def_load(eng->store, net->name, &old, &ignored);
+	r = complete_def(eng, net, old, arg, err);
+	if (r < 0)
+		return r;
+	*ret = np_steal(&net);
+	return 0;
+}
+
+int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_plan **ret,
+		   struct np_err *err)
+{
+	struct np_plan_paths paths;
+
+	plan_paths(eng, &paths);
+	return np_plan_build(net, &paths, ret, err);
+}
+
+int np_engine_set_autostart(struct np_engine *eng, const char *name, bool on,
+			    struct np_err *err)
+{
+	int r = np_store_lock(eng->store, err);
+
+	if (r < 0)
+		return r;
+	if (!np_store_is_persistent(eng->store, name)) {
+		if (np_store_is_active(eng->store, name))
+			return np_err_set(err, -EINVAL,
+					  "cannot set autostart for transient network '%s'", name);
+		return not_found(name, err);
+	}
+	r = np_store_set_autostart(eng->store, name, on);
+	return r < 0 ? np_err_set(err, r, "cannot change autostart of '%s': %s", name,
+				  strerror(-r))
+		     : 0;
+}
+
+int np_engine_autostart(struct np_engine *eng, bool force, int *ret_started, int *ret_failed,
+			struct np_err *err)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	*ret_started = *ret_failed = 0;
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	if (!force && np_store_autostarted(eng->store))
+		return 0;
+	r = np_store_list(eng->store, &names, &n);
+	if (r < 0)
+		return np_err_set(err, r, "cannot list networks");
+	for (size_t i = 0; i < n; i++) {
+		struct np_err e = { { 0 } };
+
+		if (!np_store_is_autostart(eng->store, names[i]) ||
+		    np_store_is_active(eng->store, names[i]))
+			continue;
+		if (np_engine_start(eng, names[i], &e) < 0) {
+			fprintf(stderr, "netplumb: error: %s\n", e.msg);
+			(*ret_failed)++;
+		} else {
+			printf("Network %s started\n", names[i]);
+			(*ret_started)++;
+		}
+	}
+	np_store_names_free(names, n);
+	r = np_store_mark_autostarted(eng->store);
+	return r < 0 ? np_err_set(err, r, "cannot record that autostart ran") : 0;
+}

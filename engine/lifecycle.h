@@ -1,0 +1,53 @@
+/* define / create / start / destroy / undefine, each under the store lock.
+ * Messages for the user go into err; nothing here prints. */
+#pragma once
+
+#include <stdbool.h>
+
+struct np_net;
+struct np_err;
+struct np_store;
+struct np_ops;
+struct np_plan;
+
+struct np_engine {
+	struct np_store *store;
+	const struct np_ops *ops;
+	void *ctx;
+	const char *dnsmasq_user;
+};
+
+/* Defines the built-in 'default' network on a config dir's first use. */
+int np_engine_seed(struct np_engine *eng, struct np_err *err);
+
+/* Parses, validates, completes (uuid, bridge, MAC, as libvirt's define does)
+ * and stores FILE. *ret_name gets the network's name. */
+int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, struct np_err *err);
+/* Same, but starts it as a transient network without storing a definition. */
+int np_engine_create(struct np_engine *eng, const char *file, char **ret_name, struct np_err *err);
+int np_engine_undefine(struct np_engine *eng, const char *name, struct np_err *err);
+int np_engine_start(struct np_engine *eng, const char *name, struct np_err *err);
+int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *err);
+
+/* A network for `plan`: FILE (parsed, validated and completed as define
+ * would, without storing anything) when arg names a file, else NAME's
+ * definition. */
+int np_engine_load_for_plan(struct np_engine *eng, const char *arg, struct np_net **ret,
+			    struct np_err *err);
+/* The plan start would apply for net. */
+int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_plan **ret,
+		   struct np_err *err);
+
+int np_engine_set_autostart(struct np_engine *eng, const char *name, bool on,
+			    struct np_err *err);
+/* Starts every inactive autostart network, once per boot: a marker in the
+ * run dir (a tmpfs, emptied by a reboot) records that it ran, as libvirt's
+ * driver does. force ignores the marker. */
+int np_engine_autostart(struct np_engine *eng, bool force, int *ret_started, int *ret_failed,
+			struct np_err *err);
+
+/* The definition a command about NAME should show: live when active (unless
+ * inactive is set), else the persistent one. -ENOENT with err set when the
+ * network is unknown. */
+int np_engine_lookup(struct np_engine *eng, const char *name, bool inactive, struct np_net **ret,
+		     struct np_err *err);

@@ -1,0 +1,174 @@
+/* The real ops table: forwards each step to netlink/, firewall/, dhcp/ and
+ * the file system. One netlink socket and one nft context per command,
+ * opened on first use. */
+#include "engine/ops.h"
+
+#include "common/err.h"
+#include "common/fileio.h"
+#include "common/util.h"
+#include "dhcp/dhcp.h"
+#include "firewall/fw.h"
+#include "netlink/nl.h"
+#include "netlink/sysctl.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct np_sys {
+	struct np_nl *nl;
+	struct np_fw *fw;
+	const char *dnsmasq;
+};
+
+int np_sys_new(struct np_sys **ret)
+{
+	struct np_sys *sys = calloc(1, sizeof(*sys));
+	const char *bin = getenv("NETPLUMB_DNSMASQ");
+
+	if (!sys)
+		return -ENOMEM;
+	sys->dnsmasq = bin && *bin ? bin : "/usr/sbin/dnsmasq";
+	*ret = sys;
+	return 0;
+}
+
+void np_sys_free(struct np_sys *sys)
+{
+	if (!sys)
+		return;
+	if (sys->nl)
+		np_nl_close(sys->nl);
+	if (sys->fw)
+		np_fw_close(sys->fw);
+	free(sys);
+}
+
+static int nl_get(struct np_sys *sys, struct np_nl **ret)
+{
+	int r;
+
+	if (!sys->nl) {
+		r = np_nl_open(&sys->nl);
+		if (r < 0)
+			return r;
+	}
+	*ret = sys->nl;
+	return 0;
+}
+
+static int sys_link_exists(void *ctx, const char *ifname)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_link_exists(nl, ifname);
+}
+
+static int sys_route_find(void *ctx, const struct np_addr *dst, unsigned prefix, char ret_dev[16])
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_route_find(nl, dst, prefix, ret_dev);
+}
+
+static int sys_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_err *err)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_bridge_add(nl, spec);
+}
+
+static int sys_link_del(void *ctx, const char *ifname, struct np_err *err)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_link_del(nl, ifname);
+}
+
+static int sys_link_up(void *ctx, const char *ifname, struct np_err *err)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_link_set_up(nl, ifname);
+}
+
+static int sys_addr_add(void *ctx, const char *ifname, const struct np_addr *a, unsigned prefix,
+			struct np_err *err)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_addr_add(nl, ifname, a, prefix);
+}
+
+static int sys_route_add(void *ctx, const char *ifname, const struct np_addr *dst, unsigned prefix,
+			 const struct np_addr *gw, unsigned metric, struct np_err *err)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_route_add(nl, ifname, dst, prefix, gw, metric);
+}
+
+static int sys_sysctl_set(void *ctx, const char *key, const char *value, struct np_err *err)
+{
+	return np_sysctl_set(key, value);
+}
+
+static int sys_fw_apply(void *ctx, const char *script, struct np_err *err)
+{
+	struct np_sys *sys = ctx;
+	int r;
+
+	if (!sys->fw) {
+		r = np_fw_open(&sys->fw);
+		if (r < 0)
+			return np_err_set(err, r, "cannot open nftables context");
+	}
+	return np_fw_apply(sys->fw, script, err);
+}
+
+static int sys_file_write(void *ctx, const char *path, const char *data, unsigned mode,
+			  struct np_err *err)
+{
+	return np_file_write_atomic(path, data, strlen(data), (mode_t)mode);
+}
+
+static int sys_file_remove(void *ctx, const char *path, struct np_err *err)
+{
+	return np_file_remove(path);
+}
+
+static int sys_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	struct np_sys *sys = ctx;
+	pid_t pid;
+
+	return np_dnsmasq_start(sys->dnsmasq, conf, pidfile, &pid, err);
+}
+
+static int sys_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	return np_dnsmasq_stop(pidfile, conf, err);
+}
+
+const struct np_ops np_sys_ops = {
+	.link_exists = sys_link_exists,
+	.route_find = sys_route_find,
+	.bridge_add = sys_bridge_add,
+	.link_del = sys_link_del,
+	.link_up = sys_link_up,
+	.addr_add = sys_addr_add,
+	.route_add = sys_route_add,
+	.sysctl_set = sys_sysctl_set,
+	.fw_apply = sys_fw_apply,
+	.file_write = sys_file_write,
+	.file_remove = sys_file_remove,
+	.dnsmasq_start = sys_dnsmasq_start,
+	.dnsmasq_stop = sys_dnsmasq_stop,
+};

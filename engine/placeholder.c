@@ -1,1 +1,0 @@
-typedef int np_engine_placeholder;

@@ -1,0 +1,191 @@
+/* Running a plan through the ops table, and undoing it. */
+#include "engine/ops.h"
+#include "engine/plan.h"
+
+#include "common/err.h"
+#include "netlink/nl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+void np_step_describe(const struct np_step *s, char *out, size_t len)
+{
+	char a[NP_ADDR_STRLEN];
+
+	switch (s->kind) {
+	case NP_STEP_CHECK_LINK_FREE:
+		snprintf(out, len, "check that no interface named %s exists", s->ifname);
+		return;
+	case NP_STEP_CHECK_ROUTE_FREE:
+		snprintf(out, len, "check that %s/%u is not routed already",
+			 np_addr_str(&s->addr, a), s->prefix);
+		return;
+	case NP_STEP_FILE_WRITE:
+		snprintf(out, len, "write %s", s->path);
+		return;
+	case NP_STEP_BRIDGE_ADD:
+		snprintf(out, len, "create bridge %s", s->ifname);
+		return;
+	case NP_STEP_SYSCTL:
+		snprintf(out, len, "set sysctl %s=%s", s->key, s->value);
+		return;
+	case NP_STEP_ADDR_ADD:
+		snprintf(out, len, "add address %s/%u to %s", np_addr_str(&s->addr, a), s->prefix,
+			 s->ifname);
+		return;
+	case NP_STEP_LINK_UP:
+		snprintf(out, len, "bring %s up", s->ifname);
+		return;
+	case NP_STEP_ROUTE_ADD:
+		snprintf(out, len, "add route %s/%u on %s", np_addr_str(&s->addr, a), s->prefix,
+			 s->ifname);
+		return;
+	case NP_STEP_FW_APPLY:
+		snprintf(out, len, "install firewall rules (nft transaction)");
+		return;
+	case NP_STEP_DNSMASQ_START:
+		snprintf(out, len, "start dnsmasq");
+		return;
+	}
+	snprintf(out, len, "step %d", (int)s->kind);
+}
+
+static int step_do(const struct np_step *s, const struct np_ops *ops, void *ctx,
+		   struct np_err *err)
+{
+	char dev[16] = "", a[NP_ADDR_STRLEN];
+	struct np_bridge_spec spec;
+	int r;
+
+	switch (s->kind) {
+	case NP_STEP_CHECK_LINK_FREE:
+		r = ops->link_exists(ctx, s->ifname);
+		if (r > 0)
+			return np_err_set(err, -EEXIST, "interface %s already exists", s->ifname);
+		return r;
+	case NP_STEP_CHECK_ROUTE_FREE:
+		r = ops->route_find(ctx, &s->addr, s->prefix, dev);
+		if (r > 0)
+			return np_err_set(err, -EADDRINUSE,
+					  "network %s/%u is already in use by interface %s",
+					  np_addr_str(&s->addr, a), s->prefix, dev);
+		return r;
+	case NP_STEP_FILE_WRITE:
+		return ops->file_write(ctx, s->path, s->data, s->mode, err);
+	case NP_STEP_BRIDGE_ADD:
+		spec = (struct np_bridge_spec){
+			.ifname = s->ifname,
+			.mac = s->has_mac ? s->mac : NULL,
+			.mtu = s->mtu,
+			.stp = s->stp,
+			.delay_cs = s->delay_cs,
+		};
+		return ops->bridge_add(ctx, &spec, err);
+	case NP_STEP_SYSCTL:
+		r = ops->sysctl_set(ctx, s->key, s->value, err);
+		if (r == -ENOENT && s->optional)
+			return 0;
+		return r;
+	case NP_STEP_ADDR_ADD:
+		return ops->addr_add(ctx, s->ifname, &s->addr, s->prefix, err);
+	case NP_STEP_LINK_UP:
+		return ops->link_up(ctx, s->ifname, err);
+	case NP_STEP_ROUTE_ADD:
+		return ops->route_add(ctx, s->ifname, &s->addr, s->prefix, &s->gw, s->metric, err);
+	case NP_STEP_FW_APPLY:
+		return ops->fw_apply(ctx, s->text, err);
+	case NP_STEP_DNSMASQ_START:
+		return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
+	}
+	return -EINVAL;
+}
+
+/* Addresses, routes, link state and per-bridge sysctls vanish with the
+ * bridge, and libvirt leaves ip_forward on, so only four kinds of step have
+ * anything to undo. */
+static int step_undo(const struct np_step *s, const struct np_ops *ops, void *ctx,
+		     struct np_err *err)
+{
+	int r = 0;
+
+	switch (s->kind) {
+	case NP_STEP_CHECK_LINK_FREE:
+	case NP_STEP_CHECK_ROUTE_FREE:
+	case NP_STEP_SYSCTL:
+	case NP_STEP_ADDR_ADD:
+	case NP_STEP_LINK_UP:
+	case NP_STEP_ROUTE_ADD:
+		return 0;
+	case NP_STEP_FILE_WRITE:
+		r = ops->file_remove(ctx, s->path, err);
+		break;
+	case NP_STEP_BRIDGE_ADD:
+		r = ops->link_del(ctx, s->ifname, err);
+		break;
+	case NP_STEP_FW_APPLY:
+		r = ops->fw_apply(ctx, s->undo_text, err);
+		break;
+	case NP_STEP_DNSMASQ_START:
+		r = ops->dnsmasq_stop(ctx, s->path, s->pid_path, err);
+		break;
+	}
+	/* Already gone is what undo wants. */
+	if (r == -ENOENT || r == -ENODEV || r == -ESRCH)
+		return 0;
+	return r;
+}
+
+int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+		  struct np_err *err)
+{
+	char what[256];
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < plan->n_steps; i++) {
+		r = step_do(&plan->steps[i], ops, ctx, err);
+		if (r < 0)
+			break;
+	}
+	if (r >= 0)
+		return 0;
+
+	np_step_describe(&plan->steps[i], what, sizeof(what));
+	if (!np_err_isset(err))
+		np_err_set(err, r, "%s", strerror(-r));
+	/* A failed check already says what is wrong; name any other step. */
+	if (plan->steps[i].kind != NP_STEP_CHECK_LINK_FREE &&
+	    plan->steps[i].kind != NP_STEP_CHECK_ROUTE_FREE)
+		np_err_prefix(err, "%s", what);
+	/* Roll back what was done; the error reported stays the first one. */
+	while (i-- > 0) {
+		struct np_err ignored = { { 0 } };
+
+		step_undo(&plan->steps[i], ops, ctx, &ignored);
+	}
+	return r;
+}
+
+int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+		 struct np_err *err)
+{
+	int first = 0;
+
+	for (size_t i = plan->n_steps; i-- > 0;) {
+		struct np_err e = { { 0 } };
+		int r = step_undo(&plan->steps[i], ops, ctx, &e);
+
+		if (r < 0 && first == 0) {
+			char what[256];
+
+			first = r;
+			np_step_describe(&plan->steps[i], what, sizeof(what));
+			if (!np_err_isset(&e))
+				np_err_set(&e, r, "%s", strerror(-r));
+			np_err_prefix(&e, "undo %s", what);
+			np_err_set(err, r, "%s", e.msg);
+		}
+	}
+	return first;
+}

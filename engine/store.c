@@ -1,0 +1,402 @@
+#include "engine/store.h"
+
+#include "common/err.h"
+#include "common/fileio.h"
+#include "common/util.h"
+#include "engine/plan.h"
+#include "xml/net.h"
+#include "xml/xml.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SEED_MARKER ".netplumb-seeded"
+
+struct np_store {
+	char *config_dir;
+	char *state_dir;
+	char *run_dir;
+	int lock_fd;
+};
+
+static const char *pick(const char *opt, const char *env, const char *def)
+{
+	const char *e;
+
+	if (opt && *opt)
+		return opt;
+	e = getenv(env);
+	return e && *e ? e : def;
+}
+
+void np_store_free(struct np_store *st)
+{
+	if (!st)
+		return;
+	if (st->lock_fd >= 0)
+		close(st->lock_fd); /* releases the flock */
+	free(st->config_dir);
+	free(st->state_dir);
+	free(st->run_dir);
+	free(st);
+}
+
+int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struct np_err *err)
+{
+	struct np_store *st = calloc(1, sizeof(*st));
+	const char *paths[3];
+	int r;
+
+	if (!st)
+		return -ENOMEM;
+	st->lock_fd = -1;
+	st->config_dir = strdup(pick(dirs->config_dir, "NETPLUMB_CONFIG_DIR", "/etc/netplumb/networks"));
+	st->state_dir = strdup(pick(dirs->state_dir, "NETPLUMB_STATE_DIR", "/var/lib/netplumb"));
+	st->run_dir = strdup(pick(dirs->run_dir, "NETPLUMB_RUN_DIR", "/run/netplumb"));
+	if (!st->config_dir || !st->state_dir || !st->run_dir) {
+		np_store_free(st);
+		return -ENOMEM;
+	}
+	paths[0] = st->config_dir;
+	paths[1] = st->state_dir;
+	paths[2] = st->run_dir;
+	for (size_t i = 0; i < 3; i++) {
+		r = np_mkdir_p(paths[i], 0755);
+		if (r < 0) {
+			np_err_set(err, r, "cannot create directory %s: %s", paths[i], strerror(-r));
+			np_store_free(st);
+			return r;
+		}
+	}
+	*ret = st;
+	return 0;
+}
+
+int np_store_lock(struct np_store *st, struct np_err *err)
+{
+	_np_free_ char *path = NULL;
+
+	if (st->lock_fd >= 0)
+		return 0;
+	if (asprintf(&path, "%s/lock", st->run_dir) < 0)
+		return -ENOMEM;
+	st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (st->lock_fd < 0)
+		return np_err_set(err, -errno, "cannot open lock %s: %m", path);
+	while (flock(st->lock_fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return np_err_set(err, -errno, "cannot take lock %s: %m", path);
+	return 0;
+}
+
+const char *np_store_config_dir(const struct np_store *st)
+{
+	return st->config_dir;
+}
+
+const char *np_store_state_dir(const struct np_store *st)
+{
+	return st->state_dir;
+}
+
+const char *np_store_run_dir(const struct np_store *st)
+{
+	return st->run_dir;
+}
+
+int np_store_path(const char *dir, const char *name, const char *suffix, char **ret)
+{
+	_np_free_ char *fname = NULL;
+	int r = np_plan_file_name(name, &fname);
+
+	if (r < 0)
+		return r;
+	if (asprintf(ret, "%s/%s%s", dir, fname, suffix) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+bool np_store_needs_seed(struct np_store *st)
+{
+	_np_free_ char *path = NULL;
+
+	if (asprintf(&path, "%s/%s", st->config_dir, SEED_MARKER) < 0)
+		return false;
+	return access(path, F_OK) < 0 && errno == ENOENT;
+}
+
+int np_store_mark_seeded(struct np_store *st, struct np_err *err)
+{
+	static const char text[] = "netplumb defined the built-in 'default' network here\n";
+	_np_free_ char *path = NULL;
+	int r;
+
+	if (asprintf(&path, "%s/%s", st->config_dir, SEED_MARKER) < 0)
+		return -ENOMEM;
+	r = np_file_write_atomic(path, text, sizeof(text) - 1, 0644);
+	return r < 0 ? np_err_set(err, r, "cannot write %s: %s", path, strerror(-r)) : 0;
+}
+
+static int load_from(const char *dir, const char *name, struct np_net **ret, struct np_err *err)
+{
+	_np_free_ char *path = NULL;
+	int r = np_store_path(dir, name, ".xml", &path);
+
+	if (r < 0)
+		return r;
+	if (access(path, F_OK) < 0)
+		return -errno;
+	return np_xml_net_parse_file(path, ret, err);
+}
+
+static int save_to(const char *dir, const struct np_net *net, unsigned flags, mode_t mode,
+		   struct np_err *err)
+{
+	_np_free_ char *path = NULL, *xml = NULL;
+	int r = np_store_path(dir, net->name, ".xml", &path);
+
+	if (r < 0)
+		return r;
+	r = np_xml_net_format(net, flags, &xml);
+	if (r < 0)
+		return np_err_set(err, r, "cannot format network '%s'", net->name);
+	r = np_file_write_atomic(path, xml, strlen(xml), mode);
+	if (r < 0)
+		return np_err_set(err, r, "cannot write %s: %s", path, strerror(-r));
+	return 0;
+}
+
+static int remove_from(const char *dir, const char *name, const char *suffix)
+{
+	_np_free_ char *path = NULL;
+	int r = np_store_path(dir, name, suffix, &path);
+
+	return r < 0 ? r : np_file_remove(path);
+}
+
+static bool exists_in(const char *dir, const char *name, const char *suffix)
+{
+	_np_free_ char *path = NULL;
+
+	if (np_store_path(dir, name, suffix, &path) < 0)
+		return false;
+	return access(path, F_OK) == 0;
+}
+
+int np_store_def_load(struct np_store *st, const char *name, struct np_net **ret,
+		      struct np_err *err)
+{
+	return load_from(st->config_dir, name, ret, err);
+}
+
+int np_store_def_save(struct np_store *st, const struct np_net *net, struct np_err *err)
+{
+	return save_to(st->config_dir, net, NP_XML_FORMAT_INACTIVE, 0644, err);
+}
+
+int np_store_def_remove(struct np_store *st, const char *name)
+{
+	int r = np_store_set_autostart(st, name, false);
+
+	return r < 0 ? r : remove_from(st->config_dir, name, ".xml");
+}
+
+int np_store_live_load(struct np_store *st, const char *name, struct np_net **ret,
+		       struct np_err *err)
+{
+	return load_from(st->run_dir, name, ret, err);
+}
+
+int np_store_live_save(struct np_store *st, const struct np_net *net, struct np_err *err)
+{
+	return save_to(st->run_dir, net, 0, 0644, err);
+}
+
+int np_store_live_remove(struct np_store *st, const char *name)
+{
+	return remove_from(st->run_dir, name, ".xml");
+}
+
+bool np_store_is_active(struct np_store *st, const char *name)
+{
+	return exists_in(st->run_dir, name, ".xml");
+}
+
+bool np_store_is_persistent(struct np_store *st, const char *name)
+{
+	return exists_in(st->config_dir, name, ".xml");
+}
+
+static int autostart_path(struct np_store *st, char **ret)
+{
+	if (asprintf(ret, "%s/autostart", st->config_dir) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+bool np_store_is_autostart(struct np_store *st, const char *name)
+{
+	_np_free_ char *dir = NULL;
+
+	return autostart_path(st, &dir) == 0 && exists_in(dir, name, ".xml");
+}
+
+int np_store_set_autostart(struct np_store *st, const char *name, bool on)
+{
+	_np_free_ char *dir = NULL, *link = NULL, *target = NULL, *tmp = NULL;
+	int r;
+
+	r = autostart_path(st, &dir);
+	if (r < 0)
+		return r;
+	r = np_store_path(dir, name, ".xml", &link);
+	if (r < 0)
+		return r;
+	if (!on)
+		return np_file_remove(link);
+	r = np_mkdir_p(dir, 0755);
+	if (r < 0)
+		return r;
+	r = np_store_path(st->config_dir, name, ".xml", &target);
+	if (r < 0)
+		return r;
+	/* A symlink, as libvirt keeps autostart/, made atomically by rename. */
+	if (asprintf(&tmp, "%s.tmp.%d", link, (int)getpid()) < 0)
+		return -ENOMEM;
+	unlink(tmp);
+	if (symlink(target, tmp) < 0)
+		return -errno;
+	if (rename(tmp, link) < 0) {
+		r = -errno;
+		unlink(tmp);
+		return r;
+	}
+	return 0;
+}
+
+static int hexdig(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Turns a file name back into a network name (undoes np_plan_file_name). */
+static char *name_from_file(const char *fname, size_t len)
+{
+	char *out = malloc(len + 1), *w = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (fname[i] == '%' && i + 2 < len && hexdig(fname[i + 1]) >= 0 &&
+		    hexdig(fname[i + 2]) >= 0) {
+			*w++ = (char)(hexdig(fname[i + 1]) << 4 | hexdig(fname[i + 2]));
+			i += 2;
+		} else {
+			*w++ = fname[i];
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
+static int collect(const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char **grown, *name;
+
+		if (e->d_name[0] == '.' || len <= 4 || strcmp(e->d_name + len - 4, ".xml"))
+			continue;
+		name = name_from_file(e->d_name, len - 4);
+		if (!name)
+			goto oom;
+		grown = realloc(*names, (*n + 1) * sizeof(*grown));
+		if (!grown) {
+			free(name);
+			goto oom;
+		}
+		*names = grown;
+		(*names)[(*n)++] = name;
+	}
+	closedir(d);
+	return 0;
+oom:
+	closedir(d);
+	return -ENOMEM;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int np_store_list(struct np_store *st, char ***ret, size_t *ret_n)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	r = collect(st->config_dir, &names, &n);
+	if (r >= 0)
+		r = collect(st->run_dir, &names, &n);
+	if (r < 0) {
+		np_store_names_free(names, n);
+		return r;
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	/* A network both defined and active appears in both directories. */
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (w && !strcmp(names[w - 1], names[i]))
+			free(names[i]);
+		else
+			names[w++] = names[i];
+	}
+	*ret = names;
+	*ret_n = w;
+	return 0;
+}
+
+void np_store_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+bool np_store_autostarted(struct np_store *st)
+{
+	_np_free_ char *path = NULL;
+
+	if (asprintf(&path, "%s/autostarted", st->run_dir) < 0)
+		return false;
+	return access(path, F_OK) == 0;
+}
+
+int np_store_mark_autostarted(struct np_store *st)
+{
+	_np_free_ char *path = NULL;
+
+	if (asprintf(&path, "%s/autostarted", st->run_dir) < 0)
+		return -ENOMEM;
+	return np_file_write_atomic(path, "", 0, 0644);
+}

@@ -1,0 +1,66 @@
+/* The state store: where definitions, generated files and live state live,
+ * and the lock that serialises every change.
+ *   config_dir/NAME.xml            persistent definition
+ *   config_dir/autostart/NAME.xml  autostart marker (symlink, as libvirt)
+ *   state_dir/NAME.{conf,hostsfile,addnhosts,leases}  dnsmasq's files
+ *   run_dir/NAME.xml               live definition of an active network
+ *   run_dir/NAME.pid, run_dir/lock
+ * NAME is the percent-encoded file form (np_plan_file_name). Every write is
+ * atomic (temp file, fsync, rename, fsync dir). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct np_net;
+struct np_err;
+struct np_store;
+
+struct np_store_dirs {
+	const char *config_dir;
+	const char *state_dir;
+	const char *run_dir;
+};
+
+/* Resolves the three directories (options, then NETPLUMB_*_DIR, then the
+ * defaults) and creates them. */
+int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struct np_err *err);
+/* True until np_store_mark_seeded(): the caller then defines the built-in
+ * 'default' network, as a libvirt install does on a new host. */
+bool np_store_needs_seed(struct np_store *st);
+int np_store_mark_seeded(struct np_store *st, struct np_err *err);
+void np_store_free(struct np_store *st);
+
+/* Takes the store-wide exclusive lock; held until np_store_free(). */
+int np_store_lock(struct np_store *st, struct np_err *err);
+
+const char *np_store_config_dir(const struct np_store *st);
+const char *np_store_state_dir(const struct np_store *st);
+const char *np_store_run_dir(const struct np_store *st);
+
+/* Persistent definition: -ENOENT when there is none. */
+int np_store_def_load(struct np_store *st, const char *name, struct np_net **ret,
+		      struct np_err *err);
+int np_store_def_save(struct np_store *st, const struct np_net *net, struct np_err *err);
+int np_store_def_remove(struct np_store *st, const char *name);
+/* Live definition of an active network: -ENOENT when inactive. */
+int np_store_live_load(struct np_store *st, const char *name, struct np_net **ret,
+		       struct np_err *err);
+int np_store_live_save(struct np_store *st, const struct np_net *net, struct np_err *err);
+int np_store_live_remove(struct np_store *st, const char *name);
+bool np_store_is_active(struct np_store *st, const char *name);
+bool np_store_is_persistent(struct np_store *st, const char *name);
+bool np_store_is_autostart(struct np_store *st, const char *name);
+int np_store_set_autostart(struct np_store *st, const char *name, bool on);
+
+/* Whether `netplumb autostart` already ran since boot (marker in run_dir). */
+bool np_store_autostarted(struct np_store *st);
+int np_store_mark_autostarted(struct np_store *st);
+
+/* Every known network (persistent or active), sorted by name. Free with
+ * np_store_names_free(). */
+int np_store_list(struct np_store *st, char ***ret, size_t *ret_n);
+void np_store_names_free(char **names, size_t n);
+
+/* Path of a per-network file: dir is one of the store's directories. */
+int np_store_path(const char *dir, const char *name, const char *suffix, char **ret);

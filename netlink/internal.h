@@ -1,0 +1,56 @@
+/* Private to netlink/ (and its unit tests): the socket wrapper, libnl error
+ * conversion, and pure message builders/parsers. Builders allocate a
+ * struct nl_msg the caller frees with nlmsg_free(); nothing here but
+ * nl_sys.c touches a socket. */
+#pragma once
+
+#include "common/addr.h"
+#include "common/util.h"
+#include "netlink/nl.h"
+
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+struct np_nl {
+	struct nl_sock *sk;
+};
+
+static inline void np_nlmsg_freep(struct nl_msg **m)
+{
+	if (*m)
+		nlmsg_free(*m);
+}
+#define _np_nlmsg_free_ np_cleanup(np_nlmsg_freep)
+
+/* nlerr.c: libnl's NLE_* (either sign) -> negative errno; 0 stays 0. */
+int np_nl_errno(int nle);
+
+/* msg.c: requests. Names are checked with np_ifname_valid (-EINVAL). */
+int np_nl_msg_bridge_add(const struct np_bridge_spec *spec, struct nl_msg **ret);
+int np_nl_msg_link_set_mtu(const char *ifname, unsigned mtu, struct nl_msg **ret);
+int np_nl_msg_link_set_up(const char *ifname, struct nl_msg **ret);
+int np_nl_msg_link_del(const char *ifname, struct nl_msg **ret);
+/* By index when ifindex > 0, else by name. */
+int np_nl_msg_link_get(int ifindex, const char *ifname, struct nl_msg **ret);
+int np_nl_msg_addr_add(int ifindex, const struct np_addr *a, unsigned prefix,
+		       struct nl_msg **ret);
+int np_nl_msg_route_add(int ifindex, const struct np_addr *dst, unsigned prefix,
+			const struct np_addr *gw, unsigned metric, struct nl_msg **ret);
+int np_nl_msg_route_dump(int family, struct nl_msg **ret);
+
+/* msg.c: replies. */
+int np_nl_link_parse(const struct nlmsghdr *h, struct np_link_info *ret);
+/* 1 when h is a main-table route to exactly dst/prefix (ret_ifindex: its
+ * device, or of the first nexthop; 0 for none), 0 when it is another route,
+ * -EBADMSG when malformed. */
+int np_nl_route_match(const struct nlmsghdr *h, const struct np_addr *dst, unsigned prefix,
+		      int *ret_ifindex);
+
+/* nl_sys.c: sends msg (completing seq/ACK) and reads until the ACK or the
+ * end of a dump. fn, when set, sees every reply message; its first error is
+ * returned after the reply has been drained so the socket stays in step.
+ * Kernel errors come back as the kernel's own errno. */
+typedef int (*np_nl_reply_fn)(const struct nlmsghdr *h, void *arg);
+int np_nl_transact(struct np_nl *nl, struct nl_msg *msg, np_nl_reply_fn fn, void *arg);
+int np_nl_link_query(struct np_nl *nl, int ifindex, const char *ifname,
+		     struct np_link_info *ret);

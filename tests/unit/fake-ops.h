@@ -1,0 +1,167 @@
+/* A recording fake of the ops table: counts what exists (bridges, files,
+ * rule sets, dnsmasqs) and fails the Nth mutating call when asked, so tests
+ * can check that every failure is rolled back completely. */
+#pragma once
+
+#include "common/err.h"
+#include "engine/ops.h"
+#include "netlink/nl.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+/* What the fake "system" holds. */
+struct fake {
+	int calls;      /* mutating calls so far */
+	int fail_at;    /* fail the Nth mutating call (1-based), 0 = never */
+	int links;      /* bridges present */
+	int files;      /* generated files present */
+	int fw;         /* rule sets installed */
+	int dnsmasq;    /* processes running */
+	bool link_taken; /* a foreign link with the bridge's name */
+	int foreign_links;
+};
+
+static int tick(struct fake *f)
+{
+	f->calls++;
+	return f->fail_at && f->calls == f->fail_at ? -EIO : 0;
+}
+
+static int f_link_exists(void *ctx, const char *ifname)
+{
+	struct fake *f = ctx;
+
+	return f->link_taken || f->links > 0;
+}
+
+static int f_route_find(void *ctx, const struct np_addr *dst, unsigned prefix, char dev[16])
+{
+	return 0;
+}
+
+static int f_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_err *err)
+{
+	struct fake *f = ctx;
+	int r = tick(f);
+
+	if (r == 0)
+		f->links++;
+	return r;
+}
+
+static int f_link_del(void *ctx, const char *ifname, struct np_err *err)
+{
+	struct fake *f = ctx;
+
+	if (!f->links)
+		return -ENODEV;
+	f->links--;
+	return 0;
+}
+
+static int f_simple(void *ctx)
+{
+	return tick(ctx);
+}
+
+static int f_link_up(void *ctx, const char *ifname, struct np_err *err)
+{
+	return f_simple(ctx);
+}
+
+static int f_addr_add(void *ctx, const char *ifname, const struct np_addr *a, unsigned prefix,
+		      struct np_err *err)
+{
+	return f_simple(ctx);
+}
+
+static int f_route_add(void *ctx, const char *ifname, const struct np_addr *dst, unsigned prefix,
+		       const struct np_addr *gw, unsigned metric, struct np_err *err)
+{
+	return f_simple(ctx);
+}
+
+static int f_sysctl(void *ctx, const char *key, const char *value, struct np_err *err)
+{
+	return f_simple(ctx);
+}
+
+static int f_fw_apply(void *ctx, const char *script, struct np_err *err)
+{
+	struct fake *f = ctx;
+	bool removal = strstr(script, "delete chain") != NULL;
+	int r;
+
+	if (removal) {
+		f->fw = 0;
+		return 0;
+	}
+	r = tick(f);
+	if (r == 0)
+		f->fw++;
+	return r;
+}
+
+static int f_file_write(void *ctx, const char *path, const char *data, unsigned mode,
+			struct np_err *err)
+{
+	struct fake *f = ctx;
+	int r = tick(f);
+
+	if (r == 0)
+		f->files++;
+	return r;
+}
+
+static int f_file_remove(void *ctx, const char *path, struct np_err *err)
+{
+	struct fake *f = ctx;
+
+	if (!f->files)
+		return -ENOENT;
+	f->files--;
+	return 0;
+}
+
+static int f_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	struct fake *f = ctx;
+	int r = tick(f);
+
+	if (r == 0)
+		f->dnsmasq++;
+	return r;
+}
+
+static int f_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	struct fake *f = ctx;
+
+	if (f->dnsmasq)
+		f->dnsmasq--;
+	return 0;
+}
+
+static const struct np_ops fake_ops = {
+	.link_exists = f_link_exists,
+	.route_find = f_route_find,
+	.bridge_add = f_bridge_add,
+	.link_del = f_link_del,
+	.link_up = f_link_up,
+	.addr_add = f_addr_add,
+	.route_add = f_route_add,
+	.sysctl_set = f_sysctl,
+	.fw_apply = f_fw_apply,
+	.file_write = f_file_write,
+	.file_remove = f_file_remove,
+	.dnsmasq_start = f_dnsmasq_start,
+	.dnsmasq_stop = f_dnsmasq_stop,
+};
+
+static bool clean(const struct fake *f)
+{
+	return !f->links && !f->files && !f->fw && !f->dnsmasq;
+}
+

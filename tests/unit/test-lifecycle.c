@@ -1,0 +1,234 @@
+/* define / start / destroy / undefine against a temporary state store and
+ * the fake ops table: the store's contents after each success and, above
+ * all, after each failure. */
+#include "check.h"
+
+#include "common/err.h"
+#include "common/fileio.h"
+#include "engine/lifecycle.h"
+#include "engine/store.h"
+#include "xml/net.h"
+
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "fake-ops.h"
+
+static char root[] = "/tmp/np-test-lifecycle-XXXXXX";
+
+struct env {
+	struct np_store *st;
+	struct np_engine eng;
+	struct fake fake;
+};
+
+static void env_open(struct env *e)
+{
+	char cfg[512], state[512], run[512];
+	struct np_store_dirs dirs = { cfg, state, run };
+	struct np_err err = { { 0 } };
+
+	snprintf(cfg, sizeof(cfg), "%s/etc", root);
+	snprintf(state, sizeof(state), "%s/lib", root);
+	snprintf(run, sizeof(run), "%s/run", root);
+	memset(e, 0, sizeof(*e));
+	CHECK(np_store_open(&dirs, &e->st, &err) == 0);
+	e->eng = (struct np_engine){ .store = e->st, .ops = &fake_ops, .ctx = &e->fake,
+				     .dnsmasq_user = "nobody" };
+	CHECK(np_engine_seed(&e->eng, &err) == 0);
+}
+
+static void env_close(struct env *e)
+{
+	/* A new command is a new process: drop the lock between them. */
+	np_store_free(e->st);
+	e->st = NULL;
+}
+
+static int write_file(const char *name, const char *text, char *path, size_t len)
+{
+	snprintf(path, len, "%s/%s", root, name);
+	return np_file_write_atomic(path, text, strlen(text), 0644);
+}
+
+/* A checksum-free fingerprint of the store: every file's name and size. */
+static unsigned long long fp_acc;
+static int fp_visit(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	for (const char *p = path; *p; p++)
+		fp_acc = fp_acc * 131 + (unsigned char)*p;
+	fp_acc = fp_acc * 131 + (unsigned long long)sb->st_size;
+	return 0;
+}
+
+static unsigned long long fingerprint(void)
+{
+	fp_acc = 0;
+	nftw(root, fp_visit, 16, FTW_PHYS);
+	return fp_acc;
+}
+
+static void test_seed_and_start(void)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+	struct np_net *net = NULL;
+
+	env_open(&e);
+	CHECK(np_store_is_persistent(e.st, "default"));
+	CHECK(np_store_is_autostart(e.st, "default"));
+	CHECK(!np_store_is_active(e.st, "default"));
+	CHECK(np_engine_lookup(&e.eng, "default", false, &net, &err) == 0);
+	CHECK(net && net->has_uuid && net->has_mac && net->mac[0] == 0x52 && net->mac[1] == 0x54 &&
+	      net->mac[2] == 0x00);
+	np_net_free(net);
+	net = NULL;
+
+	CHECK(np_engine_start(&e.eng, "default", &err) == 0);
+	CHECK(np_store_is_active(e.st, "default"));
+	CHECK(e.fake.links == 1 && e.fake.dnsmasq == 1 && e.fake.fw == 1);
+	env_close(&e);
+
+	/* starting twice fails without touching anything */
+	env_open(&e);
+	e.fake.links = 1;
+	memset(&err, 0, sizeof(err));
+	CHECK(np_engine_start(&e.eng, "default", &err) == -EEXIST);
+	CHECK(strstr(err.msg, "already active") != NULL);
+	CHECK(e.fake.calls == 0);
+	env_close(&e);
+
+	env_open(&e);
+	e.fake = (struct fake){ .links = 1, .files = 3, .fw = 1, .dnsmasq = 1 };
+	memset(&err, 0, sizeof(err));
+	CHECK(np_engine_destroy(&e.eng, "default", &err) == 0);
+	CHECK(clean(&e.fake));
+	CHECK(!np_store_is_active(e.st, "default"));
+	memset(&err, 0, sizeof(err));
+	CHECK(np_engine_destroy(&e.eng, "default", &err) == -EINVAL);
+	CHECK(strstr(err.msg, "not active") != NULL);
+	env_close(&e);
+}
+
+static void test_failed_start_leaves_nothing(void)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+	unsigned long long before;
+
+	for (int n = 1; n < 20; n++) {
+		env_open(&e);
+		before = fingerprint();
+		e.fake.fail_at = n;
+		memset(&err, 0, sizeof(err));
+		if (np_engine_start(&e.eng, "default", &err) == 0) {
+			/* n is past the last step: that start succeeded; stop here */
+			CHECK(np_engine_destroy(&e.eng, "default", &err) == 0);
+			env_close(&e);
+			CHECK(n > 5);
+			break;
+		}
+		CHECK(clean(&e.fake));
+		CHECK(!np_store_is_active(e.st, "default"));
+		CHECK(strstr(err.msg, "failed to start network 'default'") != NULL);
+		env_close(&e);
+		CHECK(fingerprint() == before);
+	}
+}
+
+static void test_define_errors(void)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+	char path[512], *name = NULL;
+	unsigned long long before;
+
+	env_open(&e);
+	before = fingerprint();
+	CHECK(write_file("broken.xml", "<network><name>x</name>", path, sizeof(path)) == 0);
+	before = fingerprint();
+	CHECK(np_engine_define(&e.eng, path, &name, &err) < 0);
+	CHECK(strstr(err.msg, "broken.xml") != NULL);
+	CHECK(fingerprint() == before);
+	memset(&err, 0, sizeof(err));
+	CHECK(np_engine_start(&e.eng, "nosuch", &err) == -ENOENT);
+	CHECK(strstr(err.msg, "nosuch") != NULL);
+	memset(&err, 0, sizeof(err));
+	CHECK(np_engine_undefine(&e.eng, "nosuch", &err) == -ENOENT);
+	CHECK(fingerprint() == before);
+	env_close(&e);
+}
+
+static void test_define_fills_and_undefine(void)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+	struct np_net *net = NULL;
+	char path[512], *name = NULL;
+
+	env_open(&e);
+	CHECK(write_file("lab.xml",
+			 "<network><name>lab</name><forward mode='route'/>"
+			 "<ip address='10.77.0.1' prefix='24'/></network>",
+			 path, sizeof(path)) == 0);
+	CHECK(np_engine_define(&e.eng, path, &name, &err) == 0);
+	CHECK_STR(name, "lab");
+	free(name);
+	name = NULL;
+	CHECK(np_engine_lookup(&e.eng, "lab", true, &net, &err) == 0);
+	/* virbr0 belongs to 'default', so the first free one is virbr1 */
+	CHECK(net && net->bridge.name && !strcmp(net->bridge.name, "virbr1"));
+	CHECK(net && net->has_mac && net->mac[0] == 0x52);
+	np_net_free(net);
+	net = NULL;
+	/* redefining keeps the uuid and MAC */
+	{
+		struct np_net *again = NULL;
+		uint8_t uuid[16], mac[6];
+
+		CHECK(np_engine_lookup(&e.eng, "lab", true, &net, &err) == 0);
+		memcpy(uuid, net->uuid, 16);
+		memcpy(mac, net->mac, 6);
+		CHECK(np_engine_define(&e.eng, path, &name, &err) == 0);
+		free(name);
+		name = NULL;
+		CHECK(np_engine_lookup(&e.eng, "lab", true, &again, &err) == 0);
+		CHECK(again && !memcmp(again->uuid, uuid, 16) && !memcmp(again->mac, mac, 6));
+		np_net_free(again);
+		np_net_free(net);
+		net = NULL;
+	}
+	CHECK(np_engine_undefine(&e.eng, "lab", &err) == 0);
+	CHECK(!np_store_is_persistent(e.st, "lab"));
+	env_close(&e);
+
+	/* an undefined 'default' is not brought back by the seed */
+	env_open(&e);
+	CHECK(np_engine_undefine(&e.eng, "default", &err) == 0);
+	env_close(&e);
+	env_open(&e);
+	CHECK(!np_store_is_persistent(e.st, "default"));
+	env_close(&e);
+}
+
+static int rm_visit(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+int main(void)
+{
+	if (!mkdtemp(root)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_seed_and_start();
+	test_failed_start_leaves_nothing();
+	test_define_errors();
+	test_define_fills_and_undefine();
+	nftw(root, rm_visit, 16, FTW_DEPTH | FTW_PHYS);
+	return check_result("test-lifecycle");
+}

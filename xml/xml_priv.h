@@ -1,0 +1,125 @@
+/* Private to xml/: the elements netplumb keeps only to format them back
+ * (struct np_xml_extra, opaque to every other layer), and helpers shared by
+ * the parser, the formatter and the validator. */
+#pragma once
+
+#include "xml/net.h"
+
+#include <libxml/tree.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct np_buf;
+struct np_err;
+
+/* libvirt's virNetDevVPortProfile types; [NONE] has no XML name. */
+enum np_vport_type {
+	NP_VPORT_NONE,
+	NP_VPORT_8021QBG,
+	NP_VPORT_8021QBH,
+	NP_VPORT_OPENVSWITCH,
+	NP_VPORT_MIDONET,
+	NP_VPORT__MAX,
+};
+extern const char *const np_vport_type_names[NP_VPORT__MAX];
+
+struct np_vport {
+	bool present;
+	enum np_vport_type type;
+	bool has_managerid, has_typeid, has_typeidversion, has_instanceid, has_interfaceid;
+	unsigned managerid, type_id, typeidversion;
+	uint8_t instanceid[16], interfaceid[16];
+	char *profileid; /* NULL or non-empty, at most 39 bytes */
+};
+
+struct np_bw_rate {
+	bool present;
+	unsigned long long average, peak, floor, burst; /* 0 = absent */
+};
+
+struct np_bandwidth {
+	bool present;
+	struct np_bw_rate in, out;
+};
+
+enum np_vlan_native {
+	NP_VLAN_NATIVE_DEFAULT,
+	NP_VLAN_NATIVE_TAGGED,
+	NP_VLAN_NATIVE_UNTAGGED,
+};
+
+struct np_vlan {
+	unsigned *tags;
+	size_t n_tags;
+	bool trunk;
+	enum np_vlan_native native_mode;
+	unsigned native_tag;
+};
+
+struct np_portgroup {
+	char *name;
+	bool is_default;
+	enum np_tristate trust_guest_rx_filters;
+	struct np_vport vport;
+	struct np_bandwidth bandwidth;
+	struct np_vlan vlan;
+};
+
+struct np_pci_addr {
+	unsigned domain, bus, slot, function;
+};
+
+enum np_hostdev_driver {
+	NP_HOSTDEV_DRIVER_DEFAULT,
+	NP_HOSTDEV_DRIVER_KVM,
+	NP_HOSTDEV_DRIVER_VFIO,
+	NP_HOSTDEV_DRIVER_XEN,
+	NP_HOSTDEV_DRIVER__MAX,
+};
+extern const char *const np_hostdev_driver_names[NP_HOSTDEV_DRIVER__MAX];
+
+struct np_xml_extra {
+	/* <metadata> already rendered the way libvirt's virXMLFormatMetadata
+	 * prints it one level deep (no leading indent, no trailing newline). */
+	char *metadata;
+	struct np_bandwidth bandwidth;
+	struct np_vlan vlan;
+	struct np_vport vport;
+	struct np_portgroup *portgroups;
+	size_t n_portgroups;
+	/* <forward> children that only hostdev/passthrough networks use. */
+	char *pf_dev;
+	struct np_pci_addr *pci_addrs;
+	size_t n_pci_addrs;
+	enum np_hostdev_driver driver_name;
+	char *driver_model;
+};
+
+void np_xml_extra_free(struct np_xml_extra *extra);
+
+/* Appends s the way libvirt's virBufferEscapeString does: < > & " ' become
+ * entities, other control characters than \t \n \r are dropped. */
+void np_xml_escape(struct np_buf *b, const char *s);
+
+/* Sub-parsers in parse_extra.c; ctx is the parse context of parse.c. */
+struct np_xml_pctx;
+int np_xml_err_node(struct np_xml_pctx *c, xmlNode *n, const char *attr, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int np_xml_parse_bandwidth(struct np_xml_pctx *c, xmlNode *n, struct np_bandwidth *ret);
+int np_xml_parse_vlan(struct np_xml_pctx *c, xmlNode *n, struct np_vlan *ret);
+int np_xml_parse_vport(struct np_xml_pctx *c, xmlNode *n, bool require_type, struct np_vport *ret);
+int np_xml_parse_portgroup(struct np_xml_pctx *c, xmlNode *n, struct np_portgroup *ret);
+int np_xml_parse_metadata(struct np_xml_pctx *c, xmlNode *n, char **ret);
+int np_xml_parse_pci_addr(struct np_xml_pctx *c, xmlNode *n, struct np_pci_addr *ret);
+
+/* Formatters in format_extra.c; indent is the number of spaces. */
+void np_xml_format_bandwidth(struct np_buf *b, int indent, const struct np_bandwidth *bw);
+void np_xml_format_vlan(struct np_buf *b, int indent, const struct np_vlan *vlan);
+void np_xml_format_vport(struct np_buf *b, int indent, const struct np_vport *vp);
+void np_xml_format_portgroup(struct np_buf *b, int indent, const struct np_portgroup *pg);
+
+/* Small helpers shared by the parse files. */
+xmlNode *np_xml_child(xmlNode *n, const char *name);
+size_t np_xml_children(xmlNode *n, const char *name);
+char *np_xml_prop(xmlNode *n, const char *name);
+int np_xml_parse_uint(const char *s, int base, unsigned long long max, unsigned long long *ret);
