@@ -5,6 +5,7 @@
 #include "engine/ops.h"
 #include "engine/ops_fault.h"
 #include "engine/store.h"
+#include "engine/timing.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -102,6 +103,8 @@ int np_cli_main(int argc, char **argv)
 	const struct command *cmd;
 	int i, r, rc;
 
+	long long t0 = np_time_ns();
+
 	setlocale(LC_CTYPE, "");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char **slot = NULL;
@@ -183,5 +186,8 @@ int np_cli_main(int argc, char **argv)
 out:
 	np_sys_free(sys);
 	np_store_free(store);
+	np_timing_add(NP_PHASE_TOTAL, np_time_ns() - t0);
+	if (getenv("NETPLUMB_TIMING"))
+		np_timing_print();
 	return rc;
 }

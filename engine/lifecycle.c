@@ -6,6 +6,7 @@
 #include "engine/ops.h"
 #include "engine/plan.h"
 #include "engine/store.h"
+#include "engine/timing.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 
@@ -152,12 +153,14 @@ static int complete_def(struct np_engine *eng, struct np_net *net, const struct 
 static int load_checked(const char *file, struct np_net **ret, struct np_err *err)
 {
 	_np_net_free_ struct np_net *net = NULL;
+	long long t0 = np_time_ns();
 	int r;
 
 	r = np_xml_net_parse_file(file, &net, err);
 	if (r < 0)
 		return r;
 	r = np_net_validate(net, file, err);
+	np_timing_add(NP_PHASE_LOAD, np_time_ns() - t0);
 	if (r < 0)
 		return r;
 	*ret = np_steal(&net);
@@ -270,13 +273,18 @@ static int start_net(struct np_engine *eng, const struct np_net *net, struct np_
 	struct np_plan_paths paths;
 	int r;
 
+	long long t0 = np_time_ns();
+
 	plan_paths(eng, &paths);
 	r = np_plan_build(net, &paths, &plan, err);
+	np_timing_add(NP_PHASE_PLAN, np_time_ns() - t0);
 	if (r < 0)
 		return r;
 	/* The live record goes first: if we are killed mid-way, destroy finds
 	 * it and undoes whatever was done. */
+	t0 = np_time_ns();
 	r = np_store_live_save(eng->store, net, err);
+	np_timing_add(NP_PHASE_FILES, np_time_ns() - t0);
 	if (r < 0)
 		return r;
 	r = np_plan_apply(plan, eng->ops, eng->ctx, err);

@@ -3,6 +3,7 @@
 #include "engine/plan.h"
 
 #include "common/err.h"
+#include "engine/timing.h"
 #include "netlink/nl.h"
 
 #include <errno.h>
@@ -51,7 +52,30 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	snprintf(out, len, "step %d", (int)s->kind);
 }
 
-static int step_do(const struct np_step *s, const struct np_ops *ops, void *ctx,
+static enum np_phase phase_of(enum np_step_kind kind)
+{
+	switch (kind) {
+	case NP_STEP_CHECK_LINK_FREE:
+	case NP_STEP_CHECK_ROUTE_FREE:
+		return NP_PHASE_CHECK;
+	case NP_STEP_FILE_WRITE:
+		return NP_PHASE_FILES;
+	case NP_STEP_BRIDGE_ADD:
+	case NP_STEP_ADDR_ADD:
+	case NP_STEP_LINK_UP:
+	case NP_STEP_ROUTE_ADD:
+		return NP_PHASE_NETLINK;
+	case NP_STEP_SYSCTL:
+		return NP_PHASE_SYSCTL;
+	case NP_STEP_FW_APPLY:
+		return NP_PHASE_NFT;
+	case NP_STEP_DNSMASQ_START:
+		return NP_PHASE_DNSMASQ;
+	}
+	return NP_PHASE_TOTAL;
+}
+
+static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *ctx,
 		   struct np_err *err)
 {
 	char dev[16] = "", a[NP_ADDR_STRLEN];
@@ -101,10 +125,20 @@ static int step_do(const struct np_step *s, const struct np_ops *ops, void *ctx,
 	return -EINVAL;
 }
 
+static int step_do(const struct np_step *s, const struct np_ops *ops, void *ctx,
+		   struct np_err *err)
+{
+	long long t0 = np_time_ns();
+	int r = step_do_raw(s, ops, ctx, err);
+
+	np_timing_add(phase_of(s->kind), np_time_ns() - t0);
+	return r;
+}
+
 /* Addresses, routes, link state and per-bridge sysctls vanish with the
  * bridge, and libvirt leaves ip_forward on, so only four kinds of step have
  * anything to undo. */
-static int step_undo(const struct np_step *s, const struct np_ops *ops, void *ctx,
+static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void *ctx,
 		     struct np_err *err)
 {
 	int r = 0;
@@ -133,6 +167,16 @@ static int step_undo(const struct np_step *s, const struct np_ops *ops, void *ct
 	/* Already gone is what undo wants. */
 	if (r == -ENOENT || r == -ENODEV || r == -ESRCH)
 		return 0;
+	return r;
+}
+
+static int step_undo(const struct np_step *s, const struct np_ops *ops, void *ctx,
+		     struct np_err *err)
+{
+	long long t0 = np_time_ns();
+	int r = step_undo_raw(s, ops, ctx, err);
+
+	np_timing_add(phase_of(s->kind), np_time_ns() - t0);
 	return r;
 }
 
