@@ -93,32 +93,43 @@ static int read_pidfile(const char *pidfile, pid_t *ret)
 	return 0;
 }
 
-/* Whether /proc/PID/cmdline is "…/dnsmasq … --conf-file=CONF …". */
-static bool is_our_dnsmasq(pid_t pid, const char *conf)
+enum match {
+	MATCH_NONE,  /* gone, or some other program */
+	MATCH_OTHER, /* a dnsmasq, but not running conf */
+	MATCH_OURS,  /* dnsmasq --conf-file=conf */
+};
+
+/* What /proc/PID/cmdline says about pid. */
+static enum match dnsmasq_match(pid_t pid, const char *conf)
 {
 	_np_free_ char *cmd = NULL, *want = NULL, *path = NULL;
 	const char *base;
 	size_t len = 0;
-	bool found = false;
 
 	if (asprintf(&path, "/proc/%d/cmdline", (int)pid) < 0) {
 		path = NULL;
-		return false;
+		return MATCH_NONE;
 	}
+	/* a zombie has an empty cmdline */
 	if (np_file_read(path, 65536, &cmd, &len) < 0 || len == 0)
-		return false;
+		return MATCH_NONE;
 	if (asprintf(&want, "--conf-file=%s", conf) < 0) {
 		want = NULL;
-		return false;
+		return MATCH_NONE;
 	}
 	base = strrchr(cmd, '/');
 	base = base ? base + 1 : cmd;
 	if (strcmp(base, "dnsmasq") != 0)
-		return false;
+		return MATCH_NONE;
 	for (size_t off = strlen(cmd) + 1; off < len; off += strlen(cmd + off) + 1)
 		if (!strcmp(cmd + off, want))
-			found = true;
-	return found;
+			return MATCH_OURS;
+	return MATCH_OTHER;
+}
+
+static bool is_our_dnsmasq(pid_t pid, const char *conf)
+{
+	return dnsmasq_match(pid, conf) == MATCH_OURS;
 }
 
 int np_dnsmasq_running(const char *pidfile, const char *conf)
@@ -387,9 +398,17 @@ int np_dnsmasq_stop(const char *pidfile, const char *conf, struct np_err *err)
 	}
 	/* A stale pid file may name any process by now: never signal one that
 	 * is not our dnsmasq. If the pidfd's process died before cmdline was
-	 * read, the cmdline may be a newcomer's, hence the poll after. */
-	if (!is_our_dnsmasq(pid, conf))
+	 * read, the cmdline may be a newcomer's, hence the poll after. Another
+	 * network's dnsmasq keeps the file: removing it could orphan that
+	 * daemon, and start() clears it anyway. */
+	switch (dnsmasq_match(pid, conf)) {
+	case MATCH_NONE:
 		goto gone;
+	case MATCH_OTHER:
+		return 0;
+	case MATCH_OURS:
+		break;
+	}
 	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	if (poll(&p, 1, 0) > 0)
 		goto gone;

@@ -148,7 +148,8 @@ int np_cmd_dumpxml(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		np_err_set(err, -ENOMEM, "cannot format network '%s'", name);
 		return 1;
 	}
-	fputs(xml, stdout);
+	/* virsh follows the document with an empty line. */
+	printf("%s\n", xml);
 	return 0;
 }
 
@@ -180,14 +181,9 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	if (np_args_parse(argc, argv, args, 1, &name, 1, 1, err) < 0)
 		return 1;
 	mac = np_args_value(args, 1, "--mac");
-	r = np_store_live_load(c->eng->store, name, &net, err);
-	if (r == -ENOENT) {
-		if (np_store_is_persistent(c->eng->store, name))
-			np_err_set(err, r, "network '%s' is not active", name);
-		else
-			np_err_set(err, r, "network '%s' not found", name);
-	}
-	if (r < 0)
+	/* As with virsh, the leases of an inactive network are still shown
+	 * until it is undefined (dnsmasq's lease file outlives it). */
+	if (np_engine_lookup(c->eng, name, false, &net, err) < 0)
 		return 1;
 	if (np_store_path(np_store_state_dir(c->eng->store), name, ".leases", &path) < 0)
 		return 1;

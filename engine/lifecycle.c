@@ -267,7 +267,7 @@ int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, s
 	return *ret_name ? 0 : -ENOMEM;
 }
 
-static int start_net(struct np_engine *eng, const struct np_net *net, struct np_err *err)
+static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *err)
 {
 	_np_plan_free_ struct np_plan *plan = NULL;
 	struct np_plan_paths paths;
@@ -280,6 +280,13 @@ static int start_net(struct np_engine *eng, const struct np_net *net, struct np_
 	np_timing_add(NP_PHASE_PLAN, np_time_ns() - t0);
 	if (r < 0)
 		return r;
+	/* libvirt's live XML of a NAT network shows the source port range its
+	 * rules use; the firewall renders the same rules either way. */
+	if (net->forward.mode == NP_FWD_NAT && !net->forward.nat.port_start &&
+	    !net->forward.nat.port_end) {
+		net->forward.nat.port_start = 1024;
+		net->forward.nat.port_end = 65535;
+	}
 	/* The live record goes first: if we are killed mid-way, destroy finds
 	 * it and undoes whatever was done. */
 	t0 = np_time_ns();
@@ -392,7 +399,10 @@ int np_engine_undefine(struct np_engine *eng, const char *name, struct np_err *e
 			return np_err_set(err, -EINVAL, "cannot undefine transient network '%s'", name);
 		return not_found(name, err);
 	}
-	/* An active network stays up and becomes transient, as in libvirt. */
+	/* An active network stays up and becomes transient, as in libvirt;
+	 * an inactive one loses its generated files and leases too. */
+	if (!np_store_is_active(eng->store, name))
+		np_store_generated_remove(eng->store, name);
 	r = np_store_def_remove(eng->store, name);
 	return r < 0 ? np_err_set(err, r, "cannot remove the definition of '%s': %s", name,
 				  strerror(-r))

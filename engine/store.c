@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -224,6 +225,14 @@ int np_store_live_remove(struct np_store *st, const char *name)
 	return remove_from(st->run_dir, name, ".xml");
 }
 
+void np_store_generated_remove(struct np_store *st, const char *name)
+{
+	static const char *const suffixes[] = { ".conf", ".hostsfile", ".addnhosts", ".leases" };
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(suffixes); i++)
+		remove_from(st->state_dir, name, suffixes[i]);
+}
+
 bool np_store_is_active(struct np_store *st, const char *name)
 {
 	return exists_in(st->run_dir, name, ".xml");
@@ -343,9 +352,14 @@ oom:
 	return -ENOMEM;
 }
 
+/* virsh sorts networks by name ignoring case; ties by bytes keep the order
+ * total, so identical names end up next to each other. */
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	int r = strcasecmp(x, y);
+
+	return r ? r : strcmp(x, y);
 }
 
 int np_store_list(struct np_store *st, char ***ret, size_t *ret_n)

@@ -48,6 +48,8 @@ int np_store_live_load(struct np_store *st, const char *name, struct np_net **re
 		       struct np_err *err);
 int np_store_live_save(struct np_store *st, const struct np_net *net, struct np_err *err);
 int np_store_live_remove(struct np_store *st, const char *name);
+/* Removes state_dir's files of a network (dnsmasq config, hosts, leases). */
+void np_store_generated_remove(struct np_store *st, const char *name);
 bool np_store_is_active(struct np_store *st, const char *name);
 bool np_store_is_persistent(struct np_store *st, const char *name);
 bool np_store_is_autostart(struct np_store *st, const char *name);

@@ -12,11 +12,18 @@
 #include <stdio.h>
 #include <string.h>
 
-void np_xml_escape(struct np_buf *b, const char *s)
+static void escape(struct np_buf *b, const char *s, bool in_attr)
 {
 	for (; s && *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
+		/* Unlike libvirt, keep whitespace a reader would normalize away:
+		 * in attributes every \t \n \r, in text \r. libvirt writes them
+		 * raw and so cannot read its own output back the same. */
+		if (ch == '\r' || (in_attr && (ch == '\n' || ch == '\t'))) {
+			np_buf_addf(b, "&#%d;", ch);
+			continue;
+		}
 		switch (ch) {
 		case '<':
 			np_buf_add(b, "&lt;");
@@ -41,6 +48,16 @@ void np_xml_escape(struct np_buf *b, const char *s)
 	}
 }
 
+void np_xml_escape(struct np_buf *b, const char *s)
+{
+	escape(b, s, false);
+}
+
+void np_xml_escape_attr(struct np_buf *b, const char *s)
+{
+	escape(b, s, true);
+}
+
 static void ind(struct np_buf *b, int n)
 {
 	np_buf_addf(b, "%*s", n, "");
@@ -52,7 +69,7 @@ static void attr(struct np_buf *b, const char *name, const char *value)
 	if (!value)
 		return;
 	np_buf_addf(b, " %s='", name);
-	np_xml_escape(b, value);
+	np_xml_escape_attr(b, value);
 	np_buf_addc(b, '\'');
 }
 

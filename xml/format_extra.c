@@ -101,7 +101,7 @@ void np_xml_format_vport(struct np_buf *b, int n, const struct np_vport *v)
 	if (v->profileid &&
 	    (t == NP_VPORT_OPENVSWITCH || t == NP_VPORT_8021QBH || t == NP_VPORT_NONE)) {
 		np_buf_add(b, " profileid='");
-		np_xml_escape(b, v->profileid);
+		np_xml_escape_attr(b, v->profileid);
 		np_buf_add(b, "'");
 	}
 	np_buf_add(b, "/>\n");
@@ -113,7 +113,7 @@ void np_xml_format_portgroup(struct np_buf *b, int n, const struct np_portgroup 
 {
 	ind(b, n);
 	np_buf_add(b, "<portgroup name='");
-	np_xml_escape(b, pg->name);
+	np_xml_escape_attr(b, pg->name);
 	np_buf_add(b, "'");
 	if (pg->is_default)
 		np_buf_add(b, " default='yes'");

@@ -326,6 +326,23 @@ int np_xml_parse_pci_addr(struct np_xml_pctx *c, xmlNode *n, struct np_pci_addr 
 	return 0;
 }
 
+/* libxml2 writes namespace URIs unescaped, so one holding a control
+ * character would not read back the same. */
+static bool ns_uris_plain(xmlNode *n)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (xmlNs *ns = n->nsDef; ns; ns = ns->next)
+			for (const xmlChar *p = ns->href; p && *p; p++)
+				if (*p < 0x20)
+					return false;
+		if (!ns_uris_plain(n->children))
+			return false;
+	}
+	return true;
+}
+
 /* libvirt keeps a copy of <metadata> and drops children without a namespace
  * and all but the first child of each namespace (virXMLNodeSanitizeNamespaces),
  * then prints it with libxml2's own indenting dump (virXMLFormatMetadata). */
@@ -360,6 +377,10 @@ int np_xml_parse_metadata(struct np_xml_pctx *c, xmlNode *n, char **ret)
 				xmlFreeNode(d);
 			}
 		}
+	}
+	if (!ns_uris_plain(copy)) {
+		r = perr(c, n, NULL, "namespace URI with a control character");
+		goto out;
 	}
 	if (!(buf = xmlBufferCreate()))
 		goto out;

@@ -100,6 +100,9 @@ void np_xml_extra_free(struct np_xml_extra *extra);
 /* Appends s the way libvirt's virBufferEscapeString does: < > & " ' become
  * entities, other control characters than \t \n \r are dropped. */
 void np_xml_escape(struct np_buf *b, const char *s);
+/* The same for attribute values, where \t \n \r also become &#N; so that a
+ * reader gets them back (libvirt writes them raw). */
+void np_xml_escape_attr(struct np_buf *b, const char *s);
 
 /* Sub-parsers in parse_extra.c; ctx is the parse context of parse.c. */
 struct np_xml_pctx;

@@ -2,7 +2,8 @@
  * either fails with a one-line message or parses, and then its formatted
  * output must parse again and format to the very same text (the formatter
  * never emits what the parser refuses, and the round trip is stable).
- * NP_MUTATE_ROUNDS raises the number of mutants per input. */
+ * NP_MUTATE_ROUNDS raises the number of mutants per input, NP_MUTATE_SEED
+ * picks another sequence. */
 #include "xml/net.h"
 #include "xml/xml.h"
 
@@ -122,6 +123,9 @@ int main(void)
 	int rounds = env ? atoi(env) : 200, files = 0, parsed = 0;
 	DIR *d;
 	struct dirent *e;
+
+	if (getenv("NP_MUTATE_SEED"))
+		rng ^= strtoull(getenv("NP_MUTATE_SEED"), NULL, 0) * 0x2545f4914f6cdd1dULL;
 
 	snprintf(dir, sizeof(dir), "%s/conformance/libvirt/networkxml2xmlout", NP_SHARED_DIR);
 	d = opendir(dir);
