@@ -8,6 +8,9 @@
 #include "engine/timing.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <unistd.h>
 #include <locale.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -30,7 +33,11 @@ static const struct command commands[] = {
 	{ "net-undefine", np_cmd_undefine, "net-undefine NAME",
 	  "remove a persistent definition (an active network keeps running, transient)", false },
 	{ "net-start", np_cmd_start, "net-start NAME",
-	  "start a defined network: bridge, addresses, nft rules, dnsmasq", true },
+	  "start a defined network: bridge, addresses, nft rules, dnsmasq (repairs a degraded "
+	  "active one)", true },
+	{ "net-reload", np_cmd_reload, "net-reload NAME",
+	  "re-apply an active network's firewall rules and restart its dnsmasq if it died, "
+	  "without touching the bridge", true },
 	{ "net-destroy", np_cmd_destroy, "net-destroy NAME",
 	  "stop an active network and remove everything its start created", true },
 	{ "net-autostart", np_cmd_autostart, "net-autostart NAME [--disable]",
@@ -64,6 +71,8 @@ static void usage(FILE *out)
 		"  --config-dir DIR  persistent definitions (NETPLUMB_CONFIG_DIR, /etc/netplumb/networks)\n"
 		"  --state-dir DIR   generated files and leases (NETPLUMB_STATE_DIR, /var/lib/netplumb)\n"
 		"  --run-dir DIR     live state, pid files, lock (NETPLUMB_RUN_DIR, /run/netplumb)\n"
+		"  --netns NAME      work inside the named network namespace (NETPLUMB_NETNS),\n"
+		"                    with a store of its own under .../netns/NAME\n"
 		"  -h, --help        this help; 'netplumb help COMMAND' for one command\n"
 		"  -V, --version     print the version\n\n"
 		"Commands:\n");
@@ -77,6 +86,29 @@ static const struct command *find(const char *name)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
+}
+
+/* Joins /run/netns/NAME, as `ip netns exec` does for the network. */
+static int np_netns_enter(const char *name, struct np_err *err)
+{
+	char path[300];
+	int fd;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    strlen(name) > 255)
+		return np_err_set(err, -EINVAL, "--netns '%s': not a namespace name", name);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return np_err_set(err, -errno, "--netns '%s': cannot open %s: %m", name, path);
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return np_err_set(err, r, "--netns '%s': cannot enter it: %s", name, strerror(-r));
+	}
+	close(fd);
+	return 0;
 }
 
 static const char *dnsmasq_user(void)
@@ -123,6 +155,8 @@ int np_cli_main(int argc, char **argv)
 			slot = &dirs.state_dir;
 		else if (!strcmp(argv[i], "--run-dir"))
 			slot = &dirs.run_dir;
+		else if (!strcmp(argv[i], "--netns"))
+			slot = &dirs.netns;
 		if (!slot) {
 			np_err_set(&err, -EINVAL, "unknown option '%s' (see netplumb --help)", argv[i]);
 			return fail(&err, -EINVAL);
@@ -157,6 +191,18 @@ int np_cli_main(int argc, char **argv)
 			return 0;
 		}
 
+	if (!dirs.netns) {
+		const char *e = getenv("NETPLUMB_NETNS");
+
+		dirs.netns = e && *e ? e : NULL;
+	}
+	/* Before any socket is opened: everything from here on, dnsmasq
+	 * included, lives in that namespace. */
+	if (dirs.netns) {
+		r = np_netns_enter(dirs.netns, &err);
+		if (r < 0)
+			return fail(&err, r);
+	}
 	r = np_store_open(&dirs, &store, &err);
 	if (r < 0)
 		return fail(&err, r);

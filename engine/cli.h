@@ -29,4 +29,5 @@ int np_cmd_plan(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_autostart(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_boot(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_reload(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_validate(struct np_cli *c, int argc, char **argv, struct np_err *err);

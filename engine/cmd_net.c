@@ -4,7 +4,9 @@
 #include "common/err.h"
 #include "common/util.h"
 #include "engine/args.h"
+#include "engine/health.h"
 #include "engine/lifecycle.h"
+#include "engine/store.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -58,9 +60,39 @@ int np_cmd_start(struct np_cli *c, int argc, char **argv, struct np_err *err)
 
 	if (one_arg(argc, argv, &name, err))
 		return 1;
+	/* An active network that lost a part (dnsmasq died, rules flushed) is
+	 * repaired rather than refused; a healthy one is refused as in virsh. */
+	if (np_store_is_active(c->eng->store, name)) {
+		struct np_health h;
+		char what[256];
+
+		if (np_engine_health(c->eng, name, true, &h, err) < 0)
+			return 1;
+		if (np_health_ok(&h)) {
+			np_err_set(err, -EEXIST, "network '%s' is already active", name);
+			return 1;
+		}
+		if (np_engine_repair(c->eng, name, false, what, sizeof(what), err) < 0)
+			return 1;
+		printf("Network %s repaired: %s\n\n", name, what);
+		return 0;
+	}
 	if (np_engine_start(c->eng, name, err) < 0)
 		return 1;
 	printf("Network %s started\n\n", name);
+	return 0;
+}
+
+int np_cmd_reload(struct np_cli *c, int argc, char **argv, struct np_err *err)
+{
+	const char *name;
+	char what[256];
+
+	if (one_arg(argc, argv, &name, err))
+		return 1;
+	if (np_engine_repair(c->eng, name, true, what, sizeof(what), err) < 0)
+		return 1;
+	printf("Network %s reloaded: %s\n\n", name, what);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "common/util.h"
 #include "dhcp/leases.h"
 #include "engine/args.h"
+#include "engine/health.h"
 #include "engine/lifecycle.h"
 #include "engine/plan.h"
 #include "engine/store.h"
@@ -81,9 +82,16 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 			np_uuid_str(net->uuid, uuid);
 		}
 		if (t) {
+			struct np_health h;
+			const char *state = active ? "active" : "inactive";
+
+			/* Live state is checked, not trusted. */
+			if (active && np_engine_health(c->eng, names[i], false, &h, &ignored) == 0 &&
+			    !np_health_ok(&h))
+				state = "degraded";
 			const char *row[] = {
 				names[i],
-				active ? "active" : "inactive",
+				state,
 				autostart ? "yes" : "no",
 				persistent ? "yes" : "no",
 			};
@@ -122,7 +130,20 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	np_uuid_str(net->uuid, uuid);
 	printf("%-15s %s\n", "Name:", net->name);
 	printf("%-15s %s\n", "UUID:", uuid);
-	printf("%-15s %s\n", "Active:", np_store_is_active(st, name) ? "yes" : "no");
+	if (np_store_is_active(st, name)) {
+		struct np_health h;
+		char what[128];
+
+		if (np_engine_health(c->eng, name, true, &h, err) < 0)
+			return 1;
+		np_health_describe(&h, what, sizeof(what));
+		if (np_health_ok(&h))
+			printf("%-15s %s\n", "Active:", "yes");
+		else
+			printf("%-15s yes (degraded: %s)\n", "Active:", what);
+	} else {
+		printf("%-15s %s\n", "Active:", "no");
+	}
 	printf("%-15s %s\n", "Persistent:", np_store_is_persistent(st, name) ? "yes" : "no");
 	printf("%-15s %s\n", "Autostart:", np_store_is_autostart(st, name) ? "yes" : "no");
 	if (net->bridge.name)

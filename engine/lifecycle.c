@@ -506,3 +506,31 @@ int np_engine_autostart(struct np_engine *eng, bool force, int *ret_started, int
 	r = np_store_mark_autostarted(eng->store);
 	return r < 0 ? np_err_set(err, r, "cannot record that autostart ran") : 0;
 }
+
+int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	_np_plan_free_ struct np_plan *plan = NULL;
+	struct np_plan_paths paths;
+	int r;
+
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	r = np_store_live_load(eng->store, name, &net, err);
+	if (r < 0)
+		return r;
+	plan_paths(eng, &paths);
+	r = np_plan_build(net, &paths, &plan, err);
+	if (r < 0)
+		return r;
+	r = np_plan_undo(plan, eng->ops, eng->ctx, err);
+	if (r < 0)
+		return r;
+	r = np_plan_apply(plan, eng->ops, eng->ctx, err);
+	if (r < 0) {
+		np_store_live_remove(eng->store, name);
+		np_err_prefix(err, "failed to restart network '%s'", name);
+	}
+	return r;
+}

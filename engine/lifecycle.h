@@ -28,6 +28,8 @@ int np_engine_create(struct np_engine *eng, const char *file, char **ret_name, s
 int np_engine_undefine(struct np_engine *eng, const char *name, struct np_err *err);
 int np_engine_start(struct np_engine *eng, const char *name, struct np_err *err);
 int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *err);
+/* Undoes and re-applies an active network's live plan (its bridge was lost). */
+int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_err *err);
 
 /* A network for `plan`: FILE (parsed, validated and completed as define
  * would, without storing anything) when arg names a file, else NAME's

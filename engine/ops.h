@@ -26,6 +26,9 @@ struct np_ops {
 	int (*file_remove)(void *ctx, const char *path, struct np_err *err);
 	int (*dnsmasq_start)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	int (*dnsmasq_stop)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
+	/* Health checks for a live network: 1 present, 0 gone, or -errno. */
+	int (*dnsmasq_running)(void *ctx, const char *conf, const char *pidfile);
+	int (*fw_present)(void *ctx, const char *bridge);
 };
 
 /* The real system. ctx comes from np_sys_new() and holds one netlink socket

@@ -123,6 +123,16 @@ static int w_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, stru
 	return r < 0 ? r : F(ctx)->base->dnsmasq_stop(F(ctx)->base_ctx, conf, pidfile, err);
 }
 
+static int w_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
+{
+	return F(ctx)->base->dnsmasq_running(F(ctx)->base_ctx, conf, pidfile);
+}
+
+static int w_fw_present(void *ctx, const char *bridge)
+{
+	return F(ctx)->base->fw_present(F(ctx)->base_ctx, bridge);
+}
+
 const struct np_ops np_fault_ops = {
 	.link_exists = w_link_exists,
 	.route_find = w_route_find,
@@ -137,4 +147,6 @@ const struct np_ops np_fault_ops = {
 	.file_remove = w_file_remove,
 	.dnsmasq_start = w_dnsmasq_start,
 	.dnsmasq_stop = w_dnsmasq_stop,
+	.dnsmasq_running = w_dnsmasq_running,
+	.fw_present = w_fw_present,
 };

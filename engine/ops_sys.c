@@ -157,6 +157,24 @@ static int sys_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, st
 	return np_dnsmasq_stop(pidfile, conf, err);
 }
 
+static int sys_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
+{
+	return np_dnsmasq_running(pidfile, conf);
+}
+
+static int sys_fw_present(void *ctx, const char *bridge)
+{
+	struct np_sys *sys = ctx;
+	int r;
+
+	if (!sys->fw) {
+		r = np_fw_open(&sys->fw);
+		if (r < 0)
+			return r;
+	}
+	return np_fw_present(sys->fw, bridge);
+}
+
 const struct np_ops np_sys_ops = {
 	.link_exists = sys_link_exists,
 	.route_find = sys_route_find,
@@ -171,4 +189,6 @@ const struct np_ops np_sys_ops = {
 	.file_remove = sys_file_remove,
 	.dnsmasq_start = sys_dnsmasq_start,
 	.dnsmasq_stop = sys_dnsmasq_stop,
+	.dnsmasq_running = sys_dnsmasq_running,
+	.fw_present = sys_fw_present,
 };

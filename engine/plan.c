@@ -331,10 +331,14 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	bool dnsmasq;
 	int r;
 
-	if (!np_net_is_virtual(net))
+	bool host_bridge = net->forward.mode == NP_FWD_BRIDGE && net->bridge.name;
+
+	if (!np_net_is_virtual(net) && !host_bridge)
 		return np_err_set(err, -EOPNOTSUPP,
-				  "network '%s': forward mode '%s' is not supported by netplumb",
-				  net->name, np_fwd_mode_names[net->forward.mode]);
+				  "network '%s': forward mode '%s'%s is not supported by netplumb "
+				  "(only nat, route, open, isolated and an existing host bridge)",
+				  net->name, np_fwd_mode_names[net->forward.mode],
+				  net->forward.mode == NP_FWD_BRIDGE ? " without a bridge name" : "");
 	if (!net->bridge.name)
 		return np_err_set(err, -EINVAL, "network '%s' has no bridge name", net->name);
 
@@ -344,6 +348,16 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = -ENOMEM;
 	if (dup_into(&plan->net_name, net->name) < 0 || dup_into(&plan->bridge, net->bridge.name) < 0)
 		goto fail;
+	if (host_bridge) {
+		/* libvirt only records such a network as active: the host's
+		 * bridge is someone else's, and guests are plugged into it. */
+		struct np_step *s = add_step(plan, NP_STEP_CHECK_LINK_PRESENT);
+
+		if (!s || dup_into(&s->ifname, net->bridge.name) < 0)
+			goto fail;
+		*ret = plan;
+		return 0;
+	}
 	r = np_plan_file_name(net->name, &fname);
 	if (r < 0)
 		goto fail;

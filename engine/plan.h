@@ -18,6 +18,7 @@ struct np_ops;
 enum np_step_kind {
 	NP_STEP_CHECK_LINK_FREE,  /* ifname must not exist */
 	NP_STEP_CHECK_ROUTE_FREE, /* no route to addr/prefix may exist */
+	NP_STEP_CHECK_LINK_PRESENT, /* ifname must exist (a host bridge) */
 	NP_STEP_FILE_WRITE,       /* path <- data (mode) */
 	NP_STEP_BRIDGE_ADD,       /* ifname, mac, mtu, stp, delay */
 	NP_STEP_SYSCTL,           /* key = value */

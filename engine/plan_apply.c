@@ -22,6 +22,9 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 		snprintf(out, len, "check that %s/%u is not routed already",
 			 np_addr_str(&s->addr, a), s->prefix);
 		return;
+	case NP_STEP_CHECK_LINK_PRESENT:
+		snprintf(out, len, "check that the host bridge %s exists", s->ifname);
+		return;
 	case NP_STEP_FILE_WRITE:
 		snprintf(out, len, "write %s", s->path);
 		return;
@@ -57,6 +60,7 @@ static enum np_phase phase_of(enum np_step_kind kind)
 	switch (kind) {
 	case NP_STEP_CHECK_LINK_FREE:
 	case NP_STEP_CHECK_ROUTE_FREE:
+	case NP_STEP_CHECK_LINK_PRESENT:
 		return NP_PHASE_CHECK;
 	case NP_STEP_FILE_WRITE:
 		return NP_PHASE_FILES;
@@ -95,6 +99,11 @@ static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *
 					  "network %s/%u is already in use by interface %s",
 					  np_addr_str(&s->addr, a), s->prefix, dev);
 		return r;
+	case NP_STEP_CHECK_LINK_PRESENT:
+		r = ops->link_exists(ctx, s->ifname);
+		if (r == 0)
+			return np_err_set(err, -ENODEV, "bridge %s does not exist", s->ifname);
+		return r < 0 ? r : 0;
 	case NP_STEP_FILE_WRITE:
 		return ops->file_write(ctx, s->path, s->data, s->mode, err);
 	case NP_STEP_BRIDGE_ADD:
@@ -146,6 +155,7 @@ static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void
 	switch (s->kind) {
 	case NP_STEP_CHECK_LINK_FREE:
 	case NP_STEP_CHECK_ROUTE_FREE:
+	case NP_STEP_CHECK_LINK_PRESENT:
 	case NP_STEP_SYSCTL:
 	case NP_STEP_ADDR_ADD:
 	case NP_STEP_LINK_UP:
@@ -200,7 +210,8 @@ int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ct
 		np_err_set(err, r, "%s", strerror(-r));
 	/* A failed check already says what is wrong; name any other step. */
 	if (plan->steps[i].kind != NP_STEP_CHECK_LINK_FREE &&
-	    plan->steps[i].kind != NP_STEP_CHECK_ROUTE_FREE)
+	    plan->steps[i].kind != NP_STEP_CHECK_ROUTE_FREE &&
+	    plan->steps[i].kind != NP_STEP_CHECK_LINK_PRESENT)
 		np_err_prefix(err, "%s", what);
 	/* Roll back what was done; the error reported stays the first one. */
 	while (i-- > 0) {

@@ -32,6 +32,10 @@ static void print_step(const struct np_step *s, FILE *out)
 		fprintf(out, "# check: no route to %s/%u exists yet\n", np_addr_str(&s->addr, a),
 			s->prefix);
 		return;
+	case NP_STEP_CHECK_LINK_PRESENT:
+		fprintf(out, "# check: the host bridge %s exists (ip link show %s succeeds)\n",
+			s->ifname, s->ifname);
+		return;
 	case NP_STEP_FILE_WRITE:
 		snprintf(cmd, sizeof(cmd), "install -m %o /dev/stdin %s", s->mode, s->path);
 		print_heredoc(out, cmd, s->data);
@@ -115,6 +119,7 @@ static void json_str(struct np_buf *b, const char *s)
 static const char *const kind_names[] = {
 	[NP_STEP_CHECK_LINK_FREE] = "check-link-free",
 	[NP_STEP_CHECK_ROUTE_FREE] = "check-route-free",
+	[NP_STEP_CHECK_LINK_PRESENT] = "check-link-present",
 	[NP_STEP_FILE_WRITE] = "file-write",
 	[NP_STEP_BRIDGE_ADD] = "bridge-add",
 	[NP_STEP_SYSCTL] = "sysctl",

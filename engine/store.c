@@ -58,9 +58,21 @@ int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struc
 	if (!st)
 		return -ENOMEM;
 	st->lock_fd = -1;
-	st->config_dir = strdup(pick(dirs->config_dir, "NETPLUMB_CONFIG_DIR", "/etc/netplumb/networks"));
-	st->state_dir = strdup(pick(dirs->state_dir, "NETPLUMB_STATE_DIR", "/var/lib/netplumb"));
-	st->run_dir = strdup(pick(dirs->run_dir, "NETPLUMB_RUN_DIR", "/run/netplumb"));
+	if (dirs->netns) {
+		char cfg[512], state[512], run[512];
+
+		snprintf(cfg, sizeof(cfg), "/etc/netplumb/netns/%s/networks", dirs->netns);
+		snprintf(state, sizeof(state), "/var/lib/netplumb/netns/%s", dirs->netns);
+		snprintf(run, sizeof(run), "/run/netplumb/netns/%s", dirs->netns);
+		st->config_dir = strdup(pick(dirs->config_dir, "NETPLUMB_CONFIG_DIR", cfg));
+		st->state_dir = strdup(pick(dirs->state_dir, "NETPLUMB_STATE_DIR", state));
+		st->run_dir = strdup(pick(dirs->run_dir, "NETPLUMB_RUN_DIR", run));
+	} else {
+		st->config_dir = strdup(
+			pick(dirs->config_dir, "NETPLUMB_CONFIG_DIR", "/etc/netplumb/networks"));
+		st->state_dir = strdup(pick(dirs->state_dir, "NETPLUMB_STATE_DIR", "/var/lib/netplumb"));
+		st->run_dir = strdup(pick(dirs->run_dir, "NETPLUMB_RUN_DIR", "/run/netplumb"));
+	}
 	if (!st->config_dir || !st->state_dir || !st->run_dir) {
 		np_store_free(st);
 		return -ENOMEM;

@@ -20,6 +20,9 @@ struct np_store_dirs {
 	const char *config_dir;
 	const char *state_dir;
 	const char *run_dir;
+	/* With a named network namespace, the defaults move to a per-namespace
+	 * subdirectory (.../netns/NAME) so each namespace has its own store. */
+	const char *netns;
 };
 
 /* Resolves the three directories (options, then NETPLUMB_*_DIR, then the

@@ -29,6 +29,9 @@ void np_fw_close(struct np_fw *fw);
 /* Runs one nft script as a single transaction; nft's own message goes to err.
  * An empty script does nothing. */
 int np_fw_apply(struct np_fw *fw, const char *script, struct np_err *err);
+/* 1 when the network's forward chain is in the kernel, 0 when it is not
+ * (someone flushed the ruleset). */
+int np_fw_present(struct np_fw *fw, const char *bridge);
 /* `list table inet netplumb` as nft prints it (owned by the caller);
  * -ENOENT when the table does not exist. */
 int np_fw_list(struct np_fw *fw, char **ret, struct np_err *err);

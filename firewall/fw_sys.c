@@ -163,3 +163,20 @@ int np_fw_list(struct np_fw *fw, char **ret, struct np_err *err)
 {
 	return run(fw, "list table inet " NP_FW_TABLE, ret, err);
 }
+
+int np_fw_present(struct np_fw *fw, const char *bridge)
+{
+	char fwd[NP_FW_CHAIN_MAX], cmd[96];
+	struct np_err ignored = { { 0 } };
+	int r;
+
+	r = np_fw_chain_names(bridge, fwd, NULL);
+	if (r < 0)
+		return r;
+	/* Listing one chain asks the kernel for that chain only. */
+	snprintf(cmd, sizeof(cmd), "list chain inet " NP_FW_TABLE " %s", fwd);
+	r = run(fw, cmd, NULL, &ignored);
+	if (r == -ENOENT)
+		return 0;
+	return r < 0 ? r : 1;
+}

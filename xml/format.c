@@ -58,11 +58,6 @@ void np_xml_escape_attr(struct np_buf *b, const char *s)
 	escape(b, s, true);
 }
 
-static void ind(struct np_buf *b, int n)
-{
-	np_buf_addf(b, "%*s", n, "");
-}
-
 /* " name='escaped value'" when value is set */
 static void attr(struct np_buf *b, const char *name, const char *value)
 {
@@ -91,7 +86,7 @@ static void text_elem(struct np_buf *b, int n, const char *name, const char *val
 {
 	if (!value)
 		return;
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_addf(b, "<%s>", name);
 	np_xml_escape(b, value);
 	np_buf_addf(b, "</%s>\n", name);
@@ -111,12 +106,12 @@ static void lease_close(struct np_buf *b, int n, const char *elem, const struct 
 		return;
 	}
 	np_buf_add(b, ">\n");
-	ind(b, n + 2);
+	np_xml_indent(b, n + 2);
 	if (!l->expiry)
 		np_buf_add(b, "<lease expiry='0'/>\n");
 	else
 		np_buf_addf(b, "<lease expiry='%lu' unit='%s'/>\n", l->expiry, lease_units[l->unit]);
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_addf(b, "</%s>\n", elem);
 }
 
@@ -125,7 +120,7 @@ static void format_dns(struct np_buf *b, int n, const struct np_dns *d)
 	if (d->enable == NP_TRI_ABSENT && d->forward_plain_names == NP_TRI_ABSENT &&
 	    !d->n_forwarders && !d->n_hosts && !d->n_srvs && !d->n_txts)
 		return;
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "<dns");
 	attr_tri(b, "enable", d->enable);
 	attr_tri(b, "forwardPlainNames", d->forward_plain_names);
@@ -135,14 +130,14 @@ static void format_dns(struct np_buf *b, int n, const struct np_dns *d)
 	}
 	np_buf_add(b, ">\n");
 	for (size_t i = 0; i < d->n_forwarders; i++) {
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "<forwarder");
 		attr(b, "domain", d->forwarders[i].domain);
 		attr_addr(b, "addr", &d->forwarders[i].addr);
 		np_buf_add(b, "/>\n");
 	}
 	for (size_t i = 0; i < d->n_txts; i++) {
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "<txt");
 		attr(b, "name", d->txts[i].name);
 		attr(b, "value", d->txts[i].value);
@@ -153,7 +148,7 @@ static void format_dns(struct np_buf *b, int n, const struct np_dns *d)
 
 		if (!s->service || !s->protocol)
 			continue;
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "<srv");
 		attr(b, "service", s->service);
 		attr(b, "protocol", s->protocol);
@@ -171,20 +166,20 @@ static void format_dns(struct np_buf *b, int n, const struct np_dns *d)
 	for (size_t i = 0; i < d->n_hosts; i++) {
 		char s[NP_ADDR_STRLEN];
 
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_addf(b, "<host ip='%s'>\n", np_addr_str(&d->hosts[i].ip, s));
 		for (size_t j = 0; j < d->hosts[i].n_hostnames; j++)
 			text_elem(b, n + 4, "hostname", d->hosts[i].hostnames[j]);
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "</host>\n");
 	}
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "</dns>\n");
 }
 
 static void format_ip(struct np_buf *b, int n, const struct np_ip *ip)
 {
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "<ip");
 	attr(b, "family", ip->family_attr);
 	attr_addr(b, "address", &ip->address);
@@ -195,19 +190,19 @@ static void format_ip(struct np_buf *b, int n, const struct np_ip *ip)
 	attr_tri(b, "localPtr", ip->local_ptr);
 	np_buf_add(b, ">\n");
 	if (ip->tftp_root) {
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "<tftp");
 		attr(b, "root", ip->tftp_root);
 		np_buf_add(b, "/>\n");
 	}
 	/* a <dhcp> with only <bootp> is dropped, as libvirt does */
 	if (ip->n_ranges || ip->n_hosts) {
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "<dhcp>\n");
 		for (size_t i = 0; i < ip->n_ranges; i++) {
 			const struct np_dhcp_range *r = &ip->ranges[i];
 
-			ind(b, n + 4);
+			np_xml_indent(b, n + 4);
 			np_buf_add(b, "<range");
 			attr_addr(b, "start", &r->start);
 			attr_addr(b, "end", &r->end);
@@ -217,7 +212,7 @@ static void format_ip(struct np_buf *b, int n, const struct np_ip *ip)
 			const struct np_dhcp_host *h = &ip->hosts[i];
 			char mac[NP_MAC_STRLEN];
 
-			ind(b, n + 4);
+			np_xml_indent(b, n + 4);
 			np_buf_add(b, "<host");
 			/* libvirt keeps the mac string as written */
 			attr(b, "mac", h->mac_str ? h->mac_str :
@@ -228,22 +223,22 @@ static void format_ip(struct np_buf *b, int n, const struct np_ip *ip)
 			lease_close(b, n + 4, "host", &h->lease);
 		}
 		if (ip->bootp_file) {
-			ind(b, n + 4);
+			np_xml_indent(b, n + 4);
 			np_buf_add(b, "<bootp");
 			attr(b, "file", ip->bootp_file);
 			attr(b, "server", ip->bootp_server);
 			np_buf_add(b, "/>\n");
 		}
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "</dhcp>\n");
 	}
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "</ip>\n");
 }
 
 static void format_route(struct np_buf *b, int n, const struct np_route *r)
 {
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "<route");
 	attr(b, "family", r->family_attr);
 	attr_addr(b, "address", &r->address);
@@ -264,7 +259,7 @@ static void format_nat(struct np_buf *b, int n, const struct np_forward_nat *nat
 
 	if (!addr && !port && nat->ipv6 == NP_TRI_ABSENT)
 		return;
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "<nat");
 	attr_tri(b, "ipv6", nat->ipv6);
 	if (!addr && !port) {
@@ -273,20 +268,20 @@ static void format_nat(struct np_buf *b, int n, const struct np_forward_nat *nat
 	}
 	np_buf_add(b, ">\n");
 	if (np_addr_is_set(&nat->addr_start)) {
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "<address");
 		attr_addr(b, "start", &nat->addr_start);
 		attr_addr(b, "end", &nat->addr_end);
 		np_buf_add(b, "/>\n");
 	}
 	if (port) {
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_addf(b, "<port start='%u'", nat->port_start);
 		if (nat->port_end)
 			np_buf_addf(b, " end='%u'", nat->port_end);
 		np_buf_add(b, "/>\n");
 	}
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "</nat>\n");
 }
 
@@ -306,7 +301,7 @@ static void format_forward(struct np_buf *b, int n, const struct np_net *net, un
 
 	if (f->mode == NP_FWD_NONE)
 		return;
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "<forward");
 	/* libvirt prints the first interface as dev, unless there is a <pf> */
 	if (!pf && f->n_ifs)
@@ -317,7 +312,7 @@ static void format_forward(struct np_buf *b, int n, const struct np_net *net, un
 	short_form = !(f->n_ifs || n_pci || pf || nat || driver);
 	np_buf_add(b, short_form ? "/>\n" : ">\n");
 	if (driver) {
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "<driver");
 		if (x->driver_name != NP_HOSTDEV_DRIVER_DEFAULT)
 			np_buf_addf(b, " name='%s'", np_hostdev_driver_names[x->driver_name]);
@@ -327,13 +322,13 @@ static void format_forward(struct np_buf *b, int n, const struct np_net *net, un
 	if (f->mode == NP_FWD_NAT)
 		format_nat(b, n + 2, &f->nat);
 	if (pf) {
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "<pf");
 		attr(b, "dev", pf);
 		np_buf_add(b, "/>\n");
 	}
 	for (size_t i = 0; ifs && i < f->n_ifs; i++) {
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_add(b, "<interface");
 		attr(b, "dev", f->ifs[i].dev);
 		if (!inactive && f->ifs[i].connections > 0)
@@ -343,13 +338,13 @@ static void format_forward(struct np_buf *b, int n, const struct np_net *net, un
 	for (size_t i = 0; pci && i < n_pci; i++) {
 		const struct np_pci_addr *a = &x->pci_addrs[i];
 
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		np_buf_addf(b,
 			    "<address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n",
 			    a->domain, a->bus, a->slot, a->function);
 	}
 	if (!short_form) {
-		ind(b, n);
+		np_xml_indent(b, n);
 		np_buf_add(b, "</forward>\n");
 	}
 }
@@ -361,7 +356,7 @@ static void format_bridge(struct np_buf *b, int n, const struct np_net *net)
 
 	if (!l3 && !br->name && !br->mac_table_manager)
 		return;
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "<bridge");
 	attr(b, "name", br->name);
 	attr(b, "zone", br->zone);

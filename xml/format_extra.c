@@ -6,16 +6,11 @@
 
 #include "common/buf.h"
 
-static void ind(struct np_buf *b, int n)
-{
-	np_buf_addf(b, "%*s", n, "");
-}
-
 static void rate(struct np_buf *b, int n, const char *elem, const struct np_bw_rate *r)
 {
 	if (!r->present || !(r->average || r->floor))
 		return;
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_addf(b, "<%s", elem);
 	if (r->average)
 		np_buf_addf(b, " average='%llu'", r->average);
@@ -32,11 +27,11 @@ void np_xml_format_bandwidth(struct np_buf *b, int n, const struct np_bandwidth 
 {
 	if (!bw->present)
 		return;
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "<bandwidth>\n");
 	rate(b, n + 2, "inbound", &bw->in);
 	rate(b, n + 2, "outbound", &bw->out);
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "</bandwidth>\n");
 }
 
@@ -44,10 +39,10 @@ void np_xml_format_vlan(struct np_buf *b, int n, const struct np_vlan *v)
 {
 	if (!v->n_tags)
 		return;
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_addf(b, "<vlan%s>\n", v->trunk ? " trunk='yes'" : "");
 	for (size_t i = 0; i < v->n_tags; i++) {
-		ind(b, n + 2);
+		np_xml_indent(b, n + 2);
 		/* libvirt matches the native tag by value, not position */
 		if (v->native_mode != NP_VLAN_NATIVE_DEFAULT && v->native_tag == v->tags[i])
 			np_buf_addf(b, "<tag id='%u' nativeMode='%s'/>\n", v->tags[i],
@@ -55,7 +50,7 @@ void np_xml_format_vlan(struct np_buf *b, int n, const struct np_vlan *v)
 		else
 			np_buf_addf(b, "<tag id='%u'/>\n", v->tags[i]);
 	}
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "</vlan>\n");
 }
 
@@ -72,7 +67,7 @@ void np_xml_format_vport(struct np_buf *b, int n, const struct np_vport *v)
 		      v->has_instanceid || v->profileid || v->has_interfaceid);
 	if (t == NP_VPORT_NONE && no_params)
 		return;
-	ind(b, n);
+	np_xml_indent(b, n);
 	if (t == NP_VPORT_NONE) {
 		np_buf_add(b, "<virtualport>\n");
 	} else if (no_params) {
@@ -81,7 +76,7 @@ void np_xml_format_vport(struct np_buf *b, int n, const struct np_vport *v)
 	} else {
 		np_buf_addf(b, "<virtualport type='%s'>\n", np_vport_type_names[t]);
 	}
-	ind(b, n + 2);
+	np_xml_indent(b, n + 2);
 	np_buf_add(b, "<parameters");
 	if (v->has_managerid && qbg)
 		np_buf_addf(b, " managerid='%u'", v->managerid);
@@ -105,13 +100,13 @@ void np_xml_format_vport(struct np_buf *b, int n, const struct np_vport *v)
 		np_buf_add(b, "'");
 	}
 	np_buf_add(b, "/>\n");
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "</virtualport>\n");
 }
 
 void np_xml_format_portgroup(struct np_buf *b, int n, const struct np_portgroup *pg)
 {
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "<portgroup name='");
 	np_xml_escape_attr(b, pg->name);
 	np_buf_add(b, "'");
@@ -124,6 +119,6 @@ void np_xml_format_portgroup(struct np_buf *b, int n, const struct np_portgroup 
 	np_xml_format_vlan(b, n + 2, &pg->vlan);
 	np_xml_format_vport(b, n + 2, &pg->vport);
 	np_xml_format_bandwidth(b, n + 2, &pg->bandwidth);
-	ind(b, n);
+	np_xml_indent(b, n);
 	np_buf_add(b, "</portgroup>\n");
 }

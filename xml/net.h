@@ -83,7 +83,10 @@ struct np_ip {
 	bool has_netmask;
 	struct np_addr netmask; /* when has_netmask */
 	bool has_prefix;
-	unsigned prefix;        /* effective prefix, always set after parse */
+	/* effective prefix, always set after parse: prefix, netmask or the
+	 * classful default (IPv6: 64); max+1 for a class D/E address given
+	 * without either, which np_net_validate refuses */
+	unsigned prefix;
 	enum np_tristate local_ptr;
 	char *tftp_root;
 	struct np_dhcp_range *ranges;
@@ -101,7 +104,7 @@ struct np_route {
 	bool has_netmask;
 	struct np_addr netmask;
 	bool has_prefix;
-	unsigned prefix;
+	unsigned prefix;        /* effective: prefix, netmask, or 0 (default route) */
 	struct np_addr gateway;
 	bool has_metric;
 	unsigned metric;
@@ -175,7 +178,7 @@ struct np_forward {
 struct np_bridge {
 	bool present;
 	char *name;
-	enum np_tristate stp;      /* on/off */
+	enum np_tristate stp;      /* on/off; absent means on (libvirt's default) */
 	bool has_delay;
 	unsigned long delay;
 	char *mac_table_manager;   /* "kernel"/"libvirt" or NULL */

@@ -28,28 +28,15 @@ const char *const np_hostdev_driver_names[NP_HOSTDEV_DRIVER__MAX] = {
 	[NP_HOSTDEV_DRIVER_XEN] = "xen",
 };
 
-/* 0 absent, 1 present, -EINVAL */
-static int prop_ull(struct np_xml_pctx *c, xmlNode *n, const char *name, int base,
-		    unsigned long long max, unsigned long long *ret)
-{
-	_np_free_ char *v = np_xml_prop(n, name);
-
-	if (!v)
-		return 0;
-	if (np_xml_parse_uint(v, base, max, ret) < 0)
-		return perr(c, n, name, "not a number in the range 0-%llu", max);
-	return 1;
-}
-
 static int parse_rate(struct np_xml_pctx *c, xmlNode *n, bool allow_floor,
 		      struct np_bw_rate *rate)
 {
 	int ra, rp, rb, rf;
 
-	if ((ra = prop_ull(c, n, "average", 10, ULLONG_MAX, &rate->average)) < 0 ||
-	    (rp = prop_ull(c, n, "peak", 10, ULLONG_MAX, &rate->peak)) < 0 ||
-	    (rb = prop_ull(c, n, "burst", 10, ULLONG_MAX, &rate->burst)) < 0 ||
-	    (rf = prop_ull(c, n, "floor", 10, ULLONG_MAX, &rate->floor)) < 0)
+	if ((ra = np_xml_prop_uint(c, n, "average", 10, ULLONG_MAX, &rate->average)) < 0 ||
+	    (rp = np_xml_prop_uint(c, n, "peak", 10, ULLONG_MAX, &rate->peak)) < 0 ||
+	    (rb = np_xml_prop_uint(c, n, "burst", 10, ULLONG_MAX, &rate->burst)) < 0 ||
+	    (rf = np_xml_prop_uint(c, n, "floor", 10, ULLONG_MAX, &rate->floor)) < 0)
 		return -EINVAL;
 	if (!ra && !rf)
 		return perr(c, n, NULL, "missing 'average' or 'floor' attribute");
@@ -96,7 +83,7 @@ int np_xml_parse_vlan(struct np_xml_pctx *c, xmlNode *n, struct np_vlan *ret)
 
 		if (t->type != XML_ELEMENT_NODE || t->ns || strcmp((const char *)t->name, "tag"))
 			continue;
-		if ((r = prop_ull(c, t, "id", 10, UINT_MAX, &id)) < 0)
+		if ((r = np_xml_prop_uint(c, t, "id", 10, UINT_MAX, &id)) < 0)
 			return r;
 		if (!r)
 			return perr(c, t, NULL, "missing 'id' attribute");
@@ -267,25 +254,13 @@ int np_xml_parse_portgroup(struct np_xml_pctx *c, xmlNode *n, struct np_portgrou
 	xmlNode *ch;
 	int r;
 
-	pg->name = np_xml_prop(n, "name");
-	if (pg->name && !*pg->name) {
-		free(pg->name);
-		pg->name = NULL;
-	}
+	pg->name = np_xml_prop_nonempty(n, "name");
 	if (!pg->name)
 		return perr(c, n, NULL, "missing 'name' attribute");
 	def = np_xml_prop(n, "default");
 	pg->is_default = def && !strcasecmp(def, "yes");
-	{
-		_np_free_ char *t = np_xml_prop(n, "trustGuestRxFilters");
-
-		if (t && !strcmp(t, "yes"))
-			pg->trust_guest_rx_filters = NP_TRI_YES;
-		else if (t && !strcmp(t, "no"))
-			pg->trust_guest_rx_filters = NP_TRI_NO;
-		else if (t)
-			return perr(c, n, "trustGuestRxFilters", "expected 'yes' or 'no'");
-	}
+	if ((r = np_xml_prop_yesno(c, n, "trustGuestRxFilters", &pg->trust_guest_rx_filters)) < 0)
+		return r;
 	if ((ch = np_xml_child(n, "virtualport")) &&
 	    (r = np_xml_parse_vport(c, ch, false, &pg->vport)) < 0)
 		return r;

@@ -5,6 +5,8 @@
 
 #include "xml/net.h"
 
+#include "common/buf.h"
+
 #include <libxml/tree.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -104,10 +106,49 @@ void np_xml_escape(struct np_buf *b, const char *s);
  * reader gets them back (libvirt writes them raw). */
 void np_xml_escape_attr(struct np_buf *b, const char *s);
 
-/* Sub-parsers in parse_extra.c; ctx is the parse context of parse.c. */
-struct np_xml_pctx;
+/* The parse context: where errors go and how the file is labelled. */
+struct np_xml_pctx {
+	const char *file;
+	struct np_err *err;
+};
+
+/* parse_util.c: helpers reading the tree as libvirt does. Children match by
+ * local name without namespace (libvirt's unprefixed XPath). */
+bool np_xml_is_elem(const xmlNode *n, const char *name);
+xmlNode *np_xml_child(xmlNode *n, const char *name); /* the first one */
+size_t np_xml_children(xmlNode *n, const char *name);
+/* All children called name in a new array; more than max is an error. */
+int np_xml_children_get(struct np_xml_pctx *c, xmlNode *n, const char *name, size_t max,
+			xmlNode ***ret, size_t *ret_n);
+char *np_xml_content(xmlNode *n);
+/* virXMLPropString: "" stays "". */
+char *np_xml_prop(xmlNode *n, const char *name);
+/* virXPathString("string(./@name)"): "" counts as absent. */
+char *np_xml_prop_nonempty(xmlNode *n, const char *name);
+/* Decimal (base 10) or C-style (base 0) unsigned number, whole string. */
+int np_xml_parse_uint(const char *s, int base, unsigned long long max, unsigned long long *ret);
+/* Attribute readers: 0 absent, 1 present (uint, addr), -EINVAL with err set. */
+int np_xml_prop_yesno(struct np_xml_pctx *c, xmlNode *n, const char *name,
+		      enum np_tristate *ret);
+int np_xml_prop_uint(struct np_xml_pctx *c, xmlNode *n, const char *name, int base,
+		     unsigned long long max, unsigned long long *ret);
+int np_xml_prop_addr(struct np_xml_pctx *c, xmlNode *n, const char *name, int family,
+		     struct np_addr *ret);
+/* "FILE:LINE: <elem attr='value'>: what"; attr "#text" shows the text. */
 int np_xml_err_node(struct np_xml_pctx *c, xmlNode *n, const char *attr, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Per-element parsers, in parse_ip.c, parse_dns.c, parse_forward.c. */
+int np_xml_parse_ip(struct np_xml_pctx *c, xmlNode *n, struct np_ip *ip);
+int np_xml_parse_route(struct np_xml_pctx *c, xmlNode *n, struct np_route *rt);
+int np_xml_check_route_gateways(struct np_xml_pctx *c, xmlNode **nodes, struct np_net *net);
+/* start..end in order, same family, inside ip's subnet when ip is given. */
+int np_xml_check_range(struct np_xml_pctx *c, xmlNode *n, const struct np_addr *start,
+		       const struct np_addr *end, const struct np_ip *ip);
+int np_xml_parse_dns(struct np_xml_pctx *c, xmlNode *n, struct np_dns *dns);
+int np_xml_parse_forward(struct np_xml_pctx *c, xmlNode *n, struct np_net *net);
+int np_xml_check_mode(struct np_xml_pctx *c, xmlNode *root, struct np_net *net);
+
+/* parse_extra.c */
 int np_xml_parse_bandwidth(struct np_xml_pctx *c, xmlNode *n, struct np_bandwidth *ret);
 int np_xml_parse_vlan(struct np_xml_pctx *c, xmlNode *n, struct np_vlan *ret);
 int np_xml_parse_vport(struct np_xml_pctx *c, xmlNode *n, bool require_type, struct np_vport *ret);
@@ -121,8 +162,7 @@ void np_xml_format_vlan(struct np_buf *b, int indent, const struct np_vlan *vlan
 void np_xml_format_vport(struct np_buf *b, int indent, const struct np_vport *vp);
 void np_xml_format_portgroup(struct np_buf *b, int indent, const struct np_portgroup *pg);
 
-/* Small helpers shared by the parse files. */
-xmlNode *np_xml_child(xmlNode *n, const char *name);
-size_t np_xml_children(xmlNode *n, const char *name);
-char *np_xml_prop(xmlNode *n, const char *name);
-int np_xml_parse_uint(const char *s, int base, unsigned long long max, unsigned long long *ret);
+static inline void np_xml_indent(struct np_buf *b, int n)
+{
+	np_buf_addf(b, "%*s", n, "");
+}

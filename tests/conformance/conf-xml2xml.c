@@ -187,7 +187,7 @@ int main(void)
 	run_xml2xml(tsv, &passed, &failed);
 	free(tsv);
 	printf("%d passed, %d failed\n", passed, failed);
-	printf("xml2xml: %d passed, %d failed\n", passed, failed);
 	run_xml2xmlupdate();
+	printf("xml2xml: %d passed, %d failed\n", passed, failed);
 	return failed || !passed ? 1 : 0;
 }

@@ -144,6 +144,16 @@ static int f_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, stru
 	return 0;
 }
 
+static int f_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
+{
+	return ((struct fake *)ctx)->dnsmasq > 0;
+}
+
+static int f_fw_present(void *ctx, const char *bridge)
+{
+	return ((struct fake *)ctx)->fw > 0;
+}
+
 static const struct np_ops fake_ops = {
 	.link_exists = f_link_exists,
 	.route_find = f_route_find,
@@ -158,6 +168,8 @@ static const struct np_ops fake_ops = {
 	.file_remove = f_file_remove,
 	.dnsmasq_start = f_dnsmasq_start,
 	.dnsmasq_stop = f_dnsmasq_stop,
+	.dnsmasq_running = f_dnsmasq_running,
+	.fw_present = f_fw_present,
 };
 
 static bool clean(const struct fake *f)

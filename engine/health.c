@@ -1,0 +1,152 @@
+#include "engine/health.h"
+
+#include "common/err.h"
+#include "common/util.h"
+#include "engine/lifecycle.h"
+#include "engine/ops.h"
+#include "engine/plan.h"
+#include "engine/store.h"
+#include "xml/net.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static int live_plan(struct np_engine *eng, const char *name, struct np_plan **ret,
+		     struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	int r;
+
+	r = np_store_live_load(eng->store, name, &net, err);
+	if (r == -ENOENT)
+		return np_err_set(err, r, "network '%s' is not active", name);
+	if (r < 0)
+		return r;
+	return np_engine_plan(eng, net, ret, err);
+}
+
+static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
+		 struct np_health *h)
+{
+	const struct np_step *fw = np_plan_find(plan, NP_STEP_FW_APPLY);
+	const struct np_step *dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
+	int r;
+
+	*h = (struct np_health){ .firewall = true, .dnsmasq = true };
+	r = eng->ops->link_exists(eng->ctx, plan->bridge);
+	if (r < 0)
+		return r;
+	h->bridge = r > 0;
+	if (dm) {
+		r = eng->ops->dnsmasq_running(eng->ctx, dm->path, dm->pid_path);
+		if (r < 0)
+			return r;
+		h->dnsmasq = r > 0;
+	}
+	if (fw && deep) {
+		r = eng->ops->fw_present(eng->ctx, plan->bridge);
+		if (r < 0)
+			return r;
+		h->firewall = r > 0;
+		h->checked_fw = true;
+	}
+	return 0;
+}
+
+int np_engine_health(struct np_engine *eng, const char *name, bool deep, struct np_health *ret,
+		     struct np_err *err)
+{
+	_np_plan_free_ struct np_plan *plan = NULL;
+	int r;
+
+	r = live_plan(eng, name, &plan, err);
+	if (r < 0)
+		return r;
+	r = check(eng, plan, deep, ret);
+	return r < 0 ? np_err_set(err, r, "cannot check network '%s': %s", name, strerror(-r)) : 0;
+}
+
+void np_health_describe(const struct np_health *h, char *buf, unsigned len)
+{
+	buf[0] = '\0';
+	if (!h->bridge)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%sbridge missing", buf[0] ? ", " : "");
+	if (!h->firewall)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%sfirewall rules missing",
+			 buf[0] ? ", " : "");
+	if (!h->dnsmasq)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%sdnsmasq not running",
+			 buf[0] ? ", " : "");
+}
+
+/* Runs one step of the plan through a one-step plan, so the usual error
+ * naming and timing apply. */
+static int run_step(struct np_engine *eng, const struct np_plan *plan, const struct np_step *s,
+		    struct np_err *err)
+{
+	struct np_plan one = {
+		.net_name = plan->net_name,
+		.bridge = plan->bridge,
+		.steps = (struct np_step *)s,
+		.n_steps = 1,
+	};
+
+	return np_plan_apply(&one, eng->ops, eng->ctx, err);
+}
+
+static void append(char *buf, unsigned len, const char *what)
+{
+	snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? ", " : "", what);
+}
+
+int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, char *ret_what,
+		     unsigned len, struct np_err *err)
+{
+	_np_plan_free_ struct np_plan *plan = NULL;
+	const struct np_step *fw, *dm;
+	struct np_health h;
+	int r;
+
+	ret_what[0] = '\0';
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	r = live_plan(eng, name, &plan, err);
+	if (r < 0)
+		return r;
+	r = check(eng, plan, true, &h);
+	if (r < 0)
+		return np_err_set(err, r, "cannot check network '%s': %s", name, strerror(-r));
+
+	if (!h.bridge) {
+		/* Addresses, routes and ports went with it: start from scratch. */
+		r = np_engine_restart_live(eng, name, err);
+		if (r < 0)
+			return r;
+		append(ret_what, len, "restarted (its bridge was gone)");
+		return 0;
+	}
+	fw = np_plan_find(plan, NP_STEP_FW_APPLY);
+	if (fw && (!h.firewall || force_fw)) {
+		r = run_step(eng, plan, fw, err);
+		if (r < 0)
+			return r;
+		append(ret_what, len, "firewall rules re-applied");
+	}
+	dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
+	if (dm && !h.dnsmasq) {
+		/* Its files first: they may have been removed with the process. */
+		for (size_t i = 0; i < plan->n_steps; i++)
+			if (plan->steps[i].kind == NP_STEP_FILE_WRITE) {
+				r = run_step(eng, plan, &plan->steps[i], err);
+				if (r < 0)
+					return r;
+			}
+		r = run_step(eng, plan, dm, err);
+		if (r < 0)
+			return r;
+		append(ret_what, len, "dnsmasq restarted");
+	}
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* What is really there for an active network: live state is reported, not
+ * trusted. Built from the same plan start applied, so "what should exist"
+ * has one definition. */
+#pragma once
+
+#include <stdbool.h>
+
+struct np_engine;
+struct np_err;
+
+struct np_health {
+	bool bridge;       /* the bridge exists */
+	bool firewall;     /* the network's nft chains exist (or it needs none) */
+	bool dnsmasq;      /* our dnsmasq runs (or it needs none) */
+	bool checked_fw;   /* firewall was checked (it costs an nft round trip) */
+};
+
+/* deep also checks the firewall. -ENOENT when the network is not active. */
+int np_engine_health(struct np_engine *eng, const char *name, bool deep, struct np_health *ret,
+		     struct np_err *err);
+static inline bool np_health_ok(const struct np_health *h)
+{
+	return h->bridge && h->firewall && h->dnsmasq;
+}
+/* "dnsmasq not running, firewall rules missing" into buf. */
+void np_health_describe(const struct np_health *h, char *buf, unsigned len);
+
+/* Brings a degraded network back without touching what is healthy: the
+ * firewall is re-applied (one transaction, idempotent) and a dead dnsmasq is
+ * started again; a network whose bridge is gone is restarted whole.
+ * *ret_what says what was done ("" when nothing was needed). */
+int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, char *ret_what,
+		     unsigned len, struct np_err *err);

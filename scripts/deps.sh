@@ -1,0 +1,30 @@
+# Sourced by scripts/setup.sh and .ci/run: the Debian 12 packages netplumb needs
+# to build, run and be tested, and one idempotent, non-interactive installer.
+
+NP_PACKAGES=(
+	# build
+	cmake make gcc libc6-dev pkg-config
+	libxml2-dev libnl-3-dev libnl-route-3-dev libnftables-dev
+	# run time
+	dnsmasq-base nftables
+	# tests (namespaces, guests, XML checks)
+	iproute2 busybox libxml2-utils
+)
+
+# np_install_packages: apt-get update + install, only when something is missing.
+np_install_packages()
+{
+	local missing=() p
+	for p in "${NP_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+			missing+=("$p")
+	done
+	if [ "${#missing[@]}" -eq 0 ]; then
+		echo "deps: all ${#NP_PACKAGES[@]} packages are installed"
+		return 0
+	fi
+	echo "deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${NP_PACKAGES[@]}"
+}
