@@ -96,15 +96,10 @@ static int check_name(struct vctx *c, const char *name)
 	return 0;
 }
 
-static const char *addr_s(const struct np_addr *a, char buf[NP_ADDR_STRLEN])
-{
-	return np_addr_str(a, buf);
-}
-
 static int check_ip(struct vctx *c, const struct np_ip *ip)
 {
 	char a[NP_ADDR_STRLEN], b[NP_ADDR_STRLEN];
-	const char *as = addr_s(&ip->address, a);
+	const char *as = np_addr_str(&ip->address, a);
 	int fam = ip->address.family;
 
 	if (fam != AF_INET && fam != AF_INET6)
@@ -116,7 +111,7 @@ static int check_ip(struct vctx *c, const struct np_ip *ip)
 		if (fam != AF_INET || ip->netmask.family != AF_INET)
 			return verr(c, "ip", "address", as, "a netmask is only valid for IPv4");
 		if (np_addr_netmask_to_prefix(&ip->netmask) < 0)
-			return verr(c, "ip", "netmask", addr_s(&ip->netmask, b),
+			return verr(c, "ip", "netmask", np_addr_str(&ip->netmask, b),
 				    "netmask is not contiguous");
 	}
 	if (ip->prefix > np_addr_max_prefix(fam))
@@ -128,7 +123,7 @@ static int check_ip(struct vctx *c, const struct np_ip *ip)
 		return verr(c, "dhcp", NULL, NULL, "too many ranges or hosts");
 	for (size_t i = 0; i < ip->n_ranges; i++) {
 		const struct np_dhcp_range *r = &ip->ranges[i];
-		const char *ss = addr_s(&r->start, a);
+		const char *ss = np_addr_str(&r->start, a);
 
 		if (r->start.family != fam || r->end.family != fam)
 			return verr(c, "range", "start", ss,
@@ -136,15 +131,15 @@ static int check_ip(struct vctx *c, const struct np_ip *ip)
 		if (!np_addr_in_subnet(&r->start, &ip->address, ip->prefix))
 			return verr(c, "range", "start", ss, "range start is outside the network");
 		if (!np_addr_in_subnet(&r->end, &ip->address, ip->prefix))
-			return verr(c, "range", "end", addr_s(&r->end, b),
+			return verr(c, "range", "end", np_addr_str(&r->end, b),
 				    "range end is outside the network");
 		if (np_addr_cmp(&r->start, &r->end) > 0)
-			return verr(c, "range", "end", addr_s(&r->end, b),
+			return verr(c, "range", "end", np_addr_str(&r->end, b),
 				    "range end is before its start");
 	}
 	for (size_t i = 0; i < ip->n_hosts; i++) {
 		const struct np_dhcp_host *h = &ip->hosts[i];
-		const char *hs = addr_s(&h->ip, a);
+		const char *hs = np_addr_str(&h->ip, a);
 
 		if (h->has_mac && np_mac_is_multicast(h->mac))
 			return verr(c, "host", "mac", h->mac_str,
@@ -228,7 +223,7 @@ static int check_dns(struct vctx *c, const struct np_dns *d)
 		if (!np_addr_is_set(&h->ip))
 			return verr(c, "host", NULL, NULL, "missing 'ip' attribute");
 		if (!h->n_hostnames)
-			return verr(c, "host", "ip", addr_s(&h->ip, a), "missing <hostname>");
+			return verr(c, "host", "ip", np_addr_str(&h->ip, a), "missing <hostname>");
 		for (size_t j = 0; j < h->n_hostnames; j++) {
 			const char *n = h->hostnames[j];
 
@@ -395,10 +390,10 @@ int np_net_validate(const struct np_net *net, const char *filename, struct np_er
 		char a[NP_ADDR_STRLEN];
 
 		if (rt->address.family != rt->gateway.family || !np_addr_is_set(&rt->address))
-			return verr(&c, "route", "address", addr_s(&rt->address, a),
+			return verr(&c, "route", "address", np_addr_str(&rt->address, a),
 				    "address and gateway must be of one family");
 		if (rt->prefix > np_addr_max_prefix(rt->address.family))
-			return verr(&c, "route", "address", addr_s(&rt->address, a),
+			return verr(&c, "route", "address", np_addr_str(&rt->address, a),
 				    "prefix out of range");
 	}
 	if (net->n_dnsmasq_options > NP_MAX_DNSMASQ_OPTIONS)

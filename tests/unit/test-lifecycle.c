@@ -28,7 +28,7 @@ struct env {
 static void env_open(struct env *e)
 {
 	char cfg[512], state[512], run[512];
-	struct np_store_dirs dirs = { cfg, state, run };
+	struct np_store_dirs dirs = { .config_dir = cfg, .state_dir = state, .run_dir = run };
 	struct np_err err = { { 0 } };
 
 	snprintf(cfg, sizeof(cfg), "%s/etc", root);
