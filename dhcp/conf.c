@@ -325,9 +325,9 @@ static int conf_dhcp(struct np_buf *b, const struct np_ip *ip, long long *leases
 		if (ip->bootp_server) {
 			struct np_addr srv;
 
-			if (np_addr_parse(ip->bootp_server, AF_INET, &srv) < 0)
+			if (np_addr_parse(ip->bootp_server, 0, &srv) < 0)
 				return np_err_set(err, -EINVAL,
-						  "<bootp server='%s'>: not an IPv4 address",
+						  "<bootp server='%s'>: not an IP address",
 						  ip->bootp_server);
 			np_buf_add(b, ",,");
 			add_addr(b, &srv);

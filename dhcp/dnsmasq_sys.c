@@ -215,8 +215,9 @@ fail:
 	_exit(127);
 }
 
-/* Reads what is there without blocking; stops at STDERR_MAX. */
-static void drain(int fd, char *buf, size_t *len)
+/* Reads what is there without blocking, keeping at most STDERR_MAX bytes;
+ * false once every writer has closed the pipe. */
+static bool drain(int fd, char *buf, size_t *len)
 {
 	for (;;) {
 		char tmp[512];
@@ -225,7 +226,7 @@ static void drain(int fd, char *buf, size_t *len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;
+			return n < 0;
 		for (ssize_t i = 0; i < n && *len < STDERR_MAX - 1; i++)
 			buf[(*len)++] = tmp[i];
 		buf[*len] = '\0';
@@ -266,6 +267,7 @@ int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, 
 	_np_close_ int nullfd = -1, errr = -1, errw = -1, execr = -1, execw = -1, child_fd = -1;
 	char errbuf[STDERR_MAX] = "";
 	size_t errlen = 0;
+	bool err_open = true;
 	int p[2], status = 0, exec_errno = 0;
 	long long deadline;
 	pid_t child, pid;
@@ -334,8 +336,9 @@ int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, 
 	}
 	deadline = now_ms() + START_TIMEOUT_MS;
 	for (;;) {
+		/* a negative fd is skipped by poll: stderr already at EOF */
 		struct pollfd fds[2] = { { .fd = child_fd, .events = POLLIN },
-					 { .fd = errr, .events = POLLIN } };
+					 { .fd = err_open ? errr : -1, .events = POLLIN } };
 		long long left = deadline - now_ms();
 
 		if (left <= 0) {
@@ -349,7 +352,7 @@ int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, 
 		if (poll(fds, 2, (int)left) < 0 && errno != EINTR)
 			return np_err_set(err, -errno, "poll: %s", strerror(errno));
 		if (fds[1].revents)
-			drain(errr, errbuf, &errlen);
+			err_open = drain(errr, errbuf, &errlen);
 		if (fds[0].revents)
 			break;
 	}

@@ -30,4 +30,5 @@ int np_cmd_autostart(struct np_cli *c, int argc, char **argv, struct np_err *err
 int np_cmd_boot(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_reload(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_edit(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_validate(struct np_cli *c, int argc, char **argv, struct np_err *err);

@@ -1,7 +1,9 @@
 /* Commands that only read: listing, XML, leases, plan, validate. */
 #include "engine/cli.h"
 
+#include "common/buf.h"
 #include "common/err.h"
+#include "common/json.h"
 #include "common/fileio.h"
 #include "common/util.h"
 #include "dhcp/leases.h"
@@ -30,7 +32,10 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		{ .name = "--all" },	    { .name = "--inactive" },	  { .name = "--name" },
 		{ .name = "--uuid" },	    { .name = "--table" },	  { .name = "--persistent" },
 		{ .name = "--transient" },  { .name = "--autostart" },	  { .name = "--no-autostart" },
+		{ .name = "--json" },
 	};
+	struct np_buf json = { 0 };
+	bool opt_json;
 	const size_t n_args = NP_ARRAY_SIZE(args);
 	struct np_store *st = c->eng->store;
 	struct np_table *t = NULL;
@@ -49,6 +54,9 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	trans = np_args_has(args, n_args, "--transient");
 	auto_on = np_args_has(args, n_args, "--autostart");
 	auto_off = np_args_has(args, n_args, "--no-autostart");
+	opt_json = np_args_has(args, n_args, "--json");
+	if (opt_json)
+		opt_name = opt_uuid = true;
 	/* virsh: without --all or --inactive only active networks are listed */
 	if (np_args_has(args, n_args, "--table"))
 		opt_name = opt_uuid = false;
@@ -81,7 +89,23 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 				continue;
 			np_uuid_str(net->uuid, uuid);
 		}
-		if (t) {
+		if (opt_json) {
+			struct np_health h;
+			const char *state = active ? "active" : "inactive";
+
+			if (active && np_engine_health(c->eng, names[i], false, &h, &ignored) == 0 &&
+			    !np_health_ok(&h))
+				state = "degraded";
+			np_buf_add(&json, json.len ? ",\n  {" : "[\n  {");
+			np_json_kv(&json, true, "name", names[i]);
+			np_json_kv(&json, false, "uuid", uuid);
+			np_json_kv(&json, false, "state", state);
+			np_json_kb(&json, false, "active", active);
+			np_json_kb(&json, false, "autostart", autostart);
+			np_json_kb(&json, false, "persistent", persistent);
+			np_json_kv(&json, false, "bridge", net ? net->bridge.name : NULL);
+			np_buf_addc(&json, '}');
+		} else if (t) {
 			struct np_health h;
 			const char *state = active ? "active" : "inactive";
 
@@ -106,11 +130,18 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 			printf("%s\n", names[i]);
 		}
 	}
+	if (opt_json) {
+		fputs(json.len ? np_buf_str(&json) : "[", stdout);
+		fputs(json.len ? "\n]\n" : "]\n", stdout);
+		rc = 0;
+		goto out;
+	}
 	if (t)
 		np_table_print(t, stdout);
 	printf("\n");
 	rc = 0;
 out:
+	np_buf_free(&json);
 	np_table_free(t);
 	np_store_names_free(names, n);
 	return rc;
@@ -123,20 +154,44 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	const char *name;
 	char uuid[37];
 
-	if (np_args_parse(argc, argv, NULL, 0, &name, 1, 1, err) < 0)
+	struct np_arg args[] = { { .name = "--json" } };
+	struct np_health h = { .bridge = true, .firewall = true, .dnsmasq = true };
+	bool active;
+	char what[128] = "";
+
+	if (np_args_parse(argc, argv, args, 1, &name, 1, 1, err) < 0)
 		return 1;
 	if (np_engine_lookup(c->eng, name, false, &net, err) < 0)
 		return 1;
 	np_uuid_str(net->uuid, uuid);
-	printf("%-15s %s\n", "Name:", net->name);
-	printf("%-15s %s\n", "UUID:", uuid);
-	if (np_store_is_active(st, name)) {
-		struct np_health h;
-		char what[128];
-
+	active = np_store_is_active(st, name);
+	if (active) {
 		if (np_engine_health(c->eng, name, true, &h, err) < 0)
 			return 1;
 		np_health_describe(&h, what, sizeof(what));
+	}
+	if (np_args_has(args, 1, "--json")) {
+		struct np_buf b = { 0 };
+
+		np_buf_addc(&b, '{');
+		np_json_kv(&b, true, "name", net->name);
+		np_json_kv(&b, false, "uuid", uuid);
+		np_json_kb(&b, false, "active", active);
+		np_json_kv(&b, false, "state",
+			   !active ? "inactive" : np_health_ok(&h) ? "active" : "degraded");
+		np_json_kv(&b, false, "problems", what);
+		np_json_kb(&b, false, "persistent", np_store_is_persistent(st, name));
+		np_json_kb(&b, false, "autostart", np_store_is_autostart(st, name));
+		np_json_kv(&b, false, "bridge", net->bridge.name);
+		np_json_kv(&b, false, "forward", np_fwd_mode_names[net->forward.mode]);
+		np_buf_add(&b, "}\n");
+		fputs(np_buf_str(&b), stdout);
+		np_buf_free(&b);
+		return 0;
+	}
+	printf("%-15s %s\n", "Name:", net->name);
+	printf("%-15s %s\n", "UUID:", uuid);
+	if (active) {
 		if (np_health_ok(&h))
 			printf("%-15s %s\n", "Active:", "yes");
 		else
@@ -190,7 +245,9 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	static const char *const hdr[] = { "Expiry Time", "MAC address",   "Protocol",
 					   "IP address",  "Hostname",      "Client ID or DUID" };
-	struct np_arg args[] = { { .name = "--mac", .takes_value = true } };
+	struct np_arg args[] = { { .name = "--mac", .takes_value = true }, { .name = "--json" } };
+	struct np_buf json = { 0 };
+	bool opt_json;
 	_np_net_free_ struct np_net *net = NULL;
 	_np_free_ char *path = NULL, *text = NULL;
 	_np_free_ struct np_dhcp_lease *leases = NULL;
@@ -199,9 +256,10 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	size_t n = 0;
 	int r, rc = 1;
 
-	if (np_args_parse(argc, argv, args, 1, &name, 1, 1, err) < 0)
+	if (np_args_parse(argc, argv, args, 2, &name, 1, 1, err) < 0)
 		return 1;
-	mac = np_args_value(args, 1, "--mac");
+	mac = np_args_value(args, 2, "--mac");
+	opt_json = np_args_has(args, 2, "--json");
 	/* As with virsh, the leases of an inactive network are still shown
 	 * until it is undefined (dnsmasq's lease file outlives it). */
 	if (np_engine_lookup(c->eng, name, false, &net, err) < 0)
@@ -230,6 +288,19 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		if (l->expiry && localtime_r(&when, &tm))
 			strftime(expiry, sizeof(expiry), "%Y-%m-%d %H:%M:%S", &tm);
 		snprintf(ip, sizeof(ip), "%s/%u", l->ip, lease_prefix(net, l));
+		if (opt_json) {
+			np_buf_add(&json, json.len ? ",\n  {" : "[\n  {");
+			np_json_kn(&json, true, "expirytime", l->expiry);
+			np_json_kv(&json, false, "mac", l->mac[0] ? l->mac : NULL);
+			np_json_kv(&json, false, "type", l->family == AF_INET6 ? "ipv6" : "ipv4");
+			np_json_kv(&json, false, "ipaddr", l->ip);
+			np_json_kn(&json, false, "prefix", lease_prefix(net, l));
+			np_json_kv(&json, false, "hostname", l->hostname[0] ? l->hostname : NULL);
+			np_json_kv(&json, false, "clientid", l->clientid[0] ? l->clientid : NULL);
+			np_json_kv(&json, false, "iaid", l->iaid[0] ? l->iaid : NULL);
+			np_buf_addc(&json, '}');
+			continue;
+		}
 		const char *row[] = {
 			l->expiry ? expiry : "infinite", l->mac[0] ? l->mac : "-",
 			l->family == AF_INET6 ? "ipv6" : "ipv4", ip,
@@ -238,10 +309,15 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		if (np_table_add(t, row) < 0)
 			goto out;
 	}
-	np_table_print(t, stdout);
-	printf("\n");
+	if (opt_json)
+		printf("%s%s", json.len ? np_buf_str(&json) : "[", json.len ? "\n]\n" : "]\n");
+	else
+		np_table_print(t, stdout);
+	if (!opt_json)
+		printf("\n");
 	rc = 0;
 out:
+	np_buf_free(&json);
 	np_table_free(t);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "engine/plan.h"
 
 #include "common/buf.h"
+#include "common/json.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -98,24 +99,6 @@ void np_plan_print(const struct np_plan *plan, FILE *out)
 	}
 }
 
-static void json_str(struct np_buf *b, const char *s)
-{
-	np_buf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			np_buf_addf(b, "\\%c", *p);
-		else if (*p == '\n')
-			np_buf_add(b, "\\n");
-		else if (*p == '\t')
-			np_buf_add(b, "\\t");
-		else if (*p < 0x20)
-			np_buf_addf(b, "\\u%04x", *p);
-		else
-			np_buf_addc(b, (char)*p);
-	}
-	np_buf_addc(b, '"');
-}
-
 static const char *const kind_names[] = {
 	[NP_STEP_CHECK_LINK_FREE] = "check-link-free",
 	[NP_STEP_CHECK_ROUTE_FREE] = "check-route-free",
@@ -133,7 +116,7 @@ static const char *const kind_names[] = {
 static void json_kv(struct np_buf *b, const char *k, const char *v)
 {
 	np_buf_addf(b, ", \"%s\": ", k);
-	json_str(b, v);
+	np_json_str(b, v);
 }
 
 void np_plan_print_json(const struct np_plan *plan, FILE *out)
@@ -142,16 +125,16 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 	char a[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN];
 
 	np_buf_add(&b, "{\"network\": ");
-	json_str(&b, plan->net_name);
+	np_json_str(&b, plan->net_name);
 	np_buf_add(&b, ", \"bridge\": ");
-	json_str(&b, plan->bridge);
+	np_json_str(&b, plan->bridge);
 	np_buf_add(&b, ", \"steps\": [");
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const struct np_step *s = &plan->steps[i];
 
 		np_buf_add(&b, i ? ",\n  {" : "\n  {");
 		np_buf_add(&b, "\"step\": ");
-		json_str(&b, kind_names[s->kind]);
+		np_json_str(&b, kind_names[s->kind]);
 		if (s->ifname)
 			json_kv(&b, "ifname", s->ifname);
 		if (s->addr.family) {
