@@ -59,6 +59,15 @@ static const struct command commands[] = {
 	{ "net-uuid", np_cmd_uuid, "net-uuid NAME", "print a network's uuid", false },
 	{ "net-name", np_cmd_name, "net-name UUID", "print the name of the network with a uuid",
 	  false },
+	{ "port-add", np_cmd_port_add,
+	  "port-add NAME (--tap TAP [--owner USER] | --veth NETNS [--peer IF]) [--ifname IF] "
+	  "[--mac MAC]",
+	  "attach a guest: a persistent tap for qemu, or a veth into a namespace; prints the "
+	  "guest MAC (ports come back whenever the network starts)", true },
+	{ "port-list", np_cmd_port_list, "port-list NAME [--json]", "list a network's guest ports",
+	  false },
+	{ "port-delete", np_cmd_port_delete, "port-delete NAME PORT", "detach and forget a port",
+	  true },
 	{ "plan", np_cmd_plan, "plan NAME|FILE [--json] [--show nft|dnsmasq-conf|dnsmasq-hosts]",
 	  "print every change net-start would make, without making any", true },
 	{ "validate", np_cmd_validate, "validate FILE",

@@ -31,4 +31,7 @@ int np_cmd_boot(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_reload(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_edit(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_port_delete(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_port_list(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_validate(struct np_cli *c, int argc, char **argv, struct np_err *err);

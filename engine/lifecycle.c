@@ -5,6 +5,7 @@
 #include "engine/default_net.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
+#include "engine/port.h"
 #include "engine/store.h"
 #include "engine/timing.h"
 #include "xml/net.h"
@@ -24,14 +25,32 @@ static int random_bytes(void *buf, size_t len)
 	return n == (ssize_t)len ? 0 : -EIO;
 }
 
-static int plan_paths(struct np_engine *eng, struct np_plan_paths *ret)
+/* The plan's inputs besides the definition: the store's layout and the
+ * network's recorded guest ports. Free with plan_paths_clear(). */
+static int plan_paths(struct np_engine *eng, const char *name, struct np_plan_paths *ret)
 {
+	struct np_port *ports = NULL;
+	size_t n = 0;
+	int r;
+
+	r = np_store_ports_load(eng->store, name, &ports, &n);
+	if (r < 0)
+		return r;
 	*ret = (struct np_plan_paths){
 		.state_dir = np_store_state_dir(eng->store),
 		.run_dir = np_store_run_dir(eng->store),
 		.dnsmasq_user = eng->dnsmasq_user,
+		.ports = ports,
+		.n_ports = n,
 	};
 	return 0;
+}
+
+static void plan_paths_clear(struct np_plan_paths *p)
+{
+	free((struct np_port *)p->ports);
+	p->ports = NULL;
+	p->n_ports = 0;
 }
 
 /* Bridge names in use by other networks (defined or active). O(n) in the
@@ -275,8 +294,11 @@ static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *e
 
 	long long t0 = np_time_ns();
 
-	plan_paths(eng, &paths);
+	r = plan_paths(eng, net->name, &paths);
+	if (r < 0)
+		return np_err_set(err, r, "cannot read the ports of '%s': %s", net->name, strerror(-r));
 	r = np_plan_build(net, &paths, &plan, err);
+	plan_paths_clear(&paths);
 	np_timing_add(NP_PHASE_PLAN, np_time_ns() - t0);
 	if (r < 0)
 		return r;
@@ -374,8 +396,11 @@ int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *er
 	}
 	if (r < 0)
 		return r;
-	plan_paths(eng, &paths);
+	r = plan_paths(eng, name, &paths);
+	if (r < 0)
+		return np_err_set(err, r, "cannot read the ports of '%s': %s", name, strerror(-r));
 	r = np_plan_build(net, &paths, &plan, err);
+	plan_paths_clear(&paths);
 	if (r < 0)
 		return r;
 	r = np_plan_undo(plan, eng->ops, eng->ctx, err);
@@ -384,7 +409,12 @@ int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *er
 		return r;
 	}
 	r = np_store_live_remove(eng->store, name);
-	return r < 0 ? np_err_set(err, r, "cannot remove the live state of '%s'", name) : 0;
+	if (r < 0)
+		return np_err_set(err, r, "cannot remove the live state of '%s'", name);
+	/* A transient network is gone for good, its ports with it. */
+	if (!np_store_is_persistent(eng->store, name))
+		np_store_ports_remove_all(eng->store, name);
+	return 0;
 }
 
 int np_engine_undefine(struct np_engine *eng, const char *name, struct np_err *err)
@@ -401,8 +431,10 @@ int np_engine_undefine(struct np_engine *eng, const char *name, struct np_err *e
 	}
 	/* An active network stays up and becomes transient, as in libvirt;
 	 * an inactive one loses its generated files and leases too. */
-	if (!np_store_is_active(eng->store, name))
+	if (!np_store_is_active(eng->store, name)) {
 		np_store_generated_remove(eng->store, name);
+		np_store_ports_remove_all(eng->store, name);
+	}
 	r = np_store_def_remove(eng->store, name);
 	return r < 0 ? np_err_set(err, r, "cannot remove the definition of '%s': %s", name,
 				  strerror(-r))
@@ -448,9 +480,14 @@ int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_pl
 		   struct np_err *err)
 {
 	struct np_plan_paths paths;
+	int r;
 
-	plan_paths(eng, &paths);
-	return np_plan_build(net, &paths, ret, err);
+	r = plan_paths(eng, net->name, &paths);
+	if (r < 0)
+		return np_err_set(err, r, "cannot read the ports of '%s': %s", net->name, strerror(-r));
+	r = np_plan_build(net, &paths, ret, err);
+	plan_paths_clear(&paths);
+	return r;
 }
 
 int np_engine_set_autostart(struct np_engine *eng, const char *name, bool on,
@@ -520,8 +557,11 @@ int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_er
 	r = np_store_live_load(eng->store, name, &net, err);
 	if (r < 0)
 		return r;
-	plan_paths(eng, &paths);
+	r = plan_paths(eng, name, &paths);
+	if (r < 0)
+		return np_err_set(err, r, "cannot read the ports of '%s': %s", name, strerror(-r));
 	r = np_plan_build(net, &paths, &plan, err);
+	plan_paths_clear(&paths);
 	if (r < 0)
 		return r;
 	r = np_plan_undo(plan, eng->ops, eng->ctx, err);

@@ -8,6 +8,7 @@
 
 struct np_err;
 struct np_bridge_spec;
+struct np_port;
 
 struct np_ops {
 	int (*link_exists)(void *ctx, const char *ifname);
@@ -26,6 +27,9 @@ struct np_ops {
 	int (*file_remove)(void *ctx, const char *path, struct np_err *err);
 	int (*dnsmasq_start)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	int (*dnsmasq_stop)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
+	int (*port_add)(void *ctx, const struct np_port *port, const char *bridge,
+			struct np_err *err);
+	int (*port_del)(void *ctx, const struct np_port *port, struct np_err *err);
 	/* Health checks for a live network: 1 present, 0 gone, or -errno. */
 	int (*dnsmasq_running)(void *ctx, const char *conf, const char *pidfile);
 	int (*fw_present)(void *ctx, const char *bridge);

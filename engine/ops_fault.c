@@ -123,6 +123,21 @@ static int w_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, stru
 	return r < 0 ? r : F(ctx)->base->dnsmasq_stop(F(ctx)->base_ctx, conf, pidfile, err);
 }
 
+static int w_port_add(void *ctx, const struct np_port *port, const char *bridge,
+		      struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->port_add(F(ctx)->base_ctx, port, bridge, err);
+}
+
+static int w_port_del(void *ctx, const struct np_port *port, struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->port_del(F(ctx)->base_ctx, port, err);
+}
+
 static int w_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 {
 	return F(ctx)->base->dnsmasq_running(F(ctx)->base_ctx, conf, pidfile);
@@ -147,6 +162,8 @@ const struct np_ops np_fault_ops = {
 	.file_remove = w_file_remove,
 	.dnsmasq_start = w_dnsmasq_start,
 	.dnsmasq_stop = w_dnsmasq_stop,
+	.port_add = w_port_add,
+	.port_del = w_port_del,
 	.dnsmasq_running = w_dnsmasq_running,
 	.fw_present = w_fw_present,
 };

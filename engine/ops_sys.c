@@ -7,11 +7,15 @@
 #include "common/fileio.h"
 #include "common/util.h"
 #include "dhcp/dhcp.h"
+#include "engine/port.h"
 #include "firewall/fw.h"
 #include "netlink/nl.h"
 #include "netlink/sysctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +161,57 @@ static int sys_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, st
 	return np_dnsmasq_stop(pidfile, conf, err);
 }
 
+static int sys_port_add(void *ctx, const struct np_port *port, const char *bridge,
+			struct np_err *err)
+{
+	uint8_t host_mac[NP_MAC_LEN];
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	if (r < 0)
+		return r;
+	np_port_host_mac(port, host_mac);
+	if (port->type == NP_PORT_TAP) {
+		r = np_tap_add(port->ifname, port->owner);
+		if (r < 0)
+			return np_err_set(err, r, "cannot create tap %s: %s", port->ifname,
+					  strerror(-r));
+	} else {
+		char path[300];
+		int fd;
+
+		snprintf(path, sizeof(path), "/run/netns/%s", port->netns);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return np_err_set(err, -errno, "guest namespace '%s': %m", port->netns);
+		r = np_nl_veth_add(nl, &(struct np_veth_spec){
+					       .ifname = port->ifname,
+					       .mac = host_mac,
+					       .peer_ifname = port->peer,
+					       .peer_mac = port->mac,
+					       .peer_netns_fd = fd,
+				       });
+		close(fd);
+		/* A guest namespace keeps its end if the host end survived a
+		 * crash; an existing port of ours is simply re-enslaved. */
+		if (r < 0 && r != -EEXIST)
+			return np_err_set(err, r, "cannot create veth %s into '%s': %s", port->ifname,
+					  port->netns, strerror(-r));
+	}
+	r = np_nl_link_enslave(nl, port->ifname, bridge, host_mac);
+	return r < 0 ? np_err_set(err, r, "cannot attach %s to %s: %s", port->ifname, bridge,
+				  strerror(-r))
+		     : 0;
+}
+
+static int sys_port_del(void *ctx, const struct np_port *port, struct np_err *err)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_link_del(nl, port->ifname);
+}
+
 static int sys_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 {
 	return np_dnsmasq_running(pidfile, conf);
@@ -189,6 +244,8 @@ const struct np_ops np_sys_ops = {
 	.file_remove = sys_file_remove,
 	.dnsmasq_start = sys_dnsmasq_start,
 	.dnsmasq_stop = sys_dnsmasq_stop,
+	.port_add = sys_port_add,
+	.port_del = sys_port_del,
 	.dnsmasq_running = sys_dnsmasq_running,
 	.fw_present = sys_fw_present,
 };

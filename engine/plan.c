@@ -4,6 +4,7 @@
 #include "common/err.h"
 #include "common/util.h"
 #include "dhcp/dhcp.h"
+#include "engine/port.h"
 #include "firewall/fw.h"
 #include "xml/net.h"
 
@@ -25,6 +26,8 @@ static void step_clear(struct np_step *s)
 	free(s->undo_text);
 	free(s->pid_path);
 	free(s->why);
+	free(s->port);
+	free(s->master);
 }
 
 void np_plan_free(struct np_plan *plan)
@@ -279,6 +282,25 @@ static int plan_link(struct np_plan *plan, const struct np_net *net)
 	return 0;
 }
 
+static int plan_ports(struct np_plan *plan, const struct np_net *net,
+		      const struct np_plan_paths *paths)
+{
+	for (size_t i = 0; i < paths->n_ports; i++) {
+		struct np_step *s = add_step(plan, NP_STEP_PORT_ADD);
+
+		if (!s)
+			return -ENOMEM;
+		s->port = malloc(sizeof(*s->port));
+		if (!s->port || dup_into(&s->ifname, paths->ports[i].ifname) < 0 ||
+		    dup_into(&s->master, net->bridge.name) < 0)
+			return -ENOMEM;
+		*s->port = paths->ports[i];
+		s->has_mac = true;
+		memcpy(s->mac, paths->ports[i].mac, NP_MAC_LEN);
+	}
+	return 0;
+}
+
 static int plan_forwarding(struct np_plan *plan, const struct np_net *net)
 {
 	int r;
@@ -372,6 +394,9 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 			goto fail;
 	}
 	r = plan_link(plan, net);
+	if (r < 0)
+		goto fail;
+	r = plan_ports(plan, net, paths);
 	if (r < 0)
 		goto fail;
 	r = plan_forwarding(plan, net);

@@ -14,6 +14,7 @@
 struct np_net;
 struct np_err;
 struct np_ops;
+struct np_port;
 
 enum np_step_kind {
 	NP_STEP_CHECK_LINK_FREE,  /* ifname must not exist */
@@ -27,6 +28,7 @@ enum np_step_kind {
 	NP_STEP_ROUTE_ADD,        /* addr/prefix via gw on ifname */
 	NP_STEP_FW_APPLY,         /* text (one nft transaction); undo_text */
 	NP_STEP_DNSMASQ_START,    /* conf path, pid path */
+	NP_STEP_PORT_ADD,         /* a guest port (tap or veth) onto the bridge */
 };
 
 struct np_step {
@@ -51,6 +53,8 @@ struct np_step {
 	char *pid_path; /* dnsmasq pid file */
 	bool optional;  /* a missing target (e.g. no IPv6 in the kernel) is not an error */
 	char *why;      /* one short reason shown by `plan` (libvirt parity notes) */
+	struct np_port *port; /* NP_STEP_PORT_ADD: an owned copy */
+	char *master;         /* NP_STEP_PORT_ADD: the bridge */
 };
 
 struct np_plan {
@@ -65,6 +69,8 @@ struct np_plan_paths {
 	const char *state_dir; /* dnsmasq conf, hostsfile, leases */
 	const char *run_dir;   /* pid files */
 	const char *dnsmasq_user;
+	const struct np_port *ports; /* recorded guest ports to put back */
+	size_t n_ports;
 };
 
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,

@@ -51,6 +51,9 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_DNSMASQ_START:
 		snprintf(out, len, "start dnsmasq");
 		return;
+	case NP_STEP_PORT_ADD:
+		snprintf(out, len, "attach port %s", s->ifname);
+		return;
 	}
 	snprintf(out, len, "step %d", (int)s->kind);
 }
@@ -75,6 +78,8 @@ static enum np_phase phase_of(enum np_step_kind kind)
 		return NP_PHASE_NFT;
 	case NP_STEP_DNSMASQ_START:
 		return NP_PHASE_DNSMASQ;
+	case NP_STEP_PORT_ADD:
+		return NP_PHASE_NETLINK;
 	}
 	return NP_PHASE_TOTAL;
 }
@@ -130,6 +135,8 @@ static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *
 		return ops->fw_apply(ctx, s->text, err);
 	case NP_STEP_DNSMASQ_START:
 		return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
+	case NP_STEP_PORT_ADD:
+		return ops->port_add(ctx, s->port, s->master, err);
 	}
 	return -EINVAL;
 }
@@ -172,6 +179,9 @@ static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void
 		break;
 	case NP_STEP_DNSMASQ_START:
 		r = ops->dnsmasq_stop(ctx, s->path, s->pid_path, err);
+		break;
+	case NP_STEP_PORT_ADD:
+		r = ops->port_del(ctx, s->port, err);
 		break;
 	}
 	/* Already gone is what undo wants. */

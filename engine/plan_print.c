@@ -3,6 +3,7 @@
 
 #include "common/buf.h"
 #include "common/json.h"
+#include "engine/port.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -86,6 +87,24 @@ static void print_step(const struct np_step *s, FILE *out)
 		fprintf(out, "# note: dnsmasq pings an address before offering it (~3 s on the first "
 			     "lease); add <dnsmasq:option value='no-ping'/> to skip that check\n");
 		return;
+	case NP_STEP_PORT_ADD: {
+		uint8_t host_mac[NP_MAC_LEN];
+		char hm[NP_MAC_STRLEN];
+
+		np_port_host_mac(s->port, host_mac);
+		if (s->port->type == NP_PORT_TAP) {
+			fprintf(out, "ip tuntap add dev %s mode tap vnet_hdr", s->ifname);
+			if (s->port->owner >= 0)
+				fprintf(out, " user %ld", s->port->owner);
+			fputc('\n', out);
+		} else {
+			fprintf(out, "ip link add %s type veth peer name %s address %s netns %s\n",
+				s->ifname, s->port->peer, np_mac_str(s->mac, mac), s->port->netns);
+		}
+		fprintf(out, "ip link set %s address %s master %s up  # guest MAC %s\n", s->ifname,
+			np_mac_str(host_mac, hm), s->master, np_mac_str(s->mac, mac));
+		return;
+	}
 	}
 }
 
@@ -111,6 +130,7 @@ static const char *const kind_names[] = {
 	[NP_STEP_ROUTE_ADD] = "route-add",
 	[NP_STEP_FW_APPLY] = "nft-transaction",
 	[NP_STEP_DNSMASQ_START] = "dnsmasq-start",
+	[NP_STEP_PORT_ADD] = "port-add",
 };
 
 static void json_kv(struct np_buf *b, const char *k, const char *v)

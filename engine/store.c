@@ -4,6 +4,7 @@
 #include "common/fileio.h"
 #include "common/util.h"
 #include "engine/plan.h"
+#include "engine/port.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 
@@ -425,4 +426,128 @@ int np_store_mark_autostarted(struct np_store *st)
 	if (asprintf(&path, "%s/autostarted", st->run_dir) < 0)
 		return -ENOMEM;
 	return np_file_write_atomic(path, "", 0, 0644);
+}
+
+static int ports_dir(struct np_store *st, const char *name, char **ret)
+{
+	_np_free_ char *fname = NULL;
+	int r = np_plan_file_name(name, &fname);
+
+	if (r < 0)
+		return r;
+	if (asprintf(ret, "%s/ports/%s", st->config_dir, fname) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int cmp_port(const void *a, const void *b)
+{
+	return strcmp(((const struct np_port *)a)->ifname, ((const struct np_port *)b)->ifname);
+}
+
+int np_store_ports_load(struct np_store *st, const char *name, struct np_port **ret,
+			size_t *ret_n)
+{
+	_np_free_ char *dir = NULL;
+	struct np_port *ports = NULL;
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d;
+	int r;
+
+	*ret = NULL;
+	*ret_n = 0;
+	r = ports_dir(st, name, &dir);
+	if (r < 0)
+		return r;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	r = 0;
+	while ((e = readdir(d)) && r == 0) {
+		_np_free_ char *path = NULL, *text = NULL;
+		size_t len = strlen(e->d_name);
+		struct np_port *grown;
+
+		if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".port"))
+			continue;
+		if (n >= NP_MAX_PORTS) {
+			r = -E2BIG;
+			break;
+		}
+		if (asprintf(&path, "%s/%s", dir, e->d_name) < 0) {
+			path = NULL;
+			r = -ENOMEM;
+			break;
+		}
+		r = np_file_read(path, 4096, &text, NULL);
+		if (r < 0)
+			break;
+		grown = realloc(ports, (n + 1) * sizeof(*ports));
+		if (!grown) {
+			r = -ENOMEM;
+			break;
+		}
+		ports = grown;
+		r = np_port_parse(text, &ports[n]);
+		if (r == 0)
+			n++;
+	}
+	closedir(d);
+	if (r < 0) {
+		free(ports);
+		return r;
+	}
+	if (n)
+		qsort(ports, n, sizeof(*ports), cmp_port);
+	*ret = ports;
+	*ret_n = n;
+	return 0;
+}
+
+int np_store_port_save(struct np_store *st, const char *name, const struct np_port *port)
+{
+	_np_free_ char *dir = NULL, *path = NULL, *text = NULL;
+	int r;
+
+	r = ports_dir(st, name, &dir);
+	if (r < 0)
+		return r;
+	r = np_mkdir_p(dir, 0755);
+	if (r < 0)
+		return r;
+	if (asprintf(&path, "%s/%s.port", dir, port->ifname) < 0)
+		return -ENOMEM;
+	r = np_port_format(port, &text);
+	if (r < 0)
+		return r;
+	return np_file_write_atomic(path, text, strlen(text), 0644);
+}
+
+int np_store_port_remove(struct np_store *st, const char *name, const char *ifname)
+{
+	_np_free_ char *dir = NULL, *path = NULL;
+	int r = ports_dir(st, name, &dir);
+
+	if (r < 0)
+		return r;
+	if (asprintf(&path, "%s/%s.port", dir, ifname) < 0)
+		return -ENOMEM;
+	if (access(path, F_OK) < 0)
+		return -errno;
+	return np_file_remove(path);
+}
+
+void np_store_ports_remove_all(struct np_store *st, const char *name)
+{
+	struct np_port *ports = NULL;
+	_np_free_ char *dir = NULL;
+	size_t n = 0;
+
+	if (np_store_ports_load(st, name, &ports, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			np_store_port_remove(st, name, ports[i].ifname);
+	free(ports);
+	if (ports_dir(st, name, &dir) == 0)
+		rmdir(dir);
 }

@@ -62,6 +62,14 @@ int np_store_set_autostart(struct np_store *st, const char *name, bool on);
 bool np_store_autostarted(struct np_store *st);
 int np_store_mark_autostarted(struct np_store *st);
 
+/* Guest ports of a network: config_dir/ports/NAME/IFNAME.port. */
+struct np_port;
+int np_store_ports_load(struct np_store *st, const char *name, struct np_port **ret,
+			size_t *ret_n);
+int np_store_port_save(struct np_store *st, const char *name, const struct np_port *port);
+int np_store_port_remove(struct np_store *st, const char *name, const char *ifname);
+void np_store_ports_remove_all(struct np_store *st, const char *name);
+
 /* Every known network (persistent or active), sorted by name. Free with
  * np_store_names_free(). */
 int np_store_list(struct np_store *st, char ***ret, size_t *ret_n);

@@ -37,6 +37,9 @@ int np_nl_msg_addr_add(int ifindex, const struct np_addr *a, unsigned prefix,
 int np_nl_msg_route_add(int ifindex, const struct np_addr *dst, unsigned prefix,
 			const struct np_addr *gw, unsigned metric, struct nl_msg **ret);
 int np_nl_msg_route_dump(int family, struct nl_msg **ret);
+int np_nl_msg_veth_add(const struct np_veth_spec *spec, struct nl_msg **ret);
+int np_nl_msg_link_enslave(const char *ifname, int master_ifindex, const uint8_t *mac,
+			   struct nl_msg **ret);
 
 /* msg.c: replies. */
 int np_nl_link_parse(const struct nlmsghdr *h, struct np_link_info *ret);

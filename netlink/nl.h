@@ -50,6 +50,23 @@ int np_nl_addr_add(struct np_nl *nl, const char *ifname, const struct np_addr *a
 /* gw may be NULL or unset (family 0) for an on-link route; metric 0 = default. */
 int np_nl_route_add(struct np_nl *nl, const char *ifname, const struct np_addr *dst, unsigned prefix,
 		    const struct np_addr *gw, unsigned metric);
+/* A veth pair: ifname stays here, peer_ifname moves into the namespace
+ * peer_netns_fd (-1: stays here) with peer_mac. */
+struct np_veth_spec {
+	const char *ifname;
+	const uint8_t *mac;
+	const char *peer_ifname;
+	const uint8_t *peer_mac;
+	int peer_netns_fd;
+};
+int np_nl_veth_add(struct np_nl *nl, const struct np_veth_spec *spec);
+/* Enslaves ifname to the bridge master, optionally sets its MAC, and
+ * brings it up, in one request. */
+int np_nl_link_enslave(struct np_nl *nl, const char *ifname, const char *master,
+		       const uint8_t *mac);
+/* A persistent tap (/dev/net/tun), owned by uid owner when >= 0. */
+int np_tap_add(const char *ifname, long owner);
+
 /* libvirt's route-collision check (networkCheckRouteCollision): 1 and the
  * device name in ret_dev when a main-table route to exactly dst's network
  * with this prefix exists already ("*" when it has no device), 0 when the

@@ -50,8 +50,9 @@ say "the uplink sees the guest's connection coming from:"
 bg "$NS_UPLINK" 30 busybox nc -ll -p 5555 -e ss -tnH state established state close-wait '( sport = :5555 )'
 wait_until 5 ip netns exec "$NS_UPLINK" sh -c "ss -ltnH | grep -q ':5555 '" ||
 	fail "the uplink's listener did not come up"
-SEEN=$(ip netns exec "${GUEST_NS[1]}" timeout 15 busybox nc -w 5 "$UPLINK_IP" 5555 </dev/null |
-	awk 'NF { print $NF; exit }' | sed -e 's/:[0-9]*$//' -e 's/^\[//' -e 's/\]$//' -e 's/^::ffff://')
+REPLY_TEXT=$(ip netns exec "${GUEST_NS[1]}" timeout 15 busybox nc -w 5 "$UPLINK_IP" 5555 </dev/null)
+SEEN=$(awk 'NF { print $NF; exit }' <<<"$REPLY_TEXT" |
+	sed -e 's/:[0-9]*$//' -e 's/^\[//' -e 's/\]$//' -e 's/^::ffff://')
 echo "  $SEEN (the guest is ${GUEST_IP[1]}; $HOST_UPLINK_IP is the host's uplink address)"
 
 show net-destroy default

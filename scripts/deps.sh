@@ -16,7 +16,7 @@ np_install_packages()
 {
 	local missing=() p
 	for p in "${NP_PACKAGES[@]}"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] ||
 			missing+=("$p")
 	done
 	if [ "${#missing[@]}" -eq 0 ]; then

@@ -403,13 +403,14 @@ cleanup()
 
 np_e2e_init()
 {
-	local t
+	local t applets
 	[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, bridges, nftables)"
 	for t in ip busybox dnsmasq nft timeout sha256sum; do
 		command -v "$t" >/dev/null 2>&1 || skip "'$t' is not installed"
 	done
+	applets=$(busybox --list 2>/dev/null || true)
 	for t in udhcpc nc ping; do
-		busybox --list 2>/dev/null | grep -qx "$t" || skip "busybox has no '$t' applet"
+		grep -qx -- "$t" <<<"$applets" || skip "busybox has no '$t' applet"
 	done
 	[ -x "$NETPLUMB" ] || fail "netplumb binary '$NETPLUMB' not found (set NETPLUMB)"
 

@@ -33,7 +33,8 @@ expect_match "dumpxml has a uuid" '<uuid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 expect_match "dumpxml has a 52:54:00 bridge MAC" "<mac address='52:54:00(:[0-9a-f]{2}){3}'/>" "$DEF_XML"
 expect_match "dumpxml names bridge virbr0" "<bridge name='virbr0'" "$DEF_XML"
 UUID=$(sed -n 's:.*<uuid>\(.*\)</uuid>.*:\1:p' <<<"$DEF_XML")
-BR_MAC=$(sed -n "s:.*<mac address='\([^']*\)'.*:\1:p" <<<"$DEF_XML" | head -n1)
+BR_MAC=$(sed -n "s:.*<mac address='\([^']*\)'.*:\1:p" <<<"$DEF_XML")
+BR_MAC=${BR_MAC%%$'\n'*}
 expect_np_ok "net-uuid default" net-uuid default
 expect_eq "net-uuid matches dumpxml" "$UUID" "$NP_OUT"
 expect_np_ok "net-name UUID" net-name "$UUID"

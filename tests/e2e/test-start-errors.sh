@@ -7,6 +7,8 @@
 # round trip, and two concurrent starts (the store lock: exactly one wins).
 . "$(dirname "$0")/lib.sh"
 
+RACE_ROUNDS=10
+
 # The system as netplumb can change it: links, addresses, routes, nft, forwarding.
 host_snapshot()
 {
@@ -89,24 +91,29 @@ expect_eq "net-destroy message" "Network default destroyed" "$NP_OUT"
 expect_eq "no virbr0 after destroy" "" "$(ip -n "$NS_HOST" -o link show dev virbr0 2>/dev/null || true)"
 expect_no_match "no dnsmasq after destroy" ' dnsmasq$' "$(ns_comms "$NS_HOST")"
 
-log "two concurrent starts: exactly one wins"
-for i in 1 2; do
-	(rc=0
-	 np net-start default >"$NP_TMP/race$i.out" 2>"$NP_TMP/race$i.err" || rc=$?
-	 echo "$rc" >"$NP_TMP/race$i.rc") &
-	NP_PIDS+=("$!")
+log "two concurrent starts, $RACE_ROUNDS rounds: exactly one wins each time (the store lock)"
+for round in $(seq 1 "$RACE_ROUNDS"); do
+	for i in 1 2; do
+		(rc=0
+		 np net-start default >"$NP_TMP/race$i.out" 2>"$NP_TMP/race$i.err" || rc=$?
+		 echo "$rc" >"$NP_TMP/race$i.rc") &
+		NP_PIDS+=("$!")
+	done
+	wait
+	RCS=$(cat "$NP_TMP/race1.rc" "$NP_TMP/race2.rc" | sort | tr '\n' ' ')
+	RACE_ERR=$(cat "$NP_TMP/race1.err" "$NP_TMP/race2.err")
+	[ "$RCS" = "0 1 " ] ||
+		fail "round $round: two concurrent net-start: exit codes '$RCS', expected one 0 and one 1 (stderr: $RACE_ERR)"
+	[ "$(cat "$NP_TMP/race1.out" "$NP_TMP/race2.out")" = "Network default started" ] ||
+		fail "round $round: the winner's output: $(cat "$NP_TMP/race1.out" "$NP_TMP/race2.out")"
+	[ "$(wc -l <<<"$RACE_ERR")" -eq 1 ] && [[ "$RACE_ERR" == "netplumb: error: "* ]] ||
+		fail "round $round: the loser should print one error line, got: $RACE_ERR"
+	[ "$(ns_comms "$NS_HOST" | grep -c ' dnsmasq$' || true)" -eq 1 ] ||
+		fail "round $round: not exactly one dnsmasq: $(ns_comms "$NS_HOST" | tr '\n' ' ')"
+	np net-destroy default >/dev/null || fail "round $round: net-destroy failed"
 done
-wait
-RCS=$(cat "$NP_TMP/race1.rc" "$NP_TMP/race2.rc" | sort | tr '\n' ' ')
-expect_eq "one start succeeded, one failed" "0 1 " "$RCS"
-expect_eq "the winner printed the message" "Network default started" \
-	"$(cat "$NP_TMP/race1.out" "$NP_TMP/race2.out")"
-expect_match "the loser printed one error line" '^netplumb: error: ' \
-	"$(cat "$NP_TMP/race1.err" "$NP_TMP/race2.err")"
-expect_eq "the loser printed only that line" 1 "$(cat "$NP_TMP/race1.err" "$NP_TMP/race2.err" | wc -l)"
-expect_eq "exactly one dnsmasq runs" 1 "$(ns_comms "$NS_HOST" | grep -c ' dnsmasq$' || true)"
-expect_np_ok "net-destroy default" net-destroy default
-expect_no_match "no dnsmasq after destroy" ' dnsmasq$' "$(ns_comms "$NS_HOST")"
+pass "$RACE_ROUNDS rounds of two concurrent starts: one winner, one error line, one dnsmasq"
+expect_no_match "no dnsmasq after the last destroy" ' dnsmasq$' "$(ns_comms "$NS_HOST")"
 
 log "net-define fills in uuid, bridge and MAC; net-undefine removes it"
 cat >"$NP_TMP/mynet.xml" <<'EOF'

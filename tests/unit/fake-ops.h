@@ -21,6 +21,7 @@ struct fake {
 	int dnsmasq;    /* processes running */
 	bool link_taken; /* a foreign link with the bridge's name */
 	int foreign_links;
+	int ports;      /* guest ports attached */
 };
 
 static int tick(struct fake *f)
@@ -144,6 +145,27 @@ static int f_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, stru
 	return 0;
 }
 
+static int f_port_add(void *ctx, const struct np_port *port, const char *bridge,
+		      struct np_err *err)
+{
+	struct fake *f = ctx;
+	int r = tick(f);
+
+	if (r == 0)
+		f->ports++;
+	return r;
+}
+
+static int f_port_del(void *ctx, const struct np_port *port, struct np_err *err)
+{
+	struct fake *f = ctx;
+
+	if (!f->ports)
+		return -ENODEV;
+	f->ports--;
+	return 0;
+}
+
 static int f_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 {
 	return ((struct fake *)ctx)->dnsmasq > 0;
@@ -168,12 +190,14 @@ static const struct np_ops fake_ops = {
 	.file_remove = f_file_remove,
 	.dnsmasq_start = f_dnsmasq_start,
 	.dnsmasq_stop = f_dnsmasq_stop,
+	.port_add = f_port_add,
+	.port_del = f_port_del,
 	.dnsmasq_running = f_dnsmasq_running,
 	.fw_present = f_fw_present,
 };
 
 static bool clean(const struct fake *f)
 {
-	return !f->links && !f->files && !f->fw && !f->dnsmasq;
+	return !f->links && !f->files && !f->fw && !f->dnsmasq && !f->ports;
 }
 

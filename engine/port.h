@@ -1,0 +1,34 @@
+/* A guest port on a network, like libvirt's network ports: a tap for qemu or
+ * a veth into a namespace. Ports are recorded in the state store and put back
+ * on the bridge whenever the network starts. */
+#pragma once
+
+#include "common/addr.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum np_port_type {
+	NP_PORT_TAP,
+	NP_PORT_VETH,
+};
+
+struct np_port {
+	enum np_port_type type;
+	char ifname[16];  /* host side: the tap, or the veth end on the bridge */
+	char peer[16];    /* veth: the interface name inside the guest namespace */
+	char netns[256];  /* veth: the guest's named namespace (/run/netns/NAME) */
+	long owner;       /* tap: owning uid, -1 for root only */
+	uint8_t mac[NP_MAC_LEN]; /* the guest's MAC */
+};
+
+#define NP_MAX_PORTS 4096
+
+/* The record is a few "key=value" lines; parse refuses unknown keys and
+ * unsafe names. */
+int np_port_parse(const char *text, struct np_port *ret);
+int np_port_format(const struct np_port *p, char **ret);
+/* The host side's MAC: the guest's with its first byte set to 0xfe, as
+ * libvirt does, so the bridge never takes the guest's address as its own. */
+void np_port_host_mac(const struct np_port *p, uint8_t ret[NP_MAC_LEN]);
+bool np_port_name_valid(const char *s);
