@@ -286,6 +286,19 @@ int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, s
 	return *ret_name ? 0 : -ENOMEM;
 }
 
+/* Runs the hook with the network's live XML, if the ops table has one. */
+static int hook(struct np_engine *eng, const struct np_net *net, const char *op,
+		const char *subop, struct np_err *err)
+{
+	_np_free_ char *xml = NULL;
+
+	if (!eng->ops->hook)
+		return 0;
+	if (np_xml_net_format(net, 0, &xml) < 0)
+		return -ENOMEM;
+	return eng->ops->hook(eng->ctx, net->name, op, subop, xml, err);
+}
+
 static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *err)
 {
 	_np_plan_free_ struct np_plan *plan = NULL;
@@ -316,11 +329,20 @@ static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *e
 	np_timing_add(NP_PHASE_FILES, np_time_ns() - t0);
 	if (r < 0)
 		return r;
+	r = hook(eng, net, "start", "begin", err);
+	if (r < 0) {
+		np_store_live_remove(eng->store, net->name);
+		return r;
+	}
 	r = np_plan_apply(plan, eng->ops, eng->ctx, err);
 	if (r < 0) {
 		np_store_live_remove(eng->store, net->name);
 		return r;
 	}
+	/* Too late to refuse: as in libvirt, a failing "started" hook is
+	 * reported but the network stays up. */
+	if (hook(eng, net, "started", "begin", err) < 0)
+		fprintf(stderr, "netplumb: warning: %s\n", err->msg), err->msg[0] = '\0';
 	return 0;
 }
 
@@ -408,6 +430,8 @@ int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *er
 		np_err_prefix(err, "failed to destroy network '%s'", name);
 		return r;
 	}
+	if (hook(eng, net, "stopped", "end", err) < 0)
+		fprintf(stderr, "netplumb: warning: %s\n", err->msg), err->msg[0] = '\0';
 	r = np_store_live_remove(eng->store, name);
 	if (r < 0)
 		return np_err_set(err, r, "cannot remove the live state of '%s'", name);

@@ -30,6 +30,9 @@ struct np_ops {
 	int (*port_add)(void *ctx, const struct np_port *port, const char *bridge,
 			struct np_err *err);
 	int (*port_del)(void *ctx, const struct np_port *port, struct np_err *err);
+	/* libvirt-style network hook (engine/hook_sys.h); NULL: none. */
+	int (*hook)(void *ctx, const char *name, const char *op, const char *subop, const char *xml,
+		    struct np_err *err);
 	/* Health checks for a live network: 1 present, 0 gone, or -errno. */
 	int (*dnsmasq_running)(void *ctx, const char *conf, const char *pidfile);
 	int (*fw_present)(void *ctx, const char *bridge);

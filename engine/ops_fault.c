@@ -138,6 +138,14 @@ static int w_port_del(void *ctx, const struct np_port *port, struct np_err *err)
 	return r < 0 ? r : F(ctx)->base->port_del(F(ctx)->base_ctx, port, err);
 }
 
+static int w_hook(void *ctx, const char *name, const char *op, const char *subop,
+		  const char *xml, struct np_err *err)
+{
+	if (!F(ctx)->base->hook)
+		return 0;
+	return F(ctx)->base->hook(F(ctx)->base_ctx, name, op, subop, xml, err);
+}
+
 static int w_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 {
 	return F(ctx)->base->dnsmasq_running(F(ctx)->base_ctx, conf, pidfile);
@@ -162,6 +170,7 @@ const struct np_ops np_fault_ops = {
 	.file_remove = w_file_remove,
 	.dnsmasq_start = w_dnsmasq_start,
 	.dnsmasq_stop = w_dnsmasq_stop,
+	.hook = w_hook,
 	.port_add = w_port_add,
 	.port_del = w_port_del,
 	.dnsmasq_running = w_dnsmasq_running,

@@ -7,6 +7,7 @@
 #include "common/fileio.h"
 #include "common/util.h"
 #include "dhcp/dhcp.h"
+#include "engine/hook_sys.h"
 #include "engine/port.h"
 #include "firewall/fw.h"
 #include "netlink/nl.h"
@@ -212,6 +213,14 @@ static int sys_port_del(void *ctx, const struct np_port *port, struct np_err *er
 	return r < 0 ? r : np_nl_link_del(nl, port->ifname);
 }
 
+static int sys_hook(void *ctx, const char *name, const char *op, const char *subop,
+		    const char *xml, struct np_err *err)
+{
+	const char *dir = getenv("NETPLUMB_HOOKS_DIR");
+
+	return np_hook_run(dir && *dir ? dir : "/etc/netplumb/hooks", name, op, subop, xml, err);
+}
+
 static int sys_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 {
 	return np_dnsmasq_running(pidfile, conf);
@@ -244,6 +253,7 @@ const struct np_ops np_sys_ops = {
 	.file_remove = sys_file_remove,
 	.dnsmasq_start = sys_dnsmasq_start,
 	.dnsmasq_stop = sys_dnsmasq_stop,
+	.hook = sys_hook,
 	.port_add = sys_port_add,
 	.port_del = sys_port_del,
 	.dnsmasq_running = sys_dnsmasq_running,

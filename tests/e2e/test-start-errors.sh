@@ -7,7 +7,7 @@
 # round trip, and two concurrent starts (the store lock: exactly one wins).
 . "$(dirname "$0")/lib.sh"
 
-RACE_ROUNDS=10
+RACE_ROUNDS=${NP_E2E_RACE_ROUNDS:-10}
 
 # The system as netplumb can change it: links, addresses, routes, nft, forwarding.
 host_snapshot()
@@ -103,7 +103,7 @@ for round in $(seq 1 "$RACE_ROUNDS"); do
 	RCS=$(cat "$NP_TMP/race1.rc" "$NP_TMP/race2.rc" | sort | tr '\n' ' ')
 	RACE_ERR=$(cat "$NP_TMP/race1.err" "$NP_TMP/race2.err")
 	[ "$RCS" = "0 1 " ] ||
-		fail "round $round: two concurrent net-start: exit codes '$RCS', expected one 0 and one 1 (stderr: $RACE_ERR)"
+		fail "round $round: two concurrent net-start: exit codes '$RCS', expected one 0 and one 1 (stdout: $(cat "$NP_TMP/race1.out" "$NP_TMP/race2.out" | tr '\n' ' ')) (stderr: $RACE_ERR)"
 	[ "$(cat "$NP_TMP/race1.out" "$NP_TMP/race2.out")" = "Network default started" ] ||
 		fail "round $round: the winner's output: $(cat "$NP_TMP/race1.out" "$NP_TMP/race2.out")"
 	[ "$(wc -l <<<"$RACE_ERR")" -eq 1 ] && [[ "$RACE_ERR" == "netplumb: error: "* ]] ||
@@ -135,6 +135,16 @@ expect_np_ok "net-dumpxml np-e2e" net-dumpxml np-e2e
 expect_match "a uuid was generated" '<uuid>[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}</uuid>' "$NP_OUT"
 expect_match "the first free bridge name, virbr1, was chosen" "<bridge name='virbr1'" "$NP_OUT"
 expect_match "a 52:54:00 MAC was generated" "<mac address='52:54:00(:[0-9a-f]{2}){3}'/>" "$NP_OUT"
+# NETPLUMB_*_DIR select the same store as the options. The default paths are
+# masked by empty tmpfs mounts in a private mount namespace, so a netplumb that
+# ignored the variables could not touch the real /etc, /var/lib or /run.
+expect_ok "net-list --all with NETPLUMB_CONFIG_DIR/STATE_DIR/RUN_DIR instead of options" \
+	ip netns exec "$NS_HOST" env NETPLUMB_CONFIG_DIR="$NP_CONFIG" NETPLUMB_STATE_DIR="$NP_STATE" \
+	NETPLUMB_RUN_DIR="$NP_RUN" unshare -m sh -c \
+	'mount -t tmpfs np-e2e /etc && mount -t tmpfs np-e2e /var/lib && mount -t tmpfs np-e2e /run &&
+	 exec timeout 30 "$0" net-list --all' "$NETPLUMB"
+expect_match "the environment's store has np-e2e" '^ *np-e2e +inactive ' "$OUT"
+
 expect_np_ok "net-undefine np-e2e" net-undefine np-e2e
 expect_eq "net-undefine message" "Network np-e2e has been undefined" "$NP_OUT"
 expect_np_ok "net-list --all" net-list --all
