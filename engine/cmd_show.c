@@ -55,11 +55,13 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	auto_on = np_args_has(args, n_args, "--autostart");
 	auto_off = np_args_has(args, n_args, "--no-autostart");
 	opt_json = np_args_has(args, n_args, "--json");
+	if (opt_name + opt_uuid + np_args_has(args, n_args, "--table") + opt_json > 1) {
+		np_err_set(err, -EINVAL,
+			   "net-list: only one of --table, --name, --uuid and --json may be given");
+		return 1;
+	}
 	if (opt_json)
-		opt_name = opt_uuid = true;
-	/* virsh: without --all or --inactive only active networks are listed */
-	if (np_args_has(args, n_args, "--table"))
-		opt_name = opt_uuid = false;
+		opt_uuid = true;
 	if (np_store_list(st, &names, &n) < 0) {
 		np_err_set(err, -EIO, "cannot list networks in %s", np_store_config_dir(st));
 		return 1;
@@ -122,8 +124,6 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 
 			if (np_table_add(t, row) < 0)
 				goto out;
-		} else if (opt_uuid && opt_name) {
-			printf("%-36s  %s\n", uuid, names[i]);
 		} else if (opt_uuid) {
 			printf("%s\n", uuid);
 		} else {

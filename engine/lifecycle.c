@@ -55,13 +55,27 @@ static void plan_paths_clear(struct np_plan_paths *p)
 
 /* Bridge names in use by other networks (defined or active). O(n) in the
  * number of networks, but only define pays for it, as in libvirt. */
+static int bridge_user(struct np_engine *eng, const char *self, const char *br, char **ret_user);
+
 static int bridge_taken(struct np_engine *eng, const char *self, const char *br, bool *ret)
 {
+	_np_free_ char *user = NULL;
+	int r = bridge_user(eng, self, br, &user);
+
+	*ret = user != NULL;
+	return r;
+}
+
+/* The other network (defined or active) that uses bridge br, or NULL. */
+static int bridge_user(struct np_engine *eng, const char *self, const char *br, char **ret_user)
+{
+	bool found = false;
+	bool *ret = &found;
 	char **names = NULL;
 	size_t n = 0;
 	int r;
 
-	*ret = false;
+	*ret_user = NULL;
 	r = np_store_list(eng->store, &names, &n);
 	if (r < 0)
 		return r;
@@ -75,9 +89,14 @@ static int bridge_taken(struct np_engine *eng, const char *self, const char *br,
 		    np_store_def_load(eng->store, names[i], &other, &ignored) < 0)
 			continue;
 		*ret = other->bridge.name && !strcmp(other->bridge.name, br);
+		if (*ret) {
+			*ret_user = strdup(names[i]);
+			if (!*ret_user)
+				r = -ENOMEM;
+		}
 	}
 	np_store_names_free(names, n);
-	return 0;
+	return r;
 }
 
 static int fill_bridge(struct np_engine *eng, struct np_net *net, struct np_err *err)
@@ -148,6 +167,18 @@ static int complete_def(struct np_engine *eng, struct np_net *net, const struct 
 	}
 	if (!np_net_is_virtual(net))
 		return 0;
+	if (net->bridge.name) {
+		_np_free_ char *user = NULL;
+
+		/* libvirt refuses two networks on one bridge name at define. */
+		r = bridge_user(eng, net->name, net->bridge.name, &user);
+		if (r < 0)
+			return r;
+		if (user)
+			return np_err_set(err, -EEXIST,
+					  "%s: <bridge name='%s'>: already used by network '%s'", file,
+					  net->bridge.name, user);
+	}
 	r = fill_bridge(eng, net, err);
 	if (r < 0)
 		return r;

@@ -213,8 +213,8 @@ $NP_ERR"
 # and run dirs; the lock file is excluded, it may be created by any command).
 np_store_sum()
 {
-	(cd "$NP_TMP" && find config state run \( -type f -o -type l \) ! -path run/lock \
-		-printf '%p %l\n' 2>/dev/null | sort |
+	(cd "$NP_TMP" && { find config state run \( -type f -o -type l \) ! -path run/lock \
+		-printf '%p %l\n' 2>/dev/null || true; } | sort |
 		while read -r f target; do
 			if [ -L "$f" ]; then
 				printf '%s -> %s\n' "$f" "$target"
@@ -252,7 +252,7 @@ ns_comms()
 {
 	local pid
 	for pid in $(ip netns pids "$1" 2>/dev/null); do
-		printf '%s %s\n' "$pid" "$(cat "/proc/$pid/comm" 2>/dev/null)"
+		printf '%s %s\n' "$pid" "$(cat "/proc/$pid/comm" 2>/dev/null || true)"
 	done
 }
 

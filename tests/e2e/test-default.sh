@@ -40,6 +40,16 @@ expect_eq "net-uuid matches dumpxml" "$UUID" "$NP_OUT"
 expect_np_ok "net-name UUID" net-name "$UUID"
 expect_eq "net-name maps the uuid back" "default" "$NP_OUT"
 
+# A table of someone else's: netplumb must never touch it.
+ip netns exec "$NS_HOST" nft -f - <<'EOF'
+table inet np-e2e-other {
+	chain keep {
+		ip saddr 203.0.113.7 counter drop
+	}
+}
+EOF
+OTHER_TABLE=$(ip netns exec "$NS_HOST" nft list table inet np-e2e-other)
+
 log "net-start default"
 expect_np_ok "net-start default" net-start default
 expect_eq "net-start message" "Network default started" "$NP_OUT"
@@ -137,6 +147,8 @@ gone || fail "dnsmasq ($DNSMASQ_PID) still runs after net-destroy"
 pass "dnsmasq ($DNSMASQ_PID) has exited"
 expect_no_match "no dnsmasq left in the host namespace" ' dnsmasq$' "$(ns_comms "$NS_HOST")"
 expect_eq "the pid file is gone" "" "$(ls "$NP_RUN"/default.pid 2>/dev/null || true)"
+expect_eq "another table is untouched by start and destroy" "$OTHER_TABLE" \
+	"$(ip netns exec "$NS_HOST" nft list table inet np-e2e-other 2>&1)"
 expect_np_ok "net-list --all after destroy" net-list --all
 expect_match "default is inactive again" '^ *default +inactive +(yes|no) +yes *$' "$NP_OUT"
 expect_fail "the guest no longer reaches the uplink" \
