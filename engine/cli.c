@@ -22,56 +22,60 @@ struct command {
 	int (*run)(struct np_cli *c, int argc, char **argv, struct np_err *err);
 	const char *usage;
 	const char *help;
-	bool needs_sys; /* talks to the kernel */
+	unsigned flags;
+};
+
+enum {
+	CMD_NO_STORE = 1 << 0, /* works on a file alone: opens, creates and seeds nothing */
 };
 
 static const struct command commands[] = {
 	{ "net-define", np_cmd_define, "net-define FILE",
-	  "define a persistent network from an XML file (uuid, bridge and MAC are filled in)", true },
+	  "define a persistent network from an XML file (uuid, bridge and MAC are filled in)", 0 },
 	{ "net-create", np_cmd_create, "net-create FILE",
-	  "create and start a transient network from an XML file", true },
+	  "create and start a transient network from an XML file", 0 },
 	{ "net-edit", np_cmd_edit, "net-edit NAME",
 	  "edit a definition in $EDITOR; it is validated and redefined (a running network "
-	  "keeps running, the change applies at its next start)", true },
+	  "keeps running, the change applies at its next start)", 0 },
 	{ "net-undefine", np_cmd_undefine, "net-undefine NAME",
-	  "remove a persistent definition (an active network keeps running, transient)", false },
+	  "remove a persistent definition (an active network keeps running, transient)", 0 },
 	{ "net-start", np_cmd_start, "net-start NAME",
 	  "start a defined network: bridge, addresses, nft rules, dnsmasq (repairs a degraded "
-	  "active one)", true },
+	  "active one)", 0 },
 	{ "net-reload", np_cmd_reload, "net-reload NAME",
 	  "re-apply an active network's firewall rules and restart its dnsmasq if it died, "
-	  "without touching the bridge", true },
+	  "without touching the bridge", 0 },
 	{ "net-destroy", np_cmd_destroy, "net-destroy NAME",
-	  "stop an active network and remove everything its start created", true },
+	  "stop an active network and remove everything its start created", 0 },
 	{ "net-autostart", np_cmd_autostart, "net-autostart NAME [--disable]",
-	  "mark (or unmark) a persistent network to start at boot", false },
+	  "mark (or unmark) a persistent network to start at boot", 0 },
 	{ "autostart", np_cmd_boot, "autostart [--force]",
-	  "start every autostart network, once per boot (--force: again)", true },
+	  "start every autostart network, once per boot (--force: again)", 0 },
 	{ "net-list", np_cmd_list,
 	  "net-list [--all] [--inactive] [--persistent] [--transient] [--autostart] "
 	  "[--no-autostart] [--name] [--uuid] [--table] [--json]",
-	  "list networks (active ones by default)", false },
-	{ "net-info", np_cmd_info, "net-info NAME [--json]", "print basic facts about a network, and whether it is degraded", false },
+	  "list networks (active ones by default)", 0 },
+	{ "net-info", np_cmd_info, "net-info NAME [--json]", "print basic facts about a network, and whether it is degraded", 0 },
 	{ "net-dumpxml", np_cmd_dumpxml, "net-dumpxml NAME [--inactive]",
-	  "print a network's XML (live when active)", false },
+	  "print a network's XML (live when active)", 0 },
 	{ "net-dhcp-leases", np_cmd_leases, "net-dhcp-leases NAME [--mac MAC] [--json]",
-	  "print the DHCP leases of an active network", false },
-	{ "net-uuid", np_cmd_uuid, "net-uuid NAME", "print a network's uuid", false },
+	  "print the DHCP leases of an active network", 0 },
+	{ "net-uuid", np_cmd_uuid, "net-uuid NAME", "print a network's uuid", 0 },
 	{ "net-name", np_cmd_name, "net-name UUID", "print the name of the network with a uuid",
 	  false },
 	{ "port-add", np_cmd_port_add,
 	  "port-add NAME (--tap TAP [--owner USER] | --veth NETNS [--peer IF]) [--ifname IF] "
 	  "[--mac MAC]",
 	  "attach a guest: a persistent tap for qemu, or a veth into a namespace; prints the "
-	  "guest MAC (ports come back whenever the network starts)", true },
+	  "guest MAC (ports come back whenever the network starts)", 0 },
 	{ "port-list", np_cmd_port_list, "port-list NAME [--json]", "list a network's guest ports",
 	  false },
 	{ "port-delete", np_cmd_port_delete, "port-delete NAME PORT", "detach and forget a port",
 	  true },
 	{ "plan", np_cmd_plan, "plan NAME|FILE [--json] [--show nft|dnsmasq-conf|dnsmasq-hosts]",
-	  "print every change net-start would make, without making any", true },
+	  "print every change net-start would make, without making any", 0 },
 	{ "validate", np_cmd_validate, "validate FILE",
-	  "check a network XML file and print it in libvirt's canonical form", false },
+	  "check a network XML file and print it in libvirt's canonical form", CMD_NO_STORE },
 };
 
 static void usage(FILE *out)
@@ -214,6 +218,12 @@ int np_cli_main(int argc, char **argv)
 		r = np_netns_enter(dirs.netns, &err);
 		if (r < 0)
 			return fail(&err, r);
+	}
+	if (cmd->flags & CMD_NO_STORE) {
+		rc = cmd->run(&cli, argc - i, argv + i, &err);
+		if (rc != 0)
+			fail(&err, -EIO);
+		return rc;
 	}
 	r = np_store_open(&dirs, &store, &err);
 	if (r < 0)

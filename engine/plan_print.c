@@ -5,18 +5,35 @@
 #include "common/json.h"
 #include "engine/port.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #define HEREDOC "NETPLUMB_EOF"
 
+static bool has_line(const char *data, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = data; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, line, n) && (p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
 static void print_heredoc(FILE *out, const char *cmd, const char *data)
 {
 	size_t n = strlen(data);
+	char end[32] = HEREDOC;
 
-	fprintf(out, "%s <<'" HEREDOC "'\n%s%s" HEREDOC "\n", cmd, data,
-		n && data[n - 1] != '\n' ? "\n" : "");
+	/* A line equal to the end word would end the here-document early and
+	 * the shell would run the rest of the file (a network may carry
+	 * <dnsmasq:option value='NETPLUMB_EOF'/>), so pick one not in data. */
+	for (unsigned i = 1; has_line(data, end); i++)
+		snprintf(end, sizeof(end), HEREDOC "_%u", i);
+	fprintf(out, "%s <<'%s'\n%s%s%s\n", cmd, end, data, n && data[n - 1] != '\n' ? "\n" : "",
+		end);
 }
 
 static void print_step(const struct np_step *s, FILE *out)

@@ -26,8 +26,6 @@
 #define STATE_DIR "/var/lib/netplumb"
 #define RUN_DIR "/run/netplumb"
 #define DNSMASQ_USER "dnsmasq"
-/* engine/plan_print.c ends every here-document with this line */
-#define HEREDOC_END "NETPLUMB_EOF"
 
 static const struct np_dhcp_paths conf_paths = {
 	.hostsfile = STATE_DIR "/fuzz.hostsfile",
@@ -381,20 +379,6 @@ static char *print_plan(const struct np_plan *plan, bool json)
 	return text;
 }
 
-/* True when some line of text (the last may lack its '\n') is exactly s. */
-static bool has_line(const char *text, const char *s)
-{
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-
-		if (line_is(p, n, s))
-			return true;
-		p += n + (nl ? 1 : 0);
-	}
-	return false;
-}
-
 /* A shell word outside a here-document: only what paths, names and
  * addresses of a validated network can hold. */
 static bool shell_safe(char c)
@@ -402,37 +386,50 @@ static bool shell_safe(char c)
 	return nft_ident_char(c) || strchr(" /:=+,%", c);
 }
 
+/* The next step whose text plan_print.c prints as a here-document. */
+static const char *next_body(const struct np_plan *plan, size_t *i)
+{
+	for (; *i < plan->n_steps; (*i)++) {
+		const struct np_step *s = &plan->steps[*i];
+
+		if (s->kind == NP_STEP_FILE_WRITE || s->kind == NP_STEP_FW_APPLY) {
+			(*i)++;
+			return s->kind == NP_STEP_FILE_WRITE ? s->data : s->text;
+		}
+	}
+	return NULL;
+}
+
 /* `plan` output is meant to be pasted into a shell: outside here-documents
- * only comments and our commands, with no shell syntax in them; no file
- * contents may end a here-document early. */
+ * only comments and our commands, with no shell syntax in them, and every
+ * here-document must give back exactly the step's text (a line of it equal
+ * to the end word would end it early and run the rest). */
 static void check_plan_text(const struct np_plan *plan, const char *text)
 {
 	static const char *const cmds[] = { "ip ", "sysctl -w ", "install -m ", "nft -f ",
 					    "dnsmasq " };
-	static const char marker[] = " <<'" HEREDOC_END "'";
-	bool heredoc = false;
+	const char *body = NULL, *end = NULL;
+	size_t end_len = 0, body_off = 0, step = 0;
 	struct lines l;
-
-	for (size_t i = 0; i < plan->n_steps; i++) {
-		const struct np_step *s = &plan->steps[i];
-		const char *body = s->kind == NP_STEP_FILE_WRITE ? s->data
-				   : s->kind == NP_STEP_FW_APPLY ? s->text
-								 : NULL;
-
-		if (body && has_line(body, HEREDOC_END))
-			failf(body, "plan: a file holds the here-document end line");
-	}
 
 	check_ctrl("plan", text, "\n\t");
 	if (!lines_split("plan", text, &l))
 		return;
 	for (size_t i = 0; i < l.n; i++) {
-		const char *s = l.start[i];
+		const char *s = l.start[i], *heredoc, *cut;
 		size_t n = l.len[i], v;
-		const char *cut;
 
-		if (heredoc) {
-			heredoc = !line_is(s, n, HEREDOC_END);
+		if (body) {
+			if (n == end_len && !memcmp(s, end, n)) {
+				if (body[body_off])
+					failf(text, "plan: here-document ends early at line %zu", i + 1);
+				body = NULL;
+				continue;
+			}
+			if (strncmp(body + body_off, s, n) ||
+			    (body[body_off + n] != '\n' && body[body_off + n]))
+				failf(text, "plan: here-document line %zu differs from the step", i + 1);
+			body_off += n + (body[body_off + n] ? 1 : 0);
 			continue;
 		}
 		if (!n || s[0] == '#')
@@ -442,10 +439,18 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
 				break;
 		if (v == NP_ARRAY_SIZE(cmds))
 			failf(text, "plan: unexpected line %zu", i + 1);
-		if (n >= sizeof(marker) - 1 &&
-		    !memcmp(s + n - (sizeof(marker) - 1), marker, sizeof(marker) - 1)) {
-			heredoc = true;
-			n -= sizeof(marker) - 1;
+		heredoc = memmem(s, n, " <<'", 4);
+		if (heredoc) {
+			end = heredoc + 4;
+			end_len = n - (size_t)(end - s);
+			if (!end_len || end[end_len - 1] != '\'')
+				failf(text, "plan: bad here-document start on line %zu", i + 1);
+			end_len--;
+			body = next_body(plan, &step);
+			body_off = 0;
+			if (!body)
+				failf(text, "plan: here-document without a step on line %zu", i + 1);
+			n = (size_t)(heredoc - s);
 		}
 		/* a trailing "  # note" is a shell comment */
 		cut = memmem(s, n, "  # ", 4);
@@ -455,8 +460,10 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
 			if (!shell_safe(s[k]))
 				failf(text, "plan: shell character '%c' on line %zu", s[k], i + 1);
 	}
-	if (heredoc)
+	if (body)
 		failf(text, "plan: unterminated here-document");
+	if (next_body(plan, &step))
+		failf(text, "plan: a step's text was not printed");
 	lines_free(&l);
 }
 
