@@ -3,11 +3,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Keeps a message on one line and free of terminal controls: C0, DEL and
+ * the UTF-8 form of C1 (0xC2 0x80..0x9F; U+009B starts escape sequences). */
 static void one_line(char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = ' ';
+	for (unsigned char *p = (unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p[0] = p[1] = '?';
+	}
 }
 
 int np_err_setv(struct np_err *err, int ret, const char *fmt, va_list ap)

@@ -17,9 +17,19 @@ int np_file_read(const char *path, size_t max, char **ret, size_t *ret_len)
 	_np_free_ char *data = NULL;
 	size_t len = 0, cap = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	/* O_NONBLOCK: opening a FIFO must not hang; only regular files are
+	 * read at all. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	if ((size_t)st.st_size > max)
+		return -EFBIG;
 	for (;;) {
 		ssize_t n;
 

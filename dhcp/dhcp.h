@@ -73,3 +73,9 @@ int np_dnsmasq_stop(const char *pidfile, const char *conf, struct np_err *err);
 const char *np_dnsmasq_default_user(void);
 /* 1 when the pidfile names a live dnsmasq running conf, 0 otherwise. */
 int np_dnsmasq_running(const char *pidfile, const char *conf);
+/* SIGHUP to the dnsmasq named by pidfile, only if /proc/PID/cmdline shows a
+ * dnsmasq running conf (checked through a pidfd, as np_dnsmasq_stop does).
+ * dnsmasq then re-reads its dhcp-hostsfile and addn-hosts (not its config
+ * file) and keeps its leases. -ESRCH with err set when no such dnsmasq
+ * runs; nothing is signalled then. */
+int np_dnsmasq_reload(const char *pidfile, const char *conf, struct np_err *err);

@@ -2,6 +2,7 @@
  * argv, an empty environment, and a pid file that is trusted only after
  * /proc/PID/cmdline shows our dnsmasq with our config. */
 #include "dhcp/dhcp.h"
+#include "dhcp/dnsmasq_priv.h"
 
 #include "common/err.h"
 #include "common/fileio.h"
@@ -432,4 +433,15 @@ gone:
 	if (r < 0)
 		return np_err_set(err, r, "cannot remove %s: %s", pidfile, strerror(-r));
 	return 0;
+}
+
+/* For dnsmasq_reload_sys.c, through dnsmasq_priv.h. */
+int np_dnsmasq_pidfile_read(const char *pidfile, pid_t *ret)
+{
+	return read_pidfile(pidfile, ret);
+}
+
+bool np_dnsmasq_is_ours(pid_t pid, const char *conf)
+{
+	return is_our_dnsmasq(pid, conf);
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <locale.h>
 #include <pwd.h>
@@ -58,6 +59,13 @@ static const struct command commands[] = {
 	{ "net-info", np_cmd_info, "net-info NAME [--json]", "print basic facts about a network, and whether it is degraded", 0 },
 	{ "net-dumpxml", np_cmd_dumpxml, "net-dumpxml NAME [--inactive]",
 	  "print a network's XML (live when active)", 0 },
+	{ "net-update", np_cmd_update,
+	  "net-update NAME COMMAND SECTION XML [--live] [--config] [--current] "
+	  "[--parent-index N]",
+	  "add-first|add-last|add|delete|modify an ip-dhcp-host, ip-dhcp-range, dns-host, "
+	  "dns-txt, dns-srv, forward-interface or portgroup (XML: the element, or a file holding "
+	  "it); --live changes the running network, --config the persistent definition",
+	  0 },
 	{ "net-dhcp-leases", np_cmd_leases, "net-dhcp-leases NAME [--mac MAC] [--json]",
 	  "print the DHCP leases of an active network", 0 },
 	{ "net-uuid", np_cmd_uuid, "net-uuid NAME", "print a network's uuid", 0 },
@@ -225,6 +233,14 @@ int np_cli_main(int argc, char **argv)
 			fail(&err, -EIO);
 		return rc;
 	}
+	/* `plan FILE` explains a file: it must not create or seed a store. */
+	if (!strcmp(cmd->name, "plan"))
+		for (int k = i + 1; k < argc; k++) {
+			struct stat stbuf;
+
+			if (argv[k][0] != '-' && stat(argv[k], &stbuf) == 0 && S_ISREG(stbuf.st_mode))
+				dirs.readonly = true;
+		}
 	r = np_store_open(&dirs, &store, &err);
 	if (r < 0)
 		return fail(&err, r);
@@ -243,7 +259,7 @@ int np_cli_main(int argc, char **argv)
 		eng.ops = &np_fault_ops;
 		eng.ctx = &fault;
 	}
-	r = np_engine_seed(&eng, &err);
+	r = dirs.readonly ? 0 : np_engine_seed(&eng, &err);
 	if (r < 0) {
 		rc = fail(&err, r);
 		goto out;

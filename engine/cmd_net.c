@@ -60,8 +60,13 @@ int np_cmd_start(struct np_cli *c, int argc, char **argv, struct np_err *err)
 
 	if (one_arg(argc, argv, &name, err))
 		return 1;
-	/* An active network that lost a part (dnsmasq died, rules flushed) is
-	 * repaired rather than refused; a healthy one is refused as in virsh. */
+	/* Decide under the lock, so a concurrent start or destroy is seen
+	 * finished, never half done. */
+	if (np_store_lock(c->eng->store, err) < 0)
+		return 1;
+	/* An active network that lost a part (dnsmasq died, rules flushed, a
+	 * start was killed) is repaired rather than refused; a healthy one is
+	 * refused as in virsh. */
 	if (np_store_is_active(c->eng->store, name)) {
 		struct np_health h;
 		char what[256];

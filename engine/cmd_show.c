@@ -97,7 +97,7 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 
 			if (active && np_engine_health(c->eng, names[i], false, &h, &ignored) == 0 &&
 			    !np_health_ok(&h))
-				state = "degraded";
+				state = h.starting ? "starting" : "degraded";
 			np_buf_add(&json, json.len ? ",\n  {" : "[\n  {");
 			np_json_kv(&json, true, "name", names[i]);
 			np_json_kv(&json, false, "uuid", uuid);
@@ -114,7 +114,7 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 			/* Live state is checked, not trusted. */
 			if (active && np_engine_health(c->eng, names[i], false, &h, &ignored) == 0 &&
 			    !np_health_ok(&h))
-				state = "degraded";
+				state = h.starting ? "starting" : "degraded";
 			const char *row[] = {
 				names[i],
 				state,

@@ -34,6 +34,8 @@ static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 	int r;
 
 	*h = (struct np_health){ .firewall = true, .dnsmasq = true };
+	h->complete = np_store_is_started(eng->store, plan->net_name);
+	h->starting = !h->complete && np_store_lock_busy(eng->store);
 	r = eng->ops->link_exists(eng->ctx, plan->bridge);
 	if (r < 0)
 		return r;
@@ -70,6 +72,8 @@ int np_engine_health(struct np_engine *eng, const char *name, bool deep, struct 
 void np_health_describe(const struct np_health *h, char *buf, unsigned len)
 {
 	buf[0] = '\0';
+	if (!h->complete)
+		snprintf(buf, len, "%s", h->starting ? "being started" : "its start did not finish");
 	if (!h->bridge)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%sbridge missing", buf[0] ? ", " : "");
 	if (!h->firewall)
@@ -119,12 +123,15 @@ int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, cha
 	if (r < 0)
 		return np_err_set(err, r, "cannot check network '%s': %s", name, strerror(-r));
 
-	if (!h.bridge) {
-		/* Addresses, routes and ports went with it: start from scratch. */
+	if (!h.bridge || !h.complete) {
+		/* Addresses, routes and ports went with the bridge, or a killed
+		 * start left an unknown subset done: start from scratch. */
 		r = np_engine_restart_live(eng, name, err);
 		if (r < 0)
 			return r;
-		append(ret_what, len, "restarted (its bridge was gone)");
+		append(ret_what, len,
+		       h.bridge ? "restarted (its last start did not finish)"
+				: "restarted (its bridge was gone)");
 		return 0;
 	}
 	fw = np_plan_find(plan, NP_STEP_FW_APPLY);

@@ -13,6 +13,8 @@ struct np_health {
 	bool firewall;     /* the network's nft chains exist (or it needs none) */
 	bool dnsmasq;      /* our dnsmasq runs (or it needs none) */
 	bool checked_fw;   /* firewall was checked (it costs an nft round trip) */
+	bool complete;     /* the start that made it finished */
+	bool starting;     /* ... and one is running in another process now */
 };
 
 /* deep also checks the firewall. -ENOENT when the network is not active. */
@@ -20,7 +22,7 @@ int np_engine_health(struct np_engine *eng, const char *name, bool deep, struct 
 		     struct np_err *err);
 static inline bool np_health_ok(const struct np_health *h)
 {
-	return h->bridge && h->firewall && h->dnsmasq;
+	return h->bridge && h->firewall && h->dnsmasq && h->complete;
 }
 /* "dnsmasq not running, firewall rules missing" into buf. */
 void np_health_describe(const struct np_health *h, char *buf, unsigned len);

@@ -370,6 +370,10 @@ static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *e
 		np_store_live_remove(eng->store, net->name);
 		return r;
 	}
+	r = np_store_started_mark(eng->store, net->name, true);
+	if (r < 0)
+		return np_err_set(err, r, "cannot record that '%s' started: %s", net->name,
+				  strerror(-r));
 	/* Too late to refuse: as in libvirt, a failing "started" hook is
 	 * reported but the network stays up. */
 	if (hook(eng, net, "started", "begin", err) < 0)
@@ -466,9 +470,11 @@ int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *er
 	r = np_store_live_remove(eng->store, name);
 	if (r < 0)
 		return np_err_set(err, r, "cannot remove the live state of '%s'", name);
-	/* A transient network is gone for good, its ports with it. */
-	if (!np_store_is_persistent(eng->store, name))
+	/* A transient network is gone for good, its ports and files with it. */
+	if (!np_store_is_persistent(eng->store, name)) {
 		np_store_ports_remove_all(eng->store, name);
+		np_store_generated_remove(eng->store, name);
+	}
 	return 0;
 }
 
@@ -619,6 +625,9 @@ int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_er
 	plan_paths_clear(&paths);
 	if (r < 0)
 		return r;
+	r = np_store_started_mark(eng->store, name, false);
+	if (r < 0)
+		return np_err_set(err, r, "cannot update the live state of '%s'", name);
 	r = np_plan_undo(plan, eng->ops, eng->ctx, err);
 	if (r < 0)
 		return r;
@@ -626,6 +635,8 @@ int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_er
 	if (r < 0) {
 		np_store_live_remove(eng->store, name);
 		np_err_prefix(err, "failed to restart network '%s'", name);
+		return r;
 	}
-	return r;
+	r = np_store_started_mark(eng->store, name, true);
+	return r < 0 ? np_err_set(err, r, "cannot record that '%s' started", name) : 0;
 }

@@ -305,7 +305,10 @@ static int plan_forwarding(struct np_plan *plan, const struct np_net *net)
 {
 	int r;
 
-	if (net->forward.mode != NP_FWD_NAT && net->forward.mode != NP_FWD_ROUTE)
+	/* libvirt turns forwarding on for every mode with a <forward>
+	 * (networkStartNetworkVirtual), open included. */
+	if (net->forward.mode != NP_FWD_NAT && net->forward.mode != NP_FWD_ROUTE &&
+	    net->forward.mode != NP_FWD_OPEN)
 		return 0;
 	if (has_family(net, AF_INET)) {
 		r = add_sysctl(plan, "net.ipv4.ip_forward", "1", false,
@@ -376,6 +379,10 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		struct np_step *s = add_step(plan, NP_STEP_CHECK_LINK_PRESENT);
 
 		if (!s || dup_into(&s->ifname, net->bridge.name) < 0)
+			goto fail;
+		/* Guests' ports still go onto that bridge. */
+		r = plan_ports(plan, net, paths);
+		if (r < 0)
 			goto fail;
 		*ret = plan;
 		return 0;

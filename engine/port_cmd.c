@@ -134,8 +134,8 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	if (np_store_lock(c->eng->store, err) < 0 ||
 	    np_engine_lookup(c->eng, name, false, &net, err) < 0)
 		return 1;
-	if (!np_net_is_virtual(net))
-		return np_err_set(err, -EOPNOTSUPP, "network '%s' has no bridge of netplumb's to attach to", name), 1;
+	if (!np_net_is_virtual(net) && !(net->forward.mode == NP_FWD_BRIDGE && net->bridge.name))
+		return np_err_set(err, -EOPNOTSUPP, "network '%s' has no bridge to attach guests to (forward mode %s)", name, np_fwd_mode_names[net->forward.mode]), 1;
 	if (np_store_ports_load(c->eng->store, name, &ports, &n) < 0)
 		return np_err_set(err, -EIO, "cannot read the ports of '%s'", name), 1;
 	if (n >= NP_MAX_PORTS)

@@ -81,7 +81,7 @@ int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struc
 	paths[0] = st->config_dir;
 	paths[1] = st->state_dir;
 	paths[2] = st->run_dir;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 3 && !dirs->readonly; i++) {
 		r = np_mkdir_p(paths[i], 0755);
 		if (r < 0) {
 			np_err_set(err, r, "cannot create directory %s: %s", paths[i], strerror(-r));
@@ -235,7 +235,40 @@ int np_store_live_save(struct np_store *st, const struct np_net *net, struct np_
 
 int np_store_live_remove(struct np_store *st, const char *name)
 {
-	return remove_from(st->run_dir, name, ".xml");
+	int r = remove_from(st->run_dir, name, ".started");
+
+	return r < 0 ? r : remove_from(st->run_dir, name, ".xml");
+}
+
+int np_store_started_mark(struct np_store *st, const char *name, bool on)
+{
+	_np_free_ char *path = NULL;
+	int r = np_store_path(st->run_dir, name, ".started", &path);
+
+	if (r < 0)
+		return r;
+	return on ? np_file_write_atomic(path, "", 0, 0644) : np_file_remove(path);
+}
+
+bool np_store_is_started(struct np_store *st, const char *name)
+{
+	return exists_in(st->run_dir, name, ".started");
+}
+
+bool np_store_lock_busy(struct np_store *st)
+{
+	_np_free_ char *path = NULL;
+	_np_close_ int fd = -1;
+
+	if (st->lock_fd >= 0 || asprintf(&path, "%s/lock", st->run_dir) < 0)
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK;
+	flock(fd, LOCK_UN);
+	return false;
 }
 
 void np_store_generated_remove(struct np_store *st, const char *name)

@@ -23,6 +23,8 @@ struct np_store_dirs {
 	/* With a named network namespace, the defaults move to a per-namespace
 	 * subdirectory (.../netns/NAME) so each namespace has its own store. */
 	const char *netns;
+	/* Create nothing: for commands that only read (plan FILE). */
+	bool readonly;
 };
 
 /* Resolves the three directories (options, then NETPLUMB_*_DIR, then the
@@ -54,6 +56,13 @@ int np_store_live_remove(struct np_store *st, const char *name);
 /* Removes state_dir's files of a network (dnsmasq config, hosts, leases). */
 void np_store_generated_remove(struct np_store *st, const char *name);
 bool np_store_is_active(struct np_store *st, const char *name);
+/* A start writes the live record before its first change and this marker
+ * after its last: live without the marker is a start that is running or was
+ * killed half way. */
+int np_store_started_mark(struct np_store *st, const char *name, bool on);
+bool np_store_is_started(struct np_store *st, const char *name);
+/* True when another process holds the store lock right now. */
+bool np_store_lock_busy(struct np_store *st);
 bool np_store_is_persistent(struct np_store *st, const char *name);
 bool np_store_is_autostart(struct np_store *st, const char *name);
 int np_store_set_autostart(struct np_store *st, const char *name, bool on);

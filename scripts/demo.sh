@@ -13,6 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export NETPLUMB=${NETPLUMB:-$ROOT/build/engine/netplumb}
 export NP_SRC=$ROOT
 NP_TEST=demo
+# shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
 # show ARGS...: print the command as a user would type it, then run it.

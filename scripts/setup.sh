@@ -9,6 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "setup.sh: needs root (apt-get, network namespaces): sudo scripts/setup.sh" >&2
 	exit 1
 fi
+# shellcheck source=scripts/deps.sh
 . "$ROOT/scripts/deps.sh"
 
 np_install_packages

@@ -6,9 +6,16 @@
 
 #include "common/buf.h"
 
+#include <stdbool.h>
+
+static bool rate_shown(const struct np_bw_rate *r)
+{
+	return r->present && (r->average || r->floor);
+}
+
 static void rate(struct np_buf *b, int n, const char *elem, const struct np_bw_rate *r)
 {
-	if (!r->present || !(r->average || r->floor))
+	if (!rate_shown(r))
 		return;
 	np_xml_indent(b, n);
 	np_buf_addf(b, "<%s", elem);
@@ -25,7 +32,10 @@ static void rate(struct np_buf *b, int n, const char *elem, const struct np_bw_r
 
 void np_xml_format_bandwidth(struct np_buf *b, int n, const struct np_bandwidth *bw)
 {
-	if (!bw->present)
+	/* libvirt prints an empty <bandwidth></bandwidth> when every rate is
+	 * 0 (average='0'), which its parser then drops: leaving it out keeps
+	 * format(parse(x)) a fixed point, as libvirt shows it after a restart. */
+	if (!bw->present || !(rate_shown(&bw->in) || rate_shown(&bw->out)))
 		return;
 	np_xml_indent(b, n);
 	np_buf_add(b, "<bandwidth>\n");
@@ -37,18 +47,25 @@ void np_xml_format_bandwidth(struct np_buf *b, int n, const struct np_bandwidth 
 
 void np_xml_format_vlan(struct np_buf *b, int n, const struct np_vlan *v)
 {
+	bool native_done = false;
+
 	if (!v->n_tags)
 		return;
 	np_xml_indent(b, n);
 	np_buf_addf(b, "<vlan%s>\n", v->trunk ? " trunk='yes'" : "");
 	for (size_t i = 0; i < v->n_tags; i++) {
 		np_xml_indent(b, n + 2);
-		/* libvirt matches the native tag by value, not position */
-		if (v->native_mode != NP_VLAN_NATIVE_DEFAULT && v->native_tag == v->tags[i])
+		/* libvirt matches the native tag by value, not position, and
+		 * would mark every copy of a repeated id, which its parser then
+		 * refuses ("duplicate native vlan setting"): mark only the first. */
+		if (v->native_mode != NP_VLAN_NATIVE_DEFAULT && v->native_tag == v->tags[i] &&
+		    !native_done) {
 			np_buf_addf(b, "<tag id='%u' nativeMode='%s'/>\n", v->tags[i],
 				    v->native_mode == NP_VLAN_NATIVE_TAGGED ? "tagged" : "untagged");
-		else
+			native_done = true;
+		} else {
 			np_buf_addf(b, "<tag id='%u'/>\n", v->tags[i]);
+		}
 	}
 	np_xml_indent(b, n);
 	np_buf_add(b, "</vlan>\n");

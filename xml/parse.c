@@ -342,6 +342,7 @@ int np_xml_net_parse(const char *data, size_t len, const char *filename, struct 
 	_np_net_free_ struct np_net *net = NULL;
 	struct np_xml_pctx c = { .file = filename ? filename : "(network)", .err = err };
 	struct guard g = { 0 };
+	struct np_xml_quiet quiet;
 	size_t count = 0;
 	xmlNode *root;
 	int r;
@@ -360,10 +361,12 @@ int np_xml_net_parse(const char *data, size_t len, const char *filename, struct 
 	p->sax->serror = on_error_sax;
 	/* No XML_PARSE_NOENT (no entity substitution), no DTD loading; NOBLANKS
 	 * as libvirt's xmlKeepBlanksDefault(0), which <metadata> output needs. */
+	np_xml_quiet_begin(&quiet);
 	doc = xmlCtxtReadMemory(p, data, (int)len, NULL, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
 					XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
 					XML_PARSE_NOCDATA);
+	np_xml_quiet_end(&quiet);
 	if (g.dtd || (doc && (doc->intSubset || doc->extSubset)))
 		return np_err_set(err, -EINVAL, "%s: DTDs and entity declarations are not allowed",
 				  c.file);

@@ -9,7 +9,9 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <libxml/globals.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,6 +105,8 @@ static void append_trunc(char *out, size_t size, const char *s)
 
 /* "FILE:LINE: <elem attr='value'>: what". attr "#text" shows the element's
  * text instead; an attribute that is absent shows just "<elem>". */
+static int err_vnode(struct np_xml_pctx *c, xmlNode *n, const char *attr, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 4, 0)));
 static int err_vnode(struct np_xml_pctx *c, xmlNode *n, const char *attr, const char *fmt,
 		     va_list ap)
 {
@@ -224,4 +228,20 @@ int np_xml_children_get(struct np_xml_pctx *c, xmlNode *n, const char *name, siz
 	*ret = v;
 	*ret_n = k;
 	return 0;
+}
+
+static void quiet(void *ctx, const char *msg, ...)
+{
+}
+
+void np_xml_quiet_begin(struct np_xml_quiet *q)
+{
+	q->func = xmlGenericError;
+	q->ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, quiet);
+}
+
+void np_xml_quiet_end(const struct np_xml_quiet *q)
+{
+	xmlSetGenericErrorFunc(q->ctx, q->func);
 }

@@ -79,6 +79,28 @@ static int check_ifname(struct vctx *c, const char *elem, const char *attr, cons
 	return why ? verr(c, elem, attr, s, "%s", why) : 0;
 }
 
+/* UTF-8 for U+0080..U+009F is 0xC2 0x80..0x9F: terminal controls (CSI is
+ * U+009B) that must not reach anyone's screen through net-list. */
+static bool has_c1(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return true;
+	return false;
+}
+
+static size_t encoded_len(const char *s)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.')
+			     ? 1
+			     : 3;
+	return n;
+}
+
 static int check_name(struct vctx *c, const char *name)
 {
 	if (!name || !*name)
@@ -93,6 +115,16 @@ static int check_name(struct vctx *c, const char *name)
 			    "network name contains a newline or control character");
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return verr(c, "name", "#text", name, "network name cannot be '.' or '..'");
+	if (has_c1(name))
+		return verr(c, "name", "#text", name,
+			    "network name contains a C1 control character (U+0080-U+009F)");
+	/* The store names files after the network, bytes outside
+	 * [A-Za-z0-9_.-] percent-encoded, plus a suffix of up to 10 bytes:
+	 * that must fit the file system's 255-byte names. */
+	if (encoded_len(name) > 240)
+		return verr(c, "name", "#text", name,
+			    "network name too long to be stored (at most 240 bytes once "
+			    "bytes outside A-Z a-z 0-9 _ . - count three)");
 	return 0;
 }
 

@@ -166,3 +166,15 @@ static inline void np_xml_indent(struct np_buf *b, int n)
 {
 	np_buf_addf(b, "%*s", n, "");
 }
+
+/* libxml2 reports some errors (input encoding conversion, I/O) through its
+ * global generic handler, which prints to stderr whatever the parse options
+ * say; library code must not print (the one-line message comes from the
+ * parser context). Wrap every xmlCtxtRead*() in begin/end: the handler in
+ * place before comes back at the end. */
+struct np_xml_quiet {
+	xmlGenericErrorFunc func;
+	void *ctx;
+};
+void np_xml_quiet_begin(struct np_xml_quiet *q);
+void np_xml_quiet_end(const struct np_xml_quiet *q);

@@ -16,10 +16,13 @@
 # Exit codes: 0 pass, 1 fail, 77 skipped (reason printed).
 # Environment:
 #   NETPLUMB           the binary under test (ctest sets it)
-#   NP_E2E_STRICT=1    a missing prerequisite fails instead of skipping
+#   NP_E2E_STRICT=1    a missing prerequisite (root, a tool, namespaces) fails
+#                      instead of skipping
 #   NP_E2E_KEEP=1      keep the temp dir (configs, leases, logs) after the run
 #   NP_E2E_VERBOSE=1   echo every netplumb command and its output
 
+# Globals set here are read by the tests that source this file.
+# shellcheck disable=SC2034
 set -Eeuo pipefail
 
 NP_TEST=${NP_TEST:-$(basename "$0" .sh)}
@@ -38,6 +41,7 @@ NP_TMP=
 NP_NAMESPACES=()
 NP_PIDS=()
 NP_CHECKS=0
+# Filled by make_guest / guest_dhcp, read by the tests.
 declare -A GUEST_NS=() GUEST_MAC=() GUEST_IP=()
 
 # ---- reporting -------------------------------------------------------------
@@ -46,12 +50,20 @@ log() { printf '== %s\n' "$*"; }
 
 skip()
 {
+	printf 'SKIP: %s: %s\n' "$NP_TEST" "$*"
+	exit 77
+}
+
+# A prerequisite of every e2e test is missing (root, a tool, namespaces):
+# skipped, or failed under NP_E2E_STRICT=1 so a broken set-up cannot pass
+# silently.
+missing()
+{
 	if [ "${NP_E2E_STRICT:-0}" = 1 ]; then
 		printf 'FAIL: %s: prerequisite missing (NP_E2E_STRICT=1): %s\n' "$NP_TEST" "$*" >&2
 		exit 1
 	fi
-	printf 'SKIP: %s: %s\n' "$NP_TEST" "$*"
-	exit 77
+	skip "$*"
 }
 
 fail()
@@ -404,13 +416,13 @@ cleanup()
 np_e2e_init()
 {
 	local t applets
-	[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, bridges, nftables)"
+	[ "$(id -u)" -eq 0 ] || missing "needs root (network namespaces, bridges, nftables)"
 	for t in ip busybox dnsmasq nft timeout sha256sum; do
-		command -v "$t" >/dev/null 2>&1 || skip "'$t' is not installed"
+		command -v "$t" >/dev/null 2>&1 || missing "'$t' is not installed"
 	done
 	applets=$(busybox --list 2>/dev/null || true)
 	for t in udhcpc nc ping; do
-		grep -qx -- "$t" <<<"$applets" || skip "busybox has no '$t' applet"
+		grep -qx -- "$t" <<<"$applets" || missing "busybox has no '$t' applet"
 	done
 	[ -x "$NETPLUMB" ] || fail "netplumb binary '$NETPLUMB' not found (set NETPLUMB)"
 
@@ -427,7 +439,7 @@ np_e2e_init()
 	install -m 755 "$NP_E2E_DIR/udhcpc.script" "$NP_TMP/udhcpc.script"
 
 	if ! ip netns add "$NS_HOST" 2>"$NP_TMP/netns.err"; then
-		skip "cannot create network namespaces: $(cat "$NP_TMP/netns.err")"
+		missing "cannot create network namespaces: $(cat "$NP_TMP/netns.err")"
 	fi
 	NP_NAMESPACES+=("$NS_HOST")
 	ip -n "$NS_HOST" link set lo up

@@ -5,6 +5,7 @@
 # with its source rewritten to the host's uplink address (NAT), the uplink can
 # not open a connection to the guest, and net-destroy leaves no bridge, no
 # netplumb nft chain and no dnsmasq.
+# shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 NAT_PORT=5555

@@ -5,6 +5,7 @@
 # unknown names, an unknown command and a define of broken XML each fail with
 # one line, exit 1, and change no file netplumb keeps. Also: define/undefine
 # round trip, and two concurrent starts (the store lock: exactly one wins).
+# shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 RACE_ROUNDS=${NP_E2E_RACE_ROUNDS:-10}
@@ -17,6 +18,15 @@ host_snapshot()
 	ip -n "$NS_HOST" route show table all | sort
 	ip netns exec "$NS_HOST" nft list ruleset
 	ip netns exec "$NS_HOST" cat /proc/sys/net/ipv4/ip_forward
+}
+
+# IPv6 duplicate address detection changes addresses and routes for a second
+# or two after a link comes up: let it finish before a snapshot.
+no_tentative() { [ -z "$(ip -n "$NS_HOST" -o addr show tentative)" ]; }
+settle()
+{
+	wait_until 10 no_tentative ||
+		fail "IPv6 DAD did not finish in the host namespace: $(ip -n "$NS_HOST" -o addr show tentative)"
 }
 
 # expect_untouched DESC: host and store are as in SYS_BEFORE / STORE_BEFORE,
@@ -37,6 +47,7 @@ log "fresh directories"
 expect_np_ok "net-list --all defines 'default'" net-list --all
 expect_match "default is there, inactive" '^ *default +inactive +(yes|no) +yes *$' "$NP_OUT"
 STORE_BEFORE=$(np_store_sum)
+settle
 SYS_BEFORE=$(host_snapshot)
 [ -n "$STORE_BEFORE" ] || fail "the store is empty after the first net-list"
 
@@ -66,6 +77,7 @@ expect_untouched "after the failed commands"
 
 log "net-start when the bridge name is taken by another link"
 ip -n "$NS_HOST" link add virbr0 type veth peer name virbr0-peer
+settle
 SYS_BEFORE=$(host_snapshot)
 expect_np_error "net-start default with virbr0 taken" net-start default
 expect_untouched "after the bridge-name clash"
@@ -77,12 +89,14 @@ ip -n "$NS_HOST" link add other0 type veth peer name other0-peer
 ip -n "$NS_HOST" addr add 192.168.122.50/24 dev other0
 ip -n "$NS_HOST" link set other0-peer up
 ip -n "$NS_HOST" link set other0 up
+settle
 SYS_BEFORE=$(host_snapshot)
 expect_np_error "net-start default with 192.168.122.0/24 in use" net-start default
 expect_untouched "after the subnet clash"
 ip -n "$NS_HOST" link del other0
 
 log "with the clashes gone, the same start works"
+settle
 SYS_BEFORE=$(host_snapshot)
 expect_np_ok "net-start default" net-start default
 expect_eq "net-start message" "Network default started" "$NP_OUT"
@@ -106,8 +120,9 @@ for round in $(seq 1 "$RACE_ROUNDS"); do
 		fail "round $round: two concurrent net-start: exit codes '$RCS', expected one 0 and one 1 (stdout: $(cat "$NP_TMP/race1.out" "$NP_TMP/race2.out" | tr '\n' ' ')) (stderr: $RACE_ERR)"
 	[ "$(cat "$NP_TMP/race1.out" "$NP_TMP/race2.out")" = "Network default started" ] ||
 		fail "round $round: the winner's output: $(cat "$NP_TMP/race1.out" "$NP_TMP/race2.out")"
-	[ "$(wc -l <<<"$RACE_ERR")" -eq 1 ] && [[ "$RACE_ERR" == "netplumb: error: "* ]] ||
+	if [ "$(wc -l <<<"$RACE_ERR")" -ne 1 ] || [[ "$RACE_ERR" != "netplumb: error: "* ]]; then
 		fail "round $round: the loser should print one error line, got: $RACE_ERR"
+	fi
 	[ "$(ns_comms "$NS_HOST" | grep -c ' dnsmasq$' || true)" -eq 1 ] ||
 		fail "round $round: not exactly one dnsmasq: $(ns_comms "$NS_HOST" | tr '\n' ' ')"
 	np net-destroy default >/dev/null || fail "round $round: net-destroy failed"
@@ -138,6 +153,7 @@ expect_match "a 52:54:00 MAC was generated" "<mac address='52:54:00(:[0-9a-f]{2}
 # NETPLUMB_*_DIR select the same store as the options. The default paths are
 # masked by empty tmpfs mounts in a private mount namespace, so a netplumb that
 # ignored the variables could not touch the real /etc, /var/lib or /run.
+# shellcheck disable=SC2016 # $0 is expanded by the inner sh
 expect_ok "net-list --all with NETPLUMB_CONFIG_DIR/STATE_DIR/RUN_DIR instead of options" \
 	ip netns exec "$NS_HOST" env NETPLUMB_CONFIG_DIR="$NP_CONFIG" NETPLUMB_STATE_DIR="$NP_STATE" \
 	NETPLUMB_RUN_DIR="$NP_RUN" unshare -m sh -c \

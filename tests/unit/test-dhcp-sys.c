@@ -316,7 +316,6 @@ static int child_main(void)
 /* The parent's safety net: stops what the child left running. */
 static void cleanup(void)
 {
-	_np_free_ char *text = NULL;
 	struct np_err err = { "" };
 
 	if (np_dnsmasq_running(pid_path, conf_path)) {

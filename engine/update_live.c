@@ -1,0 +1,343 @@
+/* net-update: the definitions and the running network. What libvirt's
+ * networkUpdate does per section (restart dnsmasq for ip-dhcp-range, dns-txt,
+ * dns-srv; SIGHUP for ip-dhcp-host and dns-host; new firewall rules for
+ * forward-interface) falls out of one rule here: build the plan of the old
+ * and of the new live definition and act only on what differs. A changed
+ * dnsmasq config file needs a restart, since dnsmasq has dropped root and
+ * only re-reads its hosts files on SIGHUP; changed hosts files need a
+ * rewrite and a SIGHUP, which keeps dnsmasq's pid and its leases. */
+#include "engine/update_live.h"
+
+#include "common/err.h"
+#include "common/fileio.h"
+#include "common/util.h"
+#include "engine/lifecycle.h"
+#include "engine/ops.h"
+#include "engine/plan.h"
+#include "engine/store.h"
+#include "xml/net.h"
+#include "xml/xml.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A generated file is never near this; a bigger one is not ours. */
+#define GENERATED_MAX (16 * 1024 * 1024)
+
+/* One file of the new plan that differs from what is on disk. */
+struct change {
+	const struct np_step *step;
+	char *before; /* the content on disk, NULL when there was no file */
+	bool written;
+};
+
+struct live {
+	struct np_engine *eng;
+	const struct np_step *ofw, *nfw, *odm, *ndm;
+	struct change *ch;
+	size_t n_ch;
+	bool fw_done;
+	bool old_stopped; /* the old dnsmasq was stopped and should come back on failure */
+};
+
+static void changes_free(struct live *l)
+{
+	for (size_t i = 0; i < l->n_ch; i++)
+		free(l->ch[i].before);
+	free(l->ch);
+}
+
+/* The new plan's files whose content differs from the file on disk. */
+static int diff_files(struct live *l, const struct np_plan *plan, bool *ret_conf, bool *ret_hosts,
+		      struct np_err *err)
+{
+	*ret_conf = *ret_hosts = false;
+	l->ch = calloc(plan->n_steps, sizeof(*l->ch));
+	if (!l->ch)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		const struct np_step *s = &plan->steps[i];
+		char *now = NULL;
+		int r;
+
+		if (s->kind != NP_STEP_FILE_WRITE)
+			continue;
+		r = np_file_read(s->path, GENERATED_MAX, &now, NULL);
+		if (r < 0 && r != -ENOENT)
+			return np_err_set(err, r, "cannot read %s: %s", s->path, strerror(-r));
+		if (now && !strcmp(now, s->data)) {
+			free(now);
+			continue;
+		}
+		l->ch[l->n_ch++] = (struct change){ .step = s, .before = now };
+		if (l->ndm && !strcmp(s->path, l->ndm->path))
+			*ret_conf = true;
+		else
+			*ret_hosts = true;
+	}
+	return 0;
+}
+
+/* Puts back what was changed, best effort: the first error stays in err. */
+static void roll_back(struct live *l)
+{
+	const struct np_ops *ops = l->eng->ops;
+	void *ctx = l->eng->ctx;
+	struct np_err scratch = { { 0 } };
+
+	for (size_t i = l->n_ch; i-- > 0;) {
+		const struct change *c = &l->ch[i];
+
+		if (!c->written)
+			continue;
+		if (c->before)
+			ops->file_write(ctx, c->step->path, c->before, c->step->mode, &scratch);
+		else
+			ops->file_remove(ctx, c->step->path, &scratch);
+	}
+	if (l->old_stopped)
+		ops->dnsmasq_start(ctx, l->odm->path, l->odm->pid_path, &scratch);
+	if (l->fw_done)
+		ops->fw_apply(ctx, l->ofw ? l->ofw->text : l->nfw->undo_text, &scratch);
+}
+
+static int write_changes(struct live *l, struct np_update_live_report *rep, struct np_err *err)
+{
+	for (size_t i = 0; i < l->n_ch; i++) {
+		const struct np_step *s = l->ch[i].step;
+		int r = l->eng->ops->file_write(l->eng->ctx, s->path, s->data, s->mode, err);
+
+		if (r < 0)
+			return np_err_set(err, r, "cannot write %s: %s", s->path, strerror(-r));
+		l->ch[i].written = true;
+		rep->files++;
+	}
+	return 0;
+}
+
+static int dnsmasq_start(struct live *l, const struct np_step *dm, struct np_err *err)
+{
+	int r = l->eng->ops->dnsmasq_start(l->eng->ctx, dm->path, dm->pid_path, err);
+
+	return r < 0 ? np_err_set(err, r, "cannot start dnsmasq: %s", strerror(-r)) : 0;
+}
+
+static int update_dnsmasq(struct live *l, const struct np_plan *oplan, bool conf_changed,
+			  bool hosts_changed, np_dnsmasq_reload_fn reload,
+			  struct np_update_live_report *rep, struct np_err *err)
+{
+	const struct np_ops *ops = l->eng->ops;
+	void *ctx = l->eng->ctx;
+	int r;
+
+	if (l->odm && !l->ndm) {
+		/* e.g. the last DHCP range of a network with DNS disabled went */
+		r = ops->dnsmasq_stop(ctx, l->odm->path, l->odm->pid_path, err);
+		if (r < 0)
+			return np_err_set(err, r, "cannot stop dnsmasq: %s", strerror(-r));
+		rep->stopped = true;
+		for (size_t i = 0; i < oplan->n_steps; i++)
+			if (oplan->steps[i].kind == NP_STEP_FILE_WRITE)
+				ops->file_remove(ctx, oplan->steps[i].path, NULL);
+		return 0;
+	}
+	if (!l->ndm)
+		return 0;
+	r = write_changes(l, rep, err);
+	if (r < 0)
+		return r;
+	if (!l->odm) {
+		r = dnsmasq_start(l, l->ndm, err);
+		rep->started = r == 0;
+		return r;
+	}
+	if (conf_changed) {
+		r = ops->dnsmasq_stop(ctx, l->odm->path, l->odm->pid_path, err);
+		if (r < 0)
+			return np_err_set(err, r, "cannot stop dnsmasq: %s", strerror(-r));
+		l->old_stopped = true;
+		r = dnsmasq_start(l, l->ndm, err);
+		if (r < 0)
+			return r;
+		l->old_stopped = false;
+		rep->restarted = true;
+		return 0;
+	}
+	if (!hosts_changed)
+		return 0;
+	r = reload(l->ndm->pid_path, l->ndm->path, NULL);
+	if (r == -ESRCH) {
+		/* it had died: the network was degraded; start it with the new files */
+		r = dnsmasq_start(l, l->ndm, err);
+		rep->started = r == 0;
+		return r;
+	}
+	if (r < 0)
+		return np_err_set(err, r, "cannot make dnsmasq re-read its hosts files: %s",
+				  strerror(-r));
+	rep->reloaded = true;
+	return 0;
+}
+
+int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const struct np_net *new,
+			 np_dnsmasq_reload_fn reload, struct np_update_live_report *ret,
+			 struct np_err *err)
+{
+	_np_plan_free_ struct np_plan *oplan = NULL, *nplan = NULL;
+	struct np_update_live_report rep = { 0 };
+	struct live l = { .eng = eng };
+	bool conf_changed = false, hosts_changed = false;
+	int r;
+
+	/* Both plans first: a new definition the renderers refuse changes
+	 * nothing. */
+	r = np_engine_plan(eng, old, &oplan, err);
+	if (r < 0)
+		return r;
+	r = np_engine_plan(eng, new, &nplan, err);
+	if (r < 0)
+		return r;
+	l.ofw = np_plan_find(oplan, NP_STEP_FW_APPLY);
+	l.nfw = np_plan_find(nplan, NP_STEP_FW_APPLY);
+	l.odm = np_plan_find(oplan, NP_STEP_DNSMASQ_START);
+	l.ndm = np_plan_find(nplan, NP_STEP_DNSMASQ_START);
+	r = l.ndm ? diff_files(&l, nplan, &conf_changed, &hosts_changed, err) : 0;
+	if (r < 0)
+		goto out;
+
+	if (strcmp(l.ofw ? l.ofw->text : "", l.nfw ? l.nfw->text : "")) {
+		/* the texts add and flush the network's own chains: applying
+		 * the new one replaces the old rules in one transaction */
+		r = eng->ops->fw_apply(eng->ctx, l.nfw ? l.nfw->text : l.ofw->undo_text, err);
+		if (r < 0) {
+			np_err_prefix(err, "cannot replace the firewall rules of '%s'", new->name);
+			goto out;
+		}
+		l.fw_done = true;
+		rep.firewall = true;
+	}
+	r = update_dnsmasq(&l, oplan, conf_changed, hosts_changed, reload, &rep, err);
+	if (r < 0) {
+		roll_back(&l);
+		goto out;
+	}
+	if (ret)
+		*ret = rep;
+out:
+	changes_free(&l);
+	return r;
+}
+
+/* libvirt's final format/parse cycle (virNetworkObjUpdate), plus the checks
+ * a define would make: what is stored must load and start again. */
+static int check_result(const struct np_net *net, const char *section, unsigned fmt_flags,
+			struct np_net **ret, struct np_err *err)
+{
+	_np_free_ char *xml = NULL, *label = NULL;
+	_np_net_free_ struct np_net *back = NULL;
+	int r;
+
+	r = np_xml_net_format(net, fmt_flags, &xml);
+	if (r < 0)
+		return np_err_set(err, r, "cannot format network '%s'", net->name);
+	if (asprintf(&label, "%s: network '%s' after the update", section, net->name) < 0) {
+		label = NULL;
+		return -ENOMEM;
+	}
+	r = np_xml_net_parse(xml, strlen(xml), label, &back, err);
+	if (r < 0)
+		return r;
+	r = np_net_validate(back, label, err);
+	if (r < 0)
+		return r;
+	*ret = np_steal(&back);
+	return 0;
+}
+
+/* Loads one definition, applies the update to it and checks the result. */
+static int updated(struct np_engine *eng, const struct np_update_req *req, bool live,
+		   struct np_net **ret_old, struct np_net **ret_new, struct np_err *err)
+{
+	_np_net_free_ struct np_net *old = NULL, *work = NULL;
+	int r;
+
+	r = live ? np_store_live_load(eng->store, req->name, &old, err)
+		 : np_store_def_load(eng->store, req->name, &old, err);
+	if (r < 0)
+		return r;
+	r = live ? np_store_live_load(eng->store, req->name, &work, err)
+		 : np_store_def_load(eng->store, req->name, &work, err);
+	if (r < 0)
+		return r;
+	r = np_xml_net_update(work, req->cmd, req->section, req->parent_index, req->xml, req->len,
+			      err);
+	if (r < 0)
+		return r;
+	r = check_result(work, np_update_section_names[req->section],
+			 live ? 0 : NP_XML_FORMAT_INACTIVE, ret_new, err);
+	if (r < 0)
+		return r;
+	if (ret_old)
+		*ret_old = np_steal(&old);
+	return 0;
+}
+
+int np_engine_update(struct np_engine *eng, const struct np_update_req *req,
+		     np_dnsmasq_reload_fn reload, unsigned *ret_flags,
+		     struct np_update_live_report *ret_report, struct np_err *err)
+{
+	_np_net_free_ struct np_net *old_live = NULL, *new_live = NULL, *new_def = NULL;
+	struct np_update_live_report rep = { 0 };
+	unsigned flags = req->flags;
+	bool active, persistent;
+	int r;
+
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	active = np_store_is_active(eng->store, req->name);
+	persistent = np_store_is_persistent(eng->store, req->name);
+	if (!active && !persistent)
+		return np_err_set(err, -ENOENT, "network '%s' not found", req->name);
+	/* virNetworkObjUpdateModificationImpact */
+	if (!(flags & (NP_UPDATE_AFFECT_LIVE | NP_UPDATE_AFFECT_CONFIG)))
+		flags |= active ? NP_UPDATE_AFFECT_LIVE : NP_UPDATE_AFFECT_CONFIG;
+	if ((flags & NP_UPDATE_AFFECT_LIVE) && !active)
+		return np_err_set(err, -EINVAL, "network '%s' is not running", req->name);
+	if ((flags & NP_UPDATE_AFFECT_CONFIG) && !persistent)
+		return np_err_set(err, -EINVAL,
+				  "cannot change persistent config of transient network '%s'",
+				  req->name);
+
+	/* Both definitions are updated and checked before anything changes. */
+	if (flags & NP_UPDATE_AFFECT_LIVE) {
+		r = updated(eng, req, true, &old_live, &new_live, err);
+		if (r < 0)
+			return r;
+	}
+	if (flags & NP_UPDATE_AFFECT_CONFIG) {
+		r = updated(eng, req, false, NULL, &new_def, err);
+		if (r < 0)
+			return r;
+	}
+	if (new_live) {
+		r = np_update_live_apply(eng, old_live, new_live, reload, &rep, err);
+		if (r < 0)
+			return r;
+		r = np_store_live_save(eng->store, new_live, err);
+		if (r < 0)
+			return r;
+	}
+	if (new_def) {
+		r = np_store_def_save(eng->store, new_def, err);
+		if (r < 0)
+			return r;
+	}
+	if (ret_flags)
+		*ret_flags = flags;
+	if (ret_report)
+		*ret_report = rep;
+	return 0;
+}

@@ -1,0 +1,553 @@
+/* net-update in the engine (engine/update_live.h) against a temporary store
+ * and a recording ops table that really writes the generated files: which
+ * definitions change for --live/--config/current, what is done to the
+ * running network for each section (SIGHUP for hosts, restart for the
+ * config file, firewall for forward-interface), and that a failure at any
+ * step leaves files, definitions and processes as they were. */
+#include "check.h"
+
+#include "common/err.h"
+#include "common/fileio.h"
+#include "engine/lifecycle.h"
+#include "engine/ops.h"
+#include "engine/store.h"
+#include "engine/update_live.h"
+#include "xml/net.h"
+#include "xml/xml.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char root[] = "/tmp/np-test-update-XXXXXX";
+
+/* ---- the recording system ---------------------------------------------- */
+
+struct rec {
+	char log[4096]; /* "fw write:hostsfile reload start ..." */
+	int dnsmasq;    /* running dnsmasqs */
+	int pid;        /* changes at every start: a restart is visible */
+	char fail[32];  /* fail the first call whose log word starts so */
+	int reload_rc;  /* what the reload callback returns */
+};
+
+static struct rec rec;
+
+static int note(const char *word)
+{
+	if (rec.log[0])
+		strncat(rec.log, " ", sizeof(rec.log) - strlen(rec.log) - 1);
+	strncat(rec.log, word, sizeof(rec.log) - strlen(rec.log) - 1);
+	if (rec.fail[0] && !strncmp(word, rec.fail, strlen(rec.fail))) {
+		rec.fail[0] = '\0';
+		strncat(rec.log, "!", sizeof(rec.log) - strlen(rec.log) - 1);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int r_link_exists(void *ctx, const char *ifname)
+{
+	return 0;
+}
+
+static int r_route_find(void *ctx, const struct np_addr *dst, unsigned prefix, char dev[16])
+{
+	return 0;
+}
+
+static int r_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_err *err)
+{
+	return note("bridge");
+}
+
+static int r_link_del(void *ctx, const char *ifname, struct np_err *err)
+{
+	return note("link-del");
+}
+
+static int r_quiet(void)
+{
+	return 0;
+}
+
+static int r_link_up(void *ctx, const char *ifname, struct np_err *err)
+{
+	return r_quiet();
+}
+
+static int r_addr_add(void *ctx, const char *ifname, const struct np_addr *a, unsigned prefix,
+		      struct np_err *err)
+{
+	return r_quiet();
+}
+
+static int r_route_add(void *ctx, const char *ifname, const struct np_addr *dst, unsigned prefix,
+		       const struct np_addr *gw, unsigned metric, struct np_err *err)
+{
+	return r_quiet();
+}
+
+static int r_sysctl(void *ctx, const char *key, const char *value, struct np_err *err)
+{
+	return r_quiet();
+}
+
+static int r_fw_apply(void *ctx, const char *script, struct np_err *err)
+{
+	return note(strstr(script, "delete chain") ? "fw-del" : "fw");
+}
+
+/* "write:hostsfile": the suffix of the file names it */
+static int r_file_write(void *ctx, const char *path, const char *data, unsigned mode,
+			struct np_err *err)
+{
+	char word[64];
+	const char *dot = strrchr(path, '.');
+	int r;
+
+	snprintf(word, sizeof(word), "write:%s", dot ? dot + 1 : path);
+	r = note(word);
+	if (r < 0)
+		return r;
+	return np_file_write_atomic(path, data, strlen(data), mode);
+}
+
+static int r_file_remove(void *ctx, const char *path, struct np_err *err)
+{
+	char word[64];
+	const char *dot = strrchr(path, '.');
+
+	snprintf(word, sizeof(word), "rm:%s", dot ? dot + 1 : path);
+	note(word);
+	return np_file_remove(path);
+}
+
+static int r_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	int r = note("start");
+
+	if (r < 0)
+		return np_err_set(err, r, "dnsmasq: bad config");
+	rec.dnsmasq++;
+	rec.pid++;
+	return 0;
+}
+
+static int r_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	int r = note("stop");
+
+	if (r == 0 && rec.dnsmasq)
+		rec.dnsmasq--;
+	return r;
+}
+
+static int r_port_add(void *ctx, const struct np_port *port, const char *bridge,
+		      struct np_err *err)
+{
+	return note("port");
+}
+
+static int r_port_del(void *ctx, const struct np_port *port, struct np_err *err)
+{
+	return note("port-del");
+}
+
+static int r_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
+{
+	return rec.dnsmasq > 0;
+}
+
+static int r_fw_present(void *ctx, const char *bridge)
+{
+	return 1;
+}
+
+static const struct np_ops rec_ops = {
+	.link_exists = r_link_exists,
+	.route_find = r_route_find,
+	.bridge_add = r_bridge_add,
+	.link_del = r_link_del,
+	.link_up = r_link_up,
+	.addr_add = r_addr_add,
+	.route_add = r_route_add,
+	.sysctl_set = r_sysctl,
+	.fw_apply = r_fw_apply,
+	.file_write = r_file_write,
+	.file_remove = r_file_remove,
+	.dnsmasq_start = r_dnsmasq_start,
+	.dnsmasq_stop = r_dnsmasq_stop,
+	.port_add = r_port_add,
+	.port_del = r_port_del,
+	.dnsmasq_running = r_dnsmasq_running,
+	.fw_present = r_fw_present,
+};
+
+static int r_reload(const char *pidfile, const char *conf, struct np_err *err)
+{
+	int r = note("reload");
+
+	if (r < 0)
+		return r;
+	if (rec.reload_rc)
+		return rec.reload_rc;
+	return rec.dnsmasq ? 0 : -ESRCH;
+}
+
+/* ---- the store ------------------------------------------------------------- */
+
+struct env {
+	struct np_store *st;
+	struct np_engine eng;
+};
+
+static void env_open(struct env *e)
+{
+	char cfg[512], state[512], run[512];
+	struct np_store_dirs dirs = { .config_dir = cfg, .state_dir = state, .run_dir = run };
+	struct np_err err = { { 0 } };
+
+	snprintf(cfg, sizeof(cfg), "%s/etc", root);
+	snprintf(state, sizeof(state), "%s/lib", root);
+	snprintf(run, sizeof(run), "%s/run", root);
+	memset(e, 0, sizeof(*e));
+	CHECK(np_store_open(&dirs, &e->st, &err) == 0);
+	e->eng = (struct np_engine){
+		.store = e->st, .ops = &rec_ops, .ctx = NULL, .dnsmasq_user = "nobody"
+	};
+	CHECK(np_engine_seed(&e->eng, &err) == 0);
+}
+
+static void env_close(struct env *e)
+{
+	np_store_free(e->st);
+	e->st = NULL;
+}
+
+static int rm_visit(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void reset_root(void)
+{
+	nftw(root, rm_visit, 16, FTW_DEPTH | FTW_PHYS);
+	mkdir(root, 0755);
+	memset(&rec, 0, sizeof(rec));
+}
+
+static char *slurp(const char *name)
+{
+	char path[600];
+	char *s = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	if (np_file_read(path, 1 << 20, &s, NULL) < 0)
+		return strdup("");
+	return s;
+}
+
+/* All stored files concatenated with their names: "did anything change". */
+static char snap_buf[1 << 18];
+static size_t snap_len;
+static int snap_visit(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	char *s = NULL;
+
+	if (type != FTW_F || strstr(path, "/lock"))
+		return 0;
+	snap_len += (size_t)snprintf(snap_buf + snap_len, sizeof(snap_buf) - snap_len, "%s\n", path);
+	if (np_file_read(path, 1 << 16, &s, NULL) == 0 && snap_len < sizeof(snap_buf))
+		snap_len += (size_t)snprintf(snap_buf + snap_len, sizeof(snap_buf) - snap_len, "%s",
+					     s);
+	free(s);
+	return 0;
+}
+
+static char *snapshot(void)
+{
+	snap_len = 0;
+	snap_buf[0] = '\0';
+	nftw(root, snap_visit, 16, FTW_PHYS);
+	return strdup(snap_buf);
+}
+
+static int update(const char *name, enum np_update_cmd cmd, enum np_update_section sec,
+		  const char *xml, unsigned flags, unsigned *ret_flags, struct np_err *err)
+{
+	struct env e;
+	struct np_update_req req = {
+		.name = name,
+		.cmd = cmd,
+		.section = sec,
+		.parent_index = -1,
+		.xml = xml,
+		.len = strlen(xml),
+		.flags = flags,
+	};
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	rec.log[0] = '\0';
+	env_open(&e);
+	r = np_engine_update(&e.eng, &req, r_reload, ret_flags, NULL, err);
+	env_close(&e);
+	return r;
+}
+
+static void start_default(void)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+
+	env_open(&e);
+	CHECK(np_engine_start(&e.eng, "default", &err) == 0);
+	env_close(&e);
+	CHECK(rec.dnsmasq == 1);
+}
+
+static bool xml_has(const char *name, bool inactive, const char *needle)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+	struct np_net *net = NULL;
+	char *s = NULL;
+	bool yes = false;
+
+	env_open(&e);
+	if (np_engine_lookup(&e.eng, name, inactive, &net, &err) == 0 &&
+	    np_xml_net_format(net, 0, &s) == 0)
+		yes = strstr(s, needle) != NULL;
+	np_net_free(net);
+	free(s);
+	env_close(&e);
+	return yes;
+}
+
+#define HOST1 "<host mac='52:54:00:00:00:50' name='g2' ip='192.168.122.50'/>"
+
+/* ---- the tests ------------------------------------------------------------ */
+
+static void test_flags(void)
+{
+	struct np_err err;
+	unsigned done = 0;
+
+	reset_root();
+	/* inactive: current means config; --live is refused */
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_HOST, HOST1,
+		     NP_UPDATE_AFFECT_LIVE, &done, &err) == -EINVAL);
+	CHECK_STR(err.msg, "network 'default' is not running");
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_HOST, HOST1, 0, &done,
+		     &err) == 0);
+	CHECK(done == NP_UPDATE_AFFECT_CONFIG);
+	CHECK_STR(rec.log, "");
+	CHECK(xml_has("default", true, HOST1));
+	CHECK(update("nosuch", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_HOST, HOST1, 0, &done,
+		     &err) == -ENOENT);
+
+	/* active: current means live; the definition keeps its old self */
+	start_default();
+	CHECK(update("default", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_HOST,
+		     "<host mac='52:54:00:00:00:50'/>", 0, &done, &err) == 0);
+	CHECK(done == NP_UPDATE_AFFECT_LIVE);
+	CHECK(!xml_has("default", false, HOST1));
+	CHECK(xml_has("default", true, HOST1));
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_DNS_TXT,
+		     "<txt name='a' value='b'/>",
+		     NP_UPDATE_AFFECT_LIVE | NP_UPDATE_AFFECT_CONFIG, &done, &err) == 0);
+	CHECK(done == (NP_UPDATE_AFFECT_LIVE | NP_UPDATE_AFFECT_CONFIG));
+	CHECK(xml_has("default", false, "<txt name='a' value='b'/>"));
+	CHECK(xml_has("default", true, "<txt name='a' value='b'/>"));
+}
+
+static void test_transient(void)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+	const char *xml = "<network><name>t</name><bridge name='vbt0'/>"
+			  "<ip address='10.7.0.1' prefix='24'><dhcp>"
+			  "<range start='10.7.0.2' end='10.7.0.9'/></dhcp></ip></network>";
+	char path[600], *name = NULL;
+	unsigned done;
+
+	reset_root();
+	snprintf(path, sizeof(path), "%s/t.xml", root);
+	np_file_write_atomic(path, xml, strlen(xml), 0644);
+	env_open(&e);
+	CHECK(np_engine_create(&e.eng, path, &name, &err) == 0);
+	env_close(&e);
+	free(name);
+	CHECK(update("t", NP_UPDATE_ADD_LAST, NP_SECTION_DNS_TXT, "<txt name='a' value='b'/>",
+		     NP_UPDATE_AFFECT_CONFIG, &done, &err) == -EINVAL);
+	CHECK(strstr(err.msg, "transient") != NULL);
+	CHECK(update("t", NP_UPDATE_ADD_LAST, NP_SECTION_DNS_TXT, "<txt name='a' value='b'/>", 0,
+		     &done, &err) == 0);
+	CHECK(done == NP_UPDATE_AFFECT_LIVE);
+}
+
+static void test_live_actions(void)
+{
+	struct np_err err;
+	char *s;
+	int pid;
+
+	reset_root();
+	start_default();
+	pid = rec.pid;
+
+	/* a DHCP host: the hostsfile and a SIGHUP, nothing else */
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_HOST, HOST1,
+		     NP_UPDATE_AFFECT_LIVE, NULL, &err) == 0);
+	CHECK_STR(rec.log, "write:hostsfile reload");
+	s = slurp("lib/default.hostsfile");
+	CHECK_STR(s, "52:54:00:00:00:50,192.168.122.50,g2\n");
+	free(s);
+	CHECK(rec.pid == pid && rec.dnsmasq == 1);
+
+	/* a DNS host: addn-hosts and a SIGHUP */
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_DNS_HOST,
+		     "<host ip='192.168.122.7'><hostname>seven</hostname></host>", 0, NULL,
+		     &err) == 0);
+	CHECK_STR(rec.log, "write:addnhosts reload");
+	s = slurp("lib/default.addnhosts");
+	CHECK(strstr(s, "192.168.122.7\tseven") != NULL);
+	free(s);
+
+	/* TXT, SRV, ranges live in the config file: restart, as libvirt */
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_DNS_TXT, "<txt name='t' value='v'/>",
+		     0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "write:conf stop start");
+	CHECK(rec.pid == pid + 1 && rec.dnsmasq == 1);
+	s = slurp("lib/default.conf");
+	CHECK(strstr(s, "\ntxt-record=t,v\n") != NULL);
+	free(s);
+	CHECK(update("default", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
+		     "<range start='192.168.122.2' end='192.168.122.254'/>", 0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "write:conf stop start");
+
+	/* the forward device is in the firewall rules only */
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_FORWARD_INTERFACE,
+		     "<interface dev='eth9'/>", 0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "fw");
+	CHECK(xml_has("default", false, "<forward dev='eth9' mode='nat'>"));
+
+	/* a portgroup changes nothing that runs */
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_PORTGROUP, "<portgroup name='p'/>",
+		     0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "");
+
+	/* dnsmasq had died: the host update starts it with the new files */
+	rec.dnsmasq = 0;
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_HOST,
+		     "<host mac='52:54:00:00:00:51' ip='192.168.122.51'/>", 0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "write:hostsfile reload start");
+	CHECK(rec.dnsmasq == 1);
+}
+
+/* A failed step: the error is reported and files, definitions and the
+ * running dnsmasq are as before. */
+static void failing(const char *fail, enum np_update_section sec, const char *xml,
+		    const char *want_log)
+{
+	struct np_err err;
+	char *before, *after;
+	int pid = rec.pid, running = rec.dnsmasq;
+
+	before = snapshot();
+	snprintf(rec.fail, sizeof(rec.fail), "%s", fail);
+	CHECK(update("default", NP_UPDATE_ADD_LAST, sec, xml,
+		     NP_UPDATE_AFFECT_LIVE | NP_UPDATE_AFFECT_CONFIG, NULL, &err) < 0);
+	CHECK(err.msg[0] != '\0');
+	CHECK_STR(rec.log, want_log);
+	after = snapshot();
+	CHECK(before && after && !strcmp(before, after));
+	CHECK(rec.dnsmasq == running);
+	/* a restart that failed half way brings the old dnsmasq back */
+	CHECK(rec.pid == pid || (strstr(want_log, "stop") && rec.pid == pid + 1));
+	free(before);
+	free(after);
+	rec.fail[0] = '\0';
+}
+
+static void test_failures(void)
+{
+	struct np_err err;
+
+	reset_root();
+	start_default();
+	failing("write:hostsfile", NP_SECTION_IP_DHCP_HOST, HOST1, "write:hostsfile!");
+	failing("reload", NP_SECTION_IP_DHCP_HOST, HOST1, "write:hostsfile reload! write:hostsfile");
+	failing("stop", NP_SECTION_DNS_TXT, "<txt name='t' value='v'/>",
+		"write:conf stop! write:conf");
+	failing("start", NP_SECTION_DNS_TXT, "<txt name='t' value='v'/>",
+		"write:conf stop start! write:conf start");
+	failing("fw", NP_SECTION_FORWARD_INTERFACE, "<interface dev='eth9'/>", "fw!");
+
+	/* refused before anything runs: a reload error that is not "gone" */
+	rec.reload_rc = -EPERM;
+	failing("nothing", NP_SECTION_IP_DHCP_HOST, HOST1, "write:hostsfile reload write:hostsfile");
+	rec.reload_rc = 0;
+
+	/* an update that the define-time checks refuse changes nothing either */
+	failing("nothing", NP_SECTION_IP_DHCP_HOST,
+		"<host mac='52:54:00:00:00:52' ip='10.0.0.5'/>", "");
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_HOST,
+		     "<host mac='52:54:00:00:00:52' ip='10.0.0.5'/>", 0, NULL, &err) == -EINVAL);
+	CHECK(strstr(err.msg, "ip-dhcp-host: network 'default' after the update") == err.msg);
+
+	/* and after all that, the real update still works */
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_HOST, HOST1,
+		     NP_UPDATE_AFFECT_LIVE | NP_UPDATE_AFFECT_CONFIG, NULL, &err) == 0);
+	CHECK_STR(rec.log, "write:hostsfile reload");
+}
+
+/* With DNS off, dnsmasq runs for DHCP only: deleting the last range stops it. */
+static void test_dnsmasq_no_longer_needed(void)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+	char path[600], *name = NULL;
+	const char *xml = "<network><name>d</name><bridge name='vbd0'/><dns enable='no'/>"
+			  "<ip address='10.8.0.1' prefix='24'><dhcp>"
+			  "<range start='10.8.0.2' end='10.8.0.9'/></dhcp></ip></network>";
+
+	reset_root();
+	snprintf(path, sizeof(path), "%s/d.xml", root);
+	np_file_write_atomic(path, xml, strlen(xml), 0644);
+	env_open(&e);
+	CHECK(np_engine_define(&e.eng, path, &name, &err) == 0);
+	CHECK(np_engine_start(&e.eng, "d", &err) == 0);
+	env_close(&e);
+	free(name);
+	CHECK(rec.dnsmasq == 1);
+	CHECK(update("d", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
+		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "stop rm:conf rm:hostsfile rm:addnhosts");
+	CHECK(rec.dnsmasq == 0);
+	/* and adding it back starts it again */
+	CHECK(update("d", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_RANGE,
+		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "write:conf write:hostsfile write:addnhosts start");
+	CHECK(rec.dnsmasq == 1);
+}
+
+int main(void)
+{
+	if (!mkdtemp(root)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_flags();
+	test_transient();
+	test_live_actions();
+	test_failures();
+	test_dnsmasq_no_longer_needed();
+	nftw(root, rm_visit, 16, FTW_DEPTH | FTW_PHYS);
+	return check_result("test-update-live");
+}
