@@ -47,11 +47,12 @@ void np_err_prefix(struct np_err *err, const char *fmt, ...)
 	memcpy(old, err->msg, sizeof(old));
 	/* Truncation is acceptable: the message is for people, and it stays
 	 * NUL-terminated. */
-	err->msg[0] = '\0';
-	strncat(err->msg, prefix, sizeof(err->msg) - 1);
-	if (old[0]) {
-		strncat(err->msg, ": ", sizeof(err->msg) - 1 - strlen(err->msg));
-		strncat(err->msg, old, sizeof(err->msg) - 1 - strlen(err->msg));
-	}
+	size_t n = 0;
+
+	for (const char *parts[] = { prefix, old[0] ? ": " : "", old }, **p = parts;
+	     p < parts + 3; p++)
+		for (const char *c = *p; *c && n + 1 < sizeof(err->msg); c++)
+			err->msg[n++] = *c;
+	err->msg[n] = '\0';
 	one_line(err->msg);
 }

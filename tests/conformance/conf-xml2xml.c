@@ -293,8 +293,8 @@ int main(void)
 		printf("skipped: %s not found (libvirt conformance data absent)\n", base_dir());
 		return 77;
 	}
-	snprintf(path, sizeof(path), "%s/CASES.tsv", base_dir());
-	if (np_file_read(path, MAX_FILE, &tsv, NULL) < 0) {
+	if (snprintf(path, sizeof(path), "%s/CASES.tsv", base_dir()) >= (int)sizeof(path) ||
+	    np_file_read(path, MAX_FILE, &tsv, NULL) < 0) {
 		printf("cannot read %s\n", path);
 		return 1;
 	}
