@@ -84,21 +84,6 @@ void np_health_describe(const struct np_health *h, char *buf, unsigned len)
 			 buf[0] ? ", " : "");
 }
 
-/* Runs one step of the plan through a one-step plan, so the usual error
- * naming and timing apply. */
-static int run_step(struct np_engine *eng, const struct np_plan *plan, const struct np_step *s,
-		    struct np_err *err)
-{
-	struct np_plan one = {
-		.net_name = plan->net_name,
-		.bridge = plan->bridge,
-		.steps = (struct np_step *)s,
-		.n_steps = 1,
-	};
-
-	return np_plan_apply(&one, eng->ops, eng->ctx, err);
-}
-
 static void append(char *buf, unsigned len, const char *what)
 {
 	snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? ", " : "", what);
@@ -136,7 +121,7 @@ int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, cha
 	}
 	fw = np_plan_find(plan, NP_STEP_FW_APPLY);
 	if (fw && (!h.firewall || force_fw)) {
-		r = run_step(eng, plan, fw, err);
+		r = np_step_apply(fw, false, eng->ops, eng->ctx, err);
 		if (r < 0)
 			return r;
 		append(ret_what, len, "firewall rules re-applied");
@@ -146,11 +131,11 @@ int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, cha
 		/* Its files first: they may have been removed with the process. */
 		for (size_t i = 0; i < plan->n_steps; i++)
 			if (plan->steps[i].kind == NP_STEP_FILE_WRITE) {
-				r = run_step(eng, plan, &plan->steps[i], err);
+				r = np_step_apply(&plan->steps[i], false, eng->ops, eng->ctx, err);
 				if (r < 0)
 					return r;
 			}
-		r = run_step(eng, plan, dm, err);
+		r = np_step_apply(dm, false, eng->ops, eng->ctx, err);
 		if (r < 0)
 			return r;
 		append(ret_what, len, "dnsmasq restarted");

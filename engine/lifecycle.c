@@ -53,34 +53,23 @@ static void plan_paths_clear(struct np_plan_paths *p)
 	p->n_ports = 0;
 }
 
-/* Bridge names in use by other networks (defined or active). O(n) in the
- * number of networks, but only define pays for it, as in libvirt. */
-static int bridge_user(struct np_engine *eng, const char *self, const char *br, char **ret_user);
-
-static int bridge_taken(struct np_engine *eng, const char *self, const char *br, bool *ret)
+/* The first other network (active or defined) that match() accepts, or
+ * NULL. O(n) in the number of networks, but only define pays for it, as in
+ * libvirt. */
+static int find_other(struct np_engine *eng, const char *self,
+		      bool (*match)(const struct np_net *other, const void *arg), const void *arg,
+		      struct np_net **ret)
 {
-	_np_free_ char *user = NULL;
-	int r = bridge_user(eng, self, br, &user);
-
-	*ret = user != NULL;
-	return r;
-}
-
-/* The other network (defined or active) that uses bridge br, or NULL. */
-static int bridge_user(struct np_engine *eng, const char *self, const char *br, char **ret_user)
-{
-	bool found = false;
-	bool *ret = &found;
 	char **names = NULL;
 	size_t n = 0;
 	int r;
 
-	*ret_user = NULL;
+	*ret = NULL;
 	r = np_store_list(eng->store, &names, &n);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n && !*ret; i++) {
-		_np_net_free_ struct np_net *other = NULL;
+		struct np_net *other = NULL;
 		struct np_err ignored = { { 0 } };
 
 		if (!strcmp(names[i], self))
@@ -88,15 +77,23 @@ static int bridge_user(struct np_engine *eng, const char *self, const char *br, 
 		if (np_store_live_load(eng->store, names[i], &other, &ignored) < 0 &&
 		    np_store_def_load(eng->store, names[i], &other, &ignored) < 0)
 			continue;
-		*ret = other->bridge.name && !strcmp(other->bridge.name, br);
-		if (*ret) {
-			*ret_user = strdup(names[i]);
-			if (!*ret_user)
-				r = -ENOMEM;
-		}
+		if (match(other, arg))
+			*ret = other;
+		else
+			np_net_free(other);
 	}
 	np_store_names_free(names, n);
-	return r;
+	return 0;
+}
+
+static bool uses_bridge(const struct np_net *other, const void *br)
+{
+	return other->bridge.name && !strcmp(other->bridge.name, br);
+}
+
+static bool has_uuid(const struct np_net *other, const void *uuid)
+{
+	return other->has_uuid && !memcmp(other->uuid, uuid, 16);
 }
 
 static int fill_bridge(struct np_engine *eng, struct np_net *net, struct np_err *err)
@@ -113,17 +110,17 @@ static int fill_bridge(struct np_engine *eng, struct np_net *net, struct np_err 
 	const char *hole = strstr(tmpl, "%d");
 
 	for (int i = 0; i < 256; i++) {
-		bool taken;
+		_np_net_free_ struct np_net *user = NULL;
 
 		/* The template is user input: substitute by hand, never as a
 		 * printf format. */
 		if (snprintf(name, sizeof(name), "%.*s%d%s", (int)(hole - tmpl), tmpl, i,
 			     hole + 2) >= 16)
 			break;
-		r = bridge_taken(eng, net->name, name, &taken);
+		r = find_other(eng, net->name, uses_bridge, name, &user);
 		if (r < 0)
 			return r;
-		if (taken)
+		if (user)
 			continue;
 		r = eng->ops->link_exists(eng->ctx, name);
 		if (r < 0)
@@ -168,16 +165,16 @@ static int complete_def(struct np_engine *eng, struct np_net *net, const struct 
 	if (!np_net_is_virtual(net))
 		return 0;
 	if (net->bridge.name) {
-		_np_free_ char *user = NULL;
+		_np_net_free_ struct np_net *user = NULL;
 
 		/* libvirt refuses two networks on one bridge name at define. */
-		r = bridge_user(eng, net->name, net->bridge.name, &user);
+		r = find_other(eng, net->name, uses_bridge, net->bridge.name, &user);
 		if (r < 0)
 			return r;
 		if (user)
 			return np_err_set(err, -EEXIST,
 					  "%s: <bridge name='%s'>: already used by network '%s'", file,
-					  net->bridge.name, user);
+					  net->bridge.name, user->name);
 	}
 	r = fill_bridge(eng, net, err);
 	if (r < 0)
@@ -221,32 +218,19 @@ static int load_checked(const char *file, struct np_net **ret, struct np_err *er
 static int check_uuid_unique(struct np_engine *eng, const struct np_net *net, const char *file,
 			     struct np_err *err)
 {
-	char **names = NULL;
-	size_t n = 0;
+	_np_net_free_ struct np_net *other = NULL;
+	char u[37];
 	int r;
 
 	/* A uuid the parser just generated is random and cannot clash. */
 	if (!net->has_uuid || net->uuid_generated)
 		return 0;
-	r = np_store_list(eng->store, &names, &n);
-	if (r < 0)
+	r = find_other(eng, net->name, has_uuid, net->uuid, &other);
+	if (r < 0 || !other)
 		return r;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		_np_net_free_ struct np_net *other = NULL;
-		struct np_err ignored = { { 0 } };
-		char u[37];
-
-		if (!strcmp(names[i], net->name))
-			continue;
-		if (np_store_live_load(eng->store, names[i], &other, &ignored) < 0 &&
-		    np_store_def_load(eng->store, names[i], &other, &ignored) < 0)
-			continue;
-		if (other->has_uuid && !memcmp(other->uuid, net->uuid, 16))
-			r = np_err_set(err, -EEXIST, "%s: uuid %s is already used by network '%s'",
-				       file, (np_uuid_str(net->uuid, u), u), other->name);
-	}
-	np_store_names_free(names, n);
-	return r;
+	np_uuid_str(net->uuid, u);
+	return np_err_set(err, -EEXIST, "%s: uuid %s is already used by network '%s'", file, u,
+			  other->name);
 }
 
 static int define_net(struct np_engine *eng, struct np_net *net, const char *file,
@@ -333,16 +317,11 @@ static int hook(struct np_engine *eng, const struct np_net *net, const char *op,
 static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *err)
 {
 	_np_plan_free_ struct np_plan *plan = NULL;
-	struct np_plan_paths paths;
 	int r;
 
 	long long t0 = np_time_ns();
 
-	r = plan_paths(eng, net->name, &paths);
-	if (r < 0)
-		return np_err_set(err, r, "cannot read the ports of '%s': %s", net->name, strerror(-r));
-	r = np_plan_build(net, &paths, &plan, err);
-	plan_paths_clear(&paths);
+	r = np_engine_plan(eng, net, &plan, err);
 	np_timing_add(NP_PHASE_PLAN, np_time_ns() - t0);
 	if (r < 0)
 		return r;
@@ -439,7 +418,6 @@ int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *er
 {
 	_np_net_free_ struct np_net *net = NULL;
 	_np_plan_free_ struct np_plan *plan = NULL;
-	struct np_plan_paths paths;
 	int r;
 
 	r = np_store_lock(eng->store, err);
@@ -453,11 +431,7 @@ int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *er
 	}
 	if (r < 0)
 		return r;
-	r = plan_paths(eng, name, &paths);
-	if (r < 0)
-		return np_err_set(err, r, "cannot read the ports of '%s': %s", name, strerror(-r));
-	r = np_plan_build(net, &paths, &plan, err);
-	plan_paths_clear(&paths);
+	r = np_engine_plan(eng, net, &plan, err);
 	if (r < 0)
 		return r;
 	r = np_plan_undo(plan, eng->ops, eng->ctx, err);
@@ -609,7 +583,6 @@ int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_er
 {
 	_np_net_free_ struct np_net *net = NULL;
 	_np_plan_free_ struct np_plan *plan = NULL;
-	struct np_plan_paths paths;
 	int r;
 
 	r = np_store_lock(eng->store, err);
@@ -618,11 +591,7 @@ int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_er
 	r = np_store_live_load(eng->store, name, &net, err);
 	if (r < 0)
 		return r;
-	r = plan_paths(eng, name, &paths);
-	if (r < 0)
-		return np_err_set(err, r, "cannot read the ports of '%s': %s", name, strerror(-r));
-	r = np_plan_build(net, &paths, &plan, err);
-	plan_paths_clear(&paths);
+	r = np_engine_plan(eng, net, &plan, err);
 	if (r < 0)
 		return r;
 	r = np_store_started_mark(eng->store, name, false);

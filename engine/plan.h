@@ -92,6 +92,11 @@ int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ct
 int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
 		 struct np_err *err);
 
+/* One step on its own (an update to a running network, a repair), with the
+ * same error naming, timing and undo semantics as a whole plan. */
+int np_step_apply(const struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,
+		  struct np_err *err);
+
 /* A person-readable, paste-able rendering (`ip ...`, `sysctl -w`, `nft -f`). */
 void np_plan_print(const struct np_plan *plan, FILE *out);
 void np_plan_print_json(const struct np_plan *plan, FILE *out);

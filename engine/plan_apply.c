@@ -254,3 +254,11 @@ int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx
 	}
 	return first;
 }
+
+int np_step_apply(const struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,
+		  struct np_err *err)
+{
+	const struct np_plan one = { .steps = (struct np_step *)step, .n_steps = 1 };
+
+	return undo ? np_plan_undo(&one, ops, ctx, err) : np_plan_apply(&one, ops, ctx, err);
+}

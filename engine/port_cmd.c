@@ -78,8 +78,8 @@ static int parse_owner(const char *s, long *ret)
 	return 0;
 }
 
-/* Attaches (or detaches) one port of an active network now, through a
- * one-step plan, so the usual error naming, rollback and timing apply. */
+/* Attaches (or detaches) one port of an active network now, as the plan's
+ * port step would. */
 static int apply_one(struct np_cli *c, const struct np_net *net, const struct np_port *port,
 		     bool add, struct np_err *err)
 {
@@ -93,16 +93,9 @@ static int apply_one(struct np_cli *c, const struct np_net *net, const struct np
 		.stp = -1,
 		.delay_cs = -1,
 	};
-	struct np_plan one = {
-		.net_name = net->name,
-		.bridge = net->bridge.name,
-		.steps = &step,
-		.n_steps = 1,
-	};
 
 	memcpy(step.mac, port->mac, NP_MAC_LEN);
-	return add ? np_plan_apply(&one, c->eng->ops, c->eng->ctx, err)
-		   : np_plan_undo(&one, c->eng->ops, c->eng->ctx, err);
+	return np_step_apply(&step, !add, c->eng->ops, c->eng->ctx, err);
 }
 
 int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
