@@ -1,6 +1,7 @@
 #include "engine/cli.h"
 
 #include "common/err.h"
+#include "dhcp/dhcp.h"
 #include "engine/lifecycle.h"
 #include "engine/ops.h"
 #include "engine/ops_fault.h"
@@ -13,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <locale.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,10 +136,9 @@ static int np_netns_enter(const char *name, struct np_err *err)
 	return 0;
 }
 
-static const char *dnsmasq_user(void)
+static void print_warning(const char *msg)
 {
-	/* dnsmasq drops root to this user; Debian's dnsmasq-base creates it. */
-	return getpwnam("dnsmasq") ? "dnsmasq" : "nobody";
+	fprintf(stderr, "netplumb: warning: %s\n", msg);
 }
 
 static int fail(const struct np_err *err, int r)
@@ -254,7 +253,8 @@ int np_cli_main(int argc, char **argv)
 		.store = store,
 		.ops = &np_sys_ops,
 		.ctx = sys,
-		.dnsmasq_user = dnsmasq_user(),
+		.dnsmasq_user = np_dnsmasq_default_user(),
+		.warn = print_warning,
 	};
 	if (np_fault_from_env(&fault, &np_sys_ops, sys)) {
 		eng.ops = &np_fault_ops;

@@ -129,6 +129,14 @@ int np_cmd_autostart(struct np_cli *c, int argc, char **argv, struct np_err *err
 	return 0;
 }
 
+static void boot_report(const char *name, const struct np_err *e)
+{
+	if (e)
+		fprintf(stderr, "netplumb: error: %s\n", e->msg);
+	else
+		printf("Network %s started\n", name);
+}
+
 int np_cmd_boot(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	struct np_arg args[] = { { .name = "--force" } };
@@ -136,7 +144,8 @@ int np_cmd_boot(struct np_cli *c, int argc, char **argv, struct np_err *err)
 
 	if (np_args_parse(argc, argv, args, 1, NULL, 0, 0, err) < 0)
 		return 1;
-	if (np_engine_autostart(c->eng, np_args_has(args, 1, "--force"), &started, &failed, err) <
+	if (np_engine_autostart(c->eng, np_args_has(args, 1, "--force"), boot_report, &started,
+				&failed, err) <
 	    0)
 		return 1;
 	if (failed)

@@ -301,6 +301,15 @@ int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, s
 	return *ret_name ? 0 : -ENOMEM;
 }
 
+/* Hands a non-fatal problem to the caller's warn() and clears it, so the
+ * command still succeeds. */
+static void warn(struct np_engine *eng, struct np_err *err)
+{
+	if (eng->warn)
+		eng->warn(err->msg);
+	err->msg[0] = '\0';
+}
+
 /* Runs the hook with the network's live XML, if the ops table has one. */
 static int hook(struct np_engine *eng, const struct np_net *net, const char *op,
 		const char *subop, struct np_err *err)
@@ -356,7 +365,7 @@ static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *e
 	/* Too late to refuse: as in libvirt, a failing "started" hook is
 	 * reported but the network stays up. */
 	if (hook(eng, net, "started", "begin", err) < 0)
-		fprintf(stderr, "netplumb: warning: %s\n", err->msg), err->msg[0] = '\0';
+		warn(eng, err);
 	return 0;
 }
 
@@ -440,7 +449,7 @@ int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *er
 		return r;
 	}
 	if (hook(eng, net, "stopped", "end", err) < 0)
-		fprintf(stderr, "netplumb: warning: %s\n", err->msg), err->msg[0] = '\0';
+		warn(eng, err);
 	r = np_store_live_remove(eng->store, name);
 	if (r < 0)
 		return np_err_set(err, r, "cannot remove the live state of '%s'", name);
@@ -544,8 +553,8 @@ int np_engine_set_autostart(struct np_engine *eng, const char *name, bool on,
 		     : 0;
 }
 
-int np_engine_autostart(struct np_engine *eng, bool force, int *ret_started, int *ret_failed,
-			struct np_err *err)
+int np_engine_autostart(struct np_engine *eng, bool force, np_autostart_report_fn report,
+			int *ret_started, int *ret_failed, struct np_err *err)
 {
 	char **names = NULL;
 	size_t n = 0;
@@ -567,10 +576,10 @@ int np_engine_autostart(struct np_engine *eng, bool force, int *ret_started, int
 		    np_store_is_active(eng->store, names[i]))
 			continue;
 		if (np_engine_start(eng, names[i], &e) < 0) {
-			fprintf(stderr, "netplumb: error: %s\n", e.msg);
+			report(names[i], &e);
 			(*ret_failed)++;
 		} else {
-			printf("Network %s started\n", names[i]);
+			report(names[i], NULL);
 			(*ret_started)++;
 		}
 	}

@@ -15,7 +15,13 @@ struct np_engine {
 	const struct np_ops *ops;
 	void *ctx;
 	const char *dnsmasq_user;
+	/* Optional: told about problems that do not fail the command (a hook
+	 * that failed after the fact), for the CLI to print. */
+	void (*warn)(const char *msg);
 };
+
+/* Told about each network `autostart` tried: err is NULL when it started. */
+typedef void (*np_autostart_report_fn)(const char *name, const struct np_err *err);
 
 /* Defines the built-in 'default' network on a config dir's first use. */
 int np_engine_seed(struct np_engine *eng, struct np_err *err);
@@ -45,8 +51,8 @@ int np_engine_set_autostart(struct np_engine *eng, const char *name, bool on,
 /* Starts every inactive autostart network, once per boot: a marker in the
  * run dir (a tmpfs, emptied by a reboot) records that it ran, as libvirt's
  * driver does. force ignores the marker. */
-int np_engine_autostart(struct np_engine *eng, bool force, int *ret_started, int *ret_failed,
-			struct np_err *err);
+int np_engine_autostart(struct np_engine *eng, bool force, np_autostart_report_fn report,
+			int *ret_started, int *ret_failed, struct np_err *err);
 
 /* The definition a command about NAME should show: live when active (unless
  * inactive is set), else the persistent one. -ENOENT with err set when the
