@@ -26,6 +26,19 @@
 
 #define LEASES_MAX (64u << 20)
 
+/* net-list's State column. Live state is checked, not trusted. */
+static const char *list_state(struct np_cli *c, const char *name, bool active)
+{
+	struct np_err ignored = { { 0 } };
+	struct np_health h;
+
+	if (!active)
+		return "inactive";
+	if (np_engine_health(c->eng, name, false, &h, &ignored) < 0 || np_health_ok(&h))
+		return "active";
+	return h.starting ? "starting" : "degraded";
+}
+
 int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	struct np_arg args[] = {
@@ -92,12 +105,7 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 			np_uuid_str(net->uuid, uuid);
 		}
 		if (opt_json) {
-			struct np_health h;
-			const char *state = active ? "active" : "inactive";
-
-			if (active && np_engine_health(c->eng, names[i], false, &h, &ignored) == 0 &&
-			    !np_health_ok(&h))
-				state = h.starting ? "starting" : "degraded";
+			const char *state = list_state(c, names[i], active);
 			np_buf_add(&json, json.len ? ",\n  {" : "[\n  {");
 			np_json_kv(&json, true, "name", names[i]);
 			np_json_kv(&json, false, "uuid", uuid);
@@ -108,13 +116,7 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 			np_json_kv(&json, false, "bridge", net ? net->bridge.name : NULL);
 			np_buf_addc(&json, '}');
 		} else if (t) {
-			struct np_health h;
-			const char *state = active ? "active" : "inactive";
-
-			/* Live state is checked, not trusted. */
-			if (active && np_engine_health(c->eng, names[i], false, &h, &ignored) == 0 &&
-			    !np_health_ok(&h))
-				state = h.starting ? "starting" : "degraded";
+			const char *state = list_state(c, names[i], active);
 			const char *row[] = {
 				names[i],
 				state,
