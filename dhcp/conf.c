@@ -45,6 +45,45 @@ bool np_dhcp_needed(const struct np_net *net)
 	return services || want_dns(net);
 }
 
+/* A <forwarder> with an address and no domain takes every otherwise
+ * unclaimed name: libvirt writes no-resolv then. */
+static bool forwarders_take_all(const struct np_dns *dns)
+{
+	for (size_t i = 0; i < dns->n_forwarders; i++)
+		if (np_addr_is_set(&dns->forwarders[i].addr) && !dns->forwarders[i].domain)
+			return true;
+	return false;
+}
+
+/* A <dnsmasq:option> line setting KEY ("KEY", "KEY=...", blanks around). */
+static bool option_sets(const char *value, const char *key)
+{
+	size_t n = strlen(key);
+
+	while (*value == ' ' || *value == '\t')
+		value++;
+	if (strncmp(value, key, n))
+		return false;
+	value += n;
+	return !*value || *value == '=' || *value == ' ' || *value == '\t';
+}
+
+bool np_dhcp_uses_servers_file(const struct np_net *net)
+{
+	if (!np_dhcp_needed(net) || !want_dns(net) || net_isolated(net) ||
+	    forwarders_take_all(&net->dns))
+		return false;
+	/* The user's own choice of upstream source stays theirs. */
+	for (size_t i = 0; i < net->n_dnsmasq_options; i++) {
+		const char *v = net->dnsmasq_options[i].value;
+
+		if (v && (option_sets(v, "no-resolv") || option_sets(v, "resolv-file") ||
+			  option_sets(v, "servers-file")))
+			return false;
+	}
+	return true;
+}
+
 /* Path of a per-network file as libvirt names it (dnsmasqContextNew):
  * DIR/NAME.SUFFIX with NAME XML-escaped. libvirt's escaping is a quirk
  * (nat-network-name-with-quotes expects "default&quot;with&quot;quotes&quot;"),
@@ -94,10 +133,10 @@ static int check_net(const struct np_net *net, const struct np_dhcp_paths *paths
 {
 	const struct np_dns *dns = &net->dns;
 	const char *path_vals[] = { paths->hostsfile, paths->addnhosts, paths->pidfile,
-				    paths->leasefile, paths->user };
+				    paths->leasefile, paths->user, paths->serversfile };
 	static const char *const path_names[] = { "dhcp-hostsfile path", "addn-hosts path",
 						  "pid-file path", "dhcp-leasefile path",
-						  "dnsmasq user" };
+						  "dnsmasq user", "servers-file path" };
 	int r = 0;
 
 	if (!net->name || !*net->name)
@@ -171,10 +210,6 @@ static void add_addr(struct np_buf *b, const struct np_addr *a)
 
 static void conf_forwarders(struct np_buf *b, const struct np_dns *dns)
 {
-	/* no-resolv only when some server takes every otherwise unclaimed name,
-	 * i.e. has an address but no domain. */
-	bool no_resolv = false;
-
 	for (size_t i = 0; i < dns->n_forwarders; i++) {
 		const struct np_dns_forwarder *fwd = &dns->forwarders[i];
 
@@ -184,14 +219,12 @@ static void conf_forwarders(struct np_buf *b, const struct np_dns *dns)
 		if (np_addr_is_set(&fwd->addr)) {
 			add_addr(b, &fwd->addr);
 			np_buf_addc(b, '\n');
-			if (!fwd->domain)
-				no_resolv = true;
 		} else {
 			/* "#": resolve this domain locally only */
 			np_buf_add(b, "#\n");
 		}
 	}
-	if (no_resolv)
+	if (forwarders_take_all(dns))
 		np_buf_add(b, "no-resolv\n");
 }
 
@@ -407,6 +440,10 @@ int np_dhcp_conf_render(const struct np_net *net, const struct np_dhcp_paths *pa
 		np_buf_add(&b, "port=0\n");
 	if (want_dns(net) && dns->n_forwarders)
 		conf_forwarders(&b, dns);
+	/* Upstream servers from a file dnsmasq re-reads on SIGHUP, instead of
+	 * resolv.conf and the inotify instance its watch costs. */
+	if (paths->serversfile && np_dhcp_uses_servers_file(net))
+		np_buf_addf(&b, "no-resolv\nservers-file=%s\n", paths->serversfile);
 	if (net->domain.name) {
 		if (net->domain.local_only == NP_TRI_YES)
 			np_buf_addf(&b, "local=/%s/\n", net->domain.name);

@@ -21,6 +21,13 @@ struct np_dhcp_paths {
 	const char *pidfile;    /* pid-file= */
 	const char *leasefile;  /* dhcp-leasefile= */
 	const char *user;       /* user= (dnsmasq drops root to it) */
+	/* no-resolv + servers-file= in place of dnsmasq reading resolv.conf,
+	 * where it would (np_dhcp_uses_servers_file). dnsmasq watches
+	 * resolv.conf with inotify, one instance per process, and
+	 * fs.inotify.max_user_instances (128 per uid) would cap the number of
+	 * networks; a servers-file is only re-read on SIGHUP. NULL keeps
+	 * libvirt's text. */
+	const char *serversfile;
 };
 
 /* True when the network needs a dnsmasq at all (networkStartDhcpDaemon): a
@@ -29,6 +36,18 @@ struct np_dhcp_paths {
  * IPv6 <ip> without DHCP gets no router advertisements either, as in
  * libvirt.) */
 bool np_dhcp_needed(const struct np_net *net);
+/* True when net's dnsmasq would read resolv.conf, so a paths->serversfile
+ * replaces that: DNS on, not isolated, no <forwarder> with an address and no
+ * domain (libvirt writes no-resolv then), and no <dnsmasq:option> of its own
+ * about no-resolv, resolv-file or servers-file. */
+bool np_dhcp_uses_servers_file(const struct np_net *net);
+/* The servers-file contents from resolv.conf text (NULL or "" gives ""):
+ * one "server=ADDR" line per "nameserver ADDR" line, in order, duplicates
+ * dropped, at most 64. ADDR is an IPv4 or IPv6 address, or IPv6%IFNAME
+ * (IFNAME a valid interface name of [A-Za-z0-9_.+-]); it is parsed and
+ * written in canonical form, and anything else is skipped, so nothing of the
+ * input reaches dnsmasq as text. Returns the number of servers or -ENOMEM. */
+int np_dhcp_servers_render(const char *resolv_text, char **ret);
 /* The dnsmasq config libvirt would generate (networkDnsmasqConfContents),
  * with netplumb's own '##' header. Every user string that reaches it (name,
  * bridge, domain, forwarders, txt/srv, tftp/bootp, dnsmasq:option) is
@@ -79,3 +98,29 @@ int np_dnsmasq_running(const char *pidfile, const char *conf);
  * file) and keeps its leases. -ESRCH with err set when no such dnsmasq
  * runs; nothing is signalled then. */
 int np_dnsmasq_reload(const char *pidfile, const char *conf, struct np_err *err);
+
+/* np_dnsmasq_start() in two halves, so that other work overlaps dnsmasq's
+ * own start-up: spawn() forks and execs it and returns at once;
+ * wait_ready() then applies np_dnsmasq_start()'s readiness rule (first
+ * process exited 0, the pid file names our dnsmasq). abort() is for a spawn
+ * that is no longer wanted: it waits for the first process (the pid file is
+ * only trustworthy after it), then stops the daemon. The handle is freed
+ * with np_dnsmasq_starting_free() in every case. */
+struct np_dnsmasq_starting;
+int np_dnsmasq_spawn(const char *binary, const char *conf, const char *pidfile,
+		     struct np_dnsmasq_starting **ret, struct np_err *err);
+int np_dnsmasq_wait_ready(struct np_dnsmasq_starting *s, pid_t *ret_pid, struct np_err *err);
+int np_dnsmasq_abort(struct np_dnsmasq_starting *s, struct np_err *err);
+void np_dnsmasq_starting_free(struct np_dnsmasq_starting *s);
+/* np_dnsmasq_stop() in two halves: stop_begin() sends SIGTERM (same checks
+ * as np_dnsmasq_stop()) and hands back the pinned process in *ret (NULL when
+ * nothing of ours was signalled); stop_finish() waits for it (2 s, SIGKILL,
+ * 2 s), removes the pid file, frees s, and with s NULL does a whole
+ * np_dnsmasq_stop(). When no pid file names a live dnsmasq of ours, stop
+ * also ends any dnsmasq of this network namespace still starting up with
+ * conf (netplumb killed between spawn and readiness). */
+struct np_dnsmasq_stopping;
+int np_dnsmasq_stop_begin(const char *pidfile, const char *conf,
+			  struct np_dnsmasq_stopping **ret, struct np_err *err);
+int np_dnsmasq_stop_finish(struct np_dnsmasq_stopping *s, const char *pidfile, const char *conf,
+			   struct np_err *err);

@@ -8,6 +8,7 @@
 #include "common/fileio.h"
 #include "common/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,6 +46,14 @@ static int sys_pidfd_signal(int pidfd, int sig)
 const char *np_dnsmasq_default_user(void)
 {
 	return getpwnam("dnsmasq") ? "dnsmasq" : "nobody";
+}
+
+static int np_steal_fd(int *fd)
+{
+	int r = *fd;
+
+	*fd = -1;
+	return r;
 }
 
 static long long now_ms(void)
@@ -261,18 +271,43 @@ static int start_failed(const int status, char *errbuf, struct np_err *err)
 	return np_err_set(err, r, "dnsmasq exited with status %d", code);
 }
 
-int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, pid_t *ret_pid,
-		     struct np_err *err)
+/* A spawned dnsmasq whose first process has not been waited for yet. */
+struct np_dnsmasq_starting {
+	char *binary, *conf, *pidfile;
+	pid_t child;
+	int child_fd; /* pidfd of the first process */
+	int errr;     /* its stderr */
+	int execr;    /* errno of a failed exec, or EOF once exec'd */
+};
+
+void np_dnsmasq_starting_free(struct np_dnsmasq_starting *s)
+{
+	if (!s)
+		return;
+	free(s->binary);
+	free(s->conf);
+	free(s->pidfile);
+	if (s->child_fd >= 0)
+		close(s->child_fd);
+	if (s->errr >= 0)
+		close(s->errr);
+	if (s->execr >= 0)
+		close(s->execr);
+	free(s);
+}
+
+static void starting_freep(struct np_dnsmasq_starting **s)
+{
+	np_dnsmasq_starting_free(*s);
+}
+
+int np_dnsmasq_spawn(const char *binary, const char *conf, const char *pidfile,
+		     struct np_dnsmasq_starting **ret, struct np_err *err)
 {
 	_np_free_ char *conf_arg = NULL;
-	_np_close_ int nullfd = -1, errr = -1, errw = -1, execr = -1, execw = -1, child_fd = -1;
-	char errbuf[STDERR_MAX] = "";
-	size_t errlen = 0;
-	bool err_open = true;
-	int p[2], status = 0, exec_errno = 0;
-	long long deadline;
-	pid_t child, pid;
-	int r;
+	_np_close_ int nullfd = -1, errw = -1, execw = -1;
+	np_cleanup(starting_freep) struct np_dnsmasq_starting *s = NULL;
+	int p[2], r;
 
 	if (!binary)
 		binary = DNSMASQ_DEFAULT;
@@ -287,7 +322,14 @@ int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, 
 	r = np_file_remove(pidfile);
 	if (r < 0)
 		return np_err_set(err, r, "cannot remove stale %s: %s", pidfile, strerror(-r));
-	if (asprintf(&conf_arg, "--conf-file=%s", conf) < 0) {
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->child_fd = s->errr = s->execr = -1;
+	s->binary = strdup(binary);
+	s->conf = strdup(conf);
+	s->pidfile = strdup(pidfile);
+	if (!s->binary || !s->conf || !s->pidfile || asprintf(&conf_arg, "--conf-file=%s", conf) < 0) {
 		conf_arg = NULL;
 		return -ENOMEM;
 	}
@@ -295,85 +337,267 @@ int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, 
 	nullfd = fd_above_stdio(open("/dev/null", O_RDWR | O_CLOEXEC));
 	if (nullfd < 0 || pipe2(p, O_CLOEXEC) < 0)
 		return np_err_set(err, -errno, "dnsmasq: cannot set up pipes: %s", strerror(errno));
-	errr = fd_above_stdio(p[0]);
+	s->errr = fd_above_stdio(p[0]);
 	errw = fd_above_stdio(p[1]);
-	if (errr < 0 || errw < 0 || pipe2(p, O_CLOEXEC) < 0)
+	if (s->errr < 0 || errw < 0 || pipe2(p, O_CLOEXEC) < 0)
 		return np_err_set(err, -errno, "dnsmasq: cannot set up pipes: %s", strerror(errno));
-	execr = fd_above_stdio(p[0]);
+	s->execr = fd_above_stdio(p[0]);
 	execw = fd_above_stdio(p[1]);
-	if (execr < 0 || execw < 0 || fcntl(errr, F_SETFL, O_NONBLOCK) < 0)
+	if (s->execr < 0 || execw < 0 || fcntl(s->errr, F_SETFL, O_NONBLOCK) < 0)
 		return np_err_set(err, -errno, "dnsmasq: cannot set up pipes: %s", strerror(errno));
 
 	{
 		char *const argv[] = { (char *)"dnsmasq", conf_arg, NULL };
 
-		child = fork();
-		if (child < 0)
+		s->child = fork();
+		if (s->child < 0)
 			return np_err_set(err, -errno, "dnsmasq: fork: %s", strerror(errno));
-		if (child == 0)
+		if (s->child == 0)
 			child_exec(binary, argv, nullfd, errw, execw);
 	}
-	close(errw);
-	errw = -1;
-	close(execw);
-	execw = -1;
+	/* dnsmasq's first process exits when the daemon is ready or failed */
+	s->child_fd = sys_pidfd_open(s->child);
+	if (s->child_fd < 0) {
+		r = -errno;
+		kill(s->child, SIGKILL);
+		waitpid(s->child, NULL, 0);
+		return np_err_set(err, r, "pidfd_open: %s", strerror(-r));
+	}
+	*ret = np_steal(&s);
+	return 0;
+}
+
+int np_dnsmasq_wait_ready(struct np_dnsmasq_starting *s, pid_t *ret_pid, struct np_err *err)
+{
+	char errbuf[STDERR_MAX] = "";
+	size_t errlen = 0;
+	bool err_open = true;
+	int status = 0, exec_errno = 0;
+	long long deadline;
+	pid_t pid;
+	int r;
 
 	/* exec failure: the child wrote errno before closing the pipe */
-	while ((r = (int)read(execr, &exec_errno, sizeof(exec_errno))) < 0 && errno == EINTR)
+	while ((r = (int)read(s->execr, &exec_errno, sizeof(exec_errno))) < 0 && errno == EINTR)
 		;
 	if (r == (int)sizeof(exec_errno)) {
-		waitpid(child, NULL, 0);
-		return np_err_set(err, -exec_errno, "cannot execute %s: %s", binary,
+		waitpid(s->child, NULL, 0);
+		return np_err_set(err, -exec_errno, "cannot execute %s: %s", s->binary,
 				  strerror(exec_errno));
 	}
 
-	/* dnsmasq's first process exits when the daemon is ready or failed */
-	child_fd = sys_pidfd_open(child);
-	if (child_fd < 0) {
-		r = -errno;
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
-		return np_err_set(err, r, "pidfd_open: %s", strerror(-r));
-	}
 	deadline = now_ms() + START_TIMEOUT_MS;
 	for (;;) {
 		/* a negative fd is skipped by poll: stderr already at EOF */
-		struct pollfd fds[2] = { { .fd = child_fd, .events = POLLIN },
-					 { .fd = err_open ? errr : -1, .events = POLLIN } };
+		struct pollfd fds[2] = { { .fd = s->child_fd, .events = POLLIN },
+					 { .fd = err_open ? s->errr : -1, .events = POLLIN } };
 		long long left = deadline - now_ms();
 
 		if (left <= 0) {
-			sys_pidfd_signal(child_fd, SIGKILL);
-			waitpid(child, NULL, 0);
+			sys_pidfd_signal(s->child_fd, SIGKILL);
+			waitpid(s->child, NULL, 0);
 			/* the daemon may be up even though its parent hung */
-			np_dnsmasq_stop(pidfile, conf, NULL);
+			np_dnsmasq_stop(s->pidfile, s->conf, NULL);
 			return np_err_set(err, -ETIMEDOUT, "dnsmasq did not start within %d s",
 					  START_TIMEOUT_MS / 1000);
 		}
 		if (poll(fds, 2, (int)left) < 0 && errno != EINTR)
 			return np_err_set(err, -errno, "poll: %s", strerror(errno));
 		if (fds[1].revents)
-			err_open = drain(errr, errbuf, &errlen);
+			err_open = drain(s->errr, errbuf, &errlen);
 		if (fds[0].revents)
 			break;
 	}
-	while (waitpid(child, &status, 0) < 0)
+	while (waitpid(s->child, &status, 0) < 0)
 		if (errno != EINTR)
 			return np_err_set(err, -errno, "waitpid: %s", strerror(errno));
-	drain(errr, errbuf, &errlen);
+	drain(s->errr, errbuf, &errlen);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return start_failed(status, errbuf, err);
 
-	r = read_pidfile(pidfile, &pid);
+	r = read_pidfile(s->pidfile, &pid);
 	if (r < 0)
-		return np_err_set(err, r, "dnsmasq started but %s names no process: %s", pidfile,
+		return np_err_set(err, r, "dnsmasq started but %s names no process: %s", s->pidfile,
 				  strerror(-r));
-	if (!is_our_dnsmasq(pid, conf))
+	if (!is_our_dnsmasq(pid, s->conf))
 		return np_err_set(err, -ESRCH, "dnsmasq (pid %d) exited right after starting",
 				  (int)pid);
 	if (ret_pid)
 		*ret_pid = pid;
 	return 0;
+}
+
+int np_dnsmasq_abort(struct np_dnsmasq_starting *s, struct np_err *err)
+{
+	struct np_err ignored = { { 0 } };
+
+	/* The first process must be done before the pid file can be trusted
+	 * (or its absence): killing it would not stop a daemon it has already
+	 * forked. wait_ready() kills a start that hangs. */
+	np_dnsmasq_wait_ready(s, NULL, &ignored);
+	return np_dnsmasq_stop(s->pidfile, s->conf, err);
+}
+
+int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, pid_t *ret_pid,
+		     struct np_err *err)
+{
+	np_cleanup(starting_freep) struct np_dnsmasq_starting *s = NULL;
+	int r;
+
+	r = np_dnsmasq_spawn(binary, conf, pidfile, &s, err);
+	return r < 0 ? r : np_dnsmasq_wait_ready(s, ret_pid, err);
+}
+
+/* A dnsmasq told to stop whose exit has not been waited for yet. */
+struct np_dnsmasq_stopping {
+	char *pidfile;
+	pid_t pid;
+	int pidfd;
+};
+
+static void stopping_free(struct np_dnsmasq_stopping *s)
+{
+	if (!s)
+		return;
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	free(s->pidfile);
+	free(s);
+}
+
+static int remove_pidfile(const char *pidfile, struct np_err *err)
+{
+	int r = np_file_remove(pidfile);
+
+	return r < 0 ? np_err_set(err, r, "cannot remove %s: %s", pidfile, strerror(-r)) : 0;
+}
+
+static bool same_netns(pid_t pid)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	return stat(path, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
+/* Terminates pidfd's process: SIGTERM, STOP_TIMEOUT_MS, SIGKILL, as long
+ * again. 0 once it is gone. */
+static int terminate(int pidfd, bool signalled)
+{
+	int r;
+
+	if (!signalled && sys_pidfd_signal(pidfd, SIGTERM) < 0 && errno != ESRCH)
+		return -errno;
+	r = wait_exit(pidfd, STOP_TIMEOUT_MS);
+	if (r == 0) {
+		sys_pidfd_signal(pidfd, SIGKILL);
+		r = wait_exit(pidfd, STOP_TIMEOUT_MS);
+	}
+	return r < 0 ? r : r == 0 ? -ETIMEDOUT : 0;
+}
+
+/* With no pid file naming it, a dnsmasq of ours can still be on its way up:
+ * netplumb killed between spawning it and its readiness. Every process of
+ * this network namespace whose cmdline is dnsmasq with our config is one of
+ * its three (first, middle, daemon); stopping them in rounds catches a
+ * daemon forked while the first round ran. Pids are pinned by a pidfd before
+ * the second look at cmdline, as in np_dnsmasq_stop(). */
+static void stop_strays(const char *conf)
+{
+	for (int round = 0; round < 4; round++) {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+		int found = 0;
+
+		if (!d)
+			return;
+		while ((de = readdir(d))) {
+			char *end;
+			long v = strtol(de->d_name, &end, 10);
+			_np_close_ int pidfd = -1;
+
+			if (*end || v <= 1 || v == getpid() || dnsmasq_match((pid_t)v, conf) != MATCH_OURS)
+				continue;
+			pidfd = sys_pidfd_open((pid_t)v);
+			if (pidfd < 0 || dnsmasq_match((pid_t)v, conf) != MATCH_OURS ||
+			    !same_netns((pid_t)v))
+				continue;
+			found++;
+			terminate(pidfd, false);
+		}
+		closedir(d);
+		if (!found)
+			return;
+	}
+}
+
+int np_dnsmasq_stop_begin(const char *pidfile, const char *conf,
+			  struct np_dnsmasq_stopping **ret, struct np_err *err)
+{
+	_np_close_ int pidfd = -1;
+	struct np_dnsmasq_stopping *s;
+	struct pollfd p;
+	pid_t pid;
+	int r;
+
+	*ret = NULL;
+	r = read_pidfile(pidfile, &pid);
+	if (r == -ENOENT || r == -EINVAL)
+		/* nothing of ours runs under it: stop_finish() looks further */
+		return 0;
+	if (r < 0)
+		return np_err_set(err, r, "cannot read %s: %s", pidfile, strerror(-r));
+
+	/* The pidfd pins the process: once it is open, the pid cannot be
+	 * reused for another process while we check and signal. */
+	pidfd = sys_pidfd_open(pid);
+	if (pidfd < 0) {
+		if (errno == ESRCH)
+			return 0;
+		return np_err_set(err, -errno, "pidfd_open(%d): %s", (int)pid, strerror(errno));
+	}
+	/* A stale pid file may name any process by now: never signal one that
+	 * is not our dnsmasq. If the pidfd's process died before cmdline was
+	 * read, the cmdline may be a newcomer's, hence the poll after. */
+	if (dnsmasq_match(pid, conf) != MATCH_OURS)
+		return 0;
+	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	if (poll(&p, 1, 0) > 0)
+		return 0;
+	if (sys_pidfd_signal(pidfd, SIGTERM) < 0 && errno != ESRCH)
+		return np_err_set(err, -errno, "cannot stop dnsmasq (pid %d): %s", (int)pid,
+				  strerror(errno));
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->pidfile = strdup(pidfile))) {
+		free(s);
+		/* signalled already: the plain stop waits for it */
+		return 0;
+	}
+	s->pid = pid;
+	s->pidfd = np_steal_fd(&pidfd);
+	*ret = s;
+	return 0;
+}
+
+int np_dnsmasq_stop_finish(struct np_dnsmasq_stopping *s, const char *pidfile, const char *conf,
+			   struct np_err *err)
+{
+	int r;
+
+	if (s) {
+		r = terminate(s->pidfd, true);
+		if (r < 0) {
+			np_err_set(err, r, "dnsmasq (pid %d) did not exit after SIGKILL", (int)s->pid);
+			stopping_free(s);
+			return r;
+		}
+		stopping_free(s);
+		/* it was the daemon the pid file named, fully started */
+		return remove_pidfile(pidfile, err);
+	}
+	return np_dnsmasq_stop(pidfile, conf, err);
 }
 
 int np_dnsmasq_stop(const char *pidfile, const char *conf, struct np_err *err)
@@ -384,27 +608,25 @@ int np_dnsmasq_stop(const char *pidfile, const char *conf, struct np_err *err)
 	int r;
 
 	r = read_pidfile(pidfile, &pid);
-	if (r == -ENOENT)
+	if (r == -ENOENT) {
+		stop_strays(conf);
 		return 0;
+	}
 	if (r == -EINVAL)
 		/* not a pid: nothing of ours can be running under it */
 		goto gone;
 	if (r < 0)
 		return np_err_set(err, r, "cannot read %s: %s", pidfile, strerror(-r));
 
-	/* The pidfd pins the process: once it is open, the pid cannot be
-	 * reused for another process while we check and signal. */
 	pidfd = sys_pidfd_open(pid);
 	if (pidfd < 0) {
 		if (errno == ESRCH)
 			goto gone;
 		return np_err_set(err, -errno, "pidfd_open(%d): %s", (int)pid, strerror(errno));
 	}
-	/* A stale pid file may name any process by now: never signal one that
-	 * is not our dnsmasq. If the pidfd's process died before cmdline was
-	 * read, the cmdline may be a newcomer's, hence the poll after. Another
-	 * network's dnsmasq keeps the file: removing it could orphan that
-	 * daemon, and start() clears it anyway. */
+	/* See np_dnsmasq_stop_begin(). Another network's dnsmasq keeps the
+	 * file: removing it could orphan that daemon, and start() clears it
+	 * anyway. */
 	switch (dnsmasq_match(pid, conf)) {
 	case MATCH_NONE:
 		goto gone;
@@ -417,22 +639,14 @@ int np_dnsmasq_stop(const char *pidfile, const char *conf, struct np_err *err)
 	if (poll(&p, 1, 0) > 0)
 		goto gone;
 
-	if (sys_pidfd_signal(pidfd, SIGTERM) < 0 && errno != ESRCH)
-		return np_err_set(err, -errno, "cannot stop dnsmasq (pid %d): %s", (int)pid,
-				  strerror(errno));
-	r = wait_exit(pidfd, STOP_TIMEOUT_MS);
-	if (r == 0) {
-		sys_pidfd_signal(pidfd, SIGKILL);
-		r = wait_exit(pidfd, STOP_TIMEOUT_MS);
-	}
-	if (r <= 0)
-		return np_err_set(err, r < 0 ? r : -ETIMEDOUT,
-				  "dnsmasq (pid %d) did not exit after SIGKILL", (int)pid);
-gone:
-	r = np_file_remove(pidfile);
+	r = terminate(pidfd, false);
 	if (r < 0)
-		return np_err_set(err, r, "cannot remove %s: %s", pidfile, strerror(-r));
-	return 0;
+		return np_err_set(err, r, "cannot stop dnsmasq (pid %d): %s", (int)pid,
+				  r == -ETIMEDOUT ? "it did not exit after SIGKILL" : strerror(-r));
+	return remove_pidfile(pidfile, err);
+gone:
+	stop_strays(conf);
+	return remove_pidfile(pidfile, err);
 }
 
 /* For dnsmasq_reload_sys.c, through dnsmasq_priv.h. */

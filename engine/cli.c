@@ -44,8 +44,9 @@ static const struct command commands[] = {
 	  "start a defined network: bridge, addresses, nft rules, dnsmasq (repairs a degraded "
 	  "active one)", 0 },
 	{ "net-reload", np_cmd_reload, "net-reload NAME",
-	  "re-apply an active network's firewall rules and restart its dnsmasq if it died, "
-	  "without touching the bridge", 0 },
+	  "re-apply an active network's firewall rules, restart its dnsmasq if it died or "
+	  "else make it re-read the upstream DNS servers of resolv.conf (NETPLUMB_RESOLV_CONF, "
+	  "/etc/resolv.conf), without touching the bridge", 0 },
 	{ "net-destroy", np_cmd_destroy, "net-destroy NAME",
 	  "stop an active network and remove everything its start created", 0 },
 	{ "net-autostart", np_cmd_autostart, "net-autostart NAME [--disable]",

@@ -89,8 +89,36 @@ static void append(char *buf, unsigned len, const char *what)
 	snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? ", " : "", what);
 }
 
-int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, char *ret_what,
-		     unsigned len, struct np_err *err)
+/* A running dnsmasq's servers-file rewritten from the plan (built from the
+ * resolv.conf of now), then SIGHUP: dnsmasq re-reads it, with its hosts
+ * files, and keeps its pid and leases. */
+static int reread_servers(struct np_engine *eng, const struct np_plan *plan,
+			  const struct np_step *dm, np_engine_reload_fn reload, char *ret_what,
+			  unsigned len, struct np_err *err)
+{
+	const struct np_step *sv = np_plan_servers_step(plan);
+	char what[64];
+	unsigned n = 0;
+	int r;
+
+	if (!sv)
+		return 0;
+	r = np_step_apply(sv, false, eng->ops, eng->ctx, err);
+	if (r < 0)
+		return r;
+	r = reload(dm->pid_path, dm->path, err);
+	if (r < 0)
+		return np_err_set(err, r, "cannot make dnsmasq re-read %s: %s", sv->path,
+				  strerror(-r));
+	for (const char *p = sv->data; (p = strchr(p, '\n')); p++)
+		n++;
+	snprintf(what, sizeof(what), "dnsmasq re-read its upstream DNS servers (%u)", n);
+	append(ret_what, len, what);
+	return 0;
+}
+
+static int repair(struct np_engine *eng, const char *name, bool force_fw,
+		  np_engine_reload_fn reload, char *ret_what, unsigned len, struct np_err *err)
 {
 	_np_plan_free_ struct np_plan *plan = NULL;
 	const struct np_step *fw, *dm;
@@ -139,6 +167,22 @@ int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, cha
 		if (r < 0)
 			return r;
 		append(ret_what, len, "dnsmasq restarted");
+	} else if (dm && reload) {
+		r = reread_servers(eng, plan, dm, reload, ret_what, len, err);
+		if (r < 0)
+			return r;
 	}
 	return 0;
+}
+
+int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, char *ret_what,
+		     unsigned len, struct np_err *err)
+{
+	return repair(eng, name, force_fw, NULL, ret_what, len, err);
+}
+
+int np_engine_reload(struct np_engine *eng, const char *name, np_engine_reload_fn reload,
+		     char *ret_what, unsigned len, struct np_err *err)
+{
+	return repair(eng, name, true, reload, ret_what, len, err);
 }

@@ -33,3 +33,13 @@ void np_health_describe(const struct np_health *h, char *buf, unsigned len);
  * *ret_what says what was done ("" when nothing was needed). */
 int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, char *ret_what,
 		     unsigned len, struct np_err *err);
+
+/* How a running dnsmasq is told to re-read its files: np_dnsmasq_reload in
+ * the program, a recorder in tests. */
+typedef int (*np_engine_reload_fn)(const char *pidfile, const char *conf, struct np_err *err);
+/* `net-reload`: np_engine_repair with the firewall always re-applied, and a
+ * dnsmasq that was running (not restarted) has its servers-file rewritten
+ * from the resolv.conf of now and gets SIGHUP, so a change of upstream DNS
+ * servers is picked up with the same pid and leases. */
+int np_engine_reload(struct np_engine *eng, const char *name, np_engine_reload_fn reload,
+		     char *ret_what, unsigned len, struct np_err *err);

@@ -1,7 +1,9 @@
 #include "engine/lifecycle.h"
 
 #include "common/err.h"
+#include "common/fileio.h"
 #include "common/util.h"
+#include "dhcp/dhcp.h"
 #include "engine/default_net.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
@@ -53,39 +55,6 @@ static void plan_paths_clear(struct np_plan_paths *p)
 	p->n_ports = 0;
 }
 
-/* The first other network (active or defined) that match() accepts, or
- * NULL. O(n) in the number of networks, but only define pays for it, as in
- * libvirt. */
-static int find_other(struct np_engine *eng, const char *self,
-		      bool (*match)(const struct np_net *other, const void *arg), const void *arg,
-		      struct np_net **ret)
-{
-	char **names = NULL;
-	size_t n = 0;
-	int r;
-
-	*ret = NULL;
-	r = np_store_list(eng->store, &names, &n);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n && !*ret; i++) {
-		struct np_net *other = NULL;
-		struct np_err ignored = { { 0 } };
-
-		if (!strcmp(names[i], self))
-			continue;
-		if (np_store_live_load(eng->store, names[i], &other, &ignored) < 0 &&
-		    np_store_def_load(eng->store, names[i], &other, &ignored) < 0)
-			continue;
-		if (match(other, arg))
-			*ret = other;
-		else
-			np_net_free(other);
-	}
-	np_store_names_free(names, n);
-	return 0;
-}
-
 static bool uses_bridge(const struct np_net *other, const void *br)
 {
 	return other->bridge.name && !strcmp(other->bridge.name, br);
@@ -94,6 +63,46 @@ static bool uses_bridge(const struct np_net *other, const void *br)
 static bool has_uuid(const struct np_net *other, const void *uuid)
 {
 	return other->has_uuid && !memcmp(other->uuid, uuid, 16);
+}
+
+/* The first other network whose definition match() accepts (the live one
+ * of an active network, else the persistent one), or NULL. Only the
+ * networks the store's index names for key are read, so a define costs
+ * the same with 10 or 1000 networks; the index may name too many, never
+ * too few, and an entry that no definition of its network backs any more
+ * is dropped here. */
+static int find_other(struct np_engine *eng, const char *self, enum np_store_claim kind,
+		      const char *key, bool (*match)(const struct np_net *other, const void *arg),
+		      const void *arg, struct np_net **ret)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	*ret = NULL;
+	r = np_store_claimants(eng->store, kind, key, &names, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n && !*ret; i++) {
+		_np_net_free_ struct np_net *live = NULL, *def = NULL;
+		struct np_err ignored = { { 0 } };
+
+		if (!strcmp(names[i], self))
+			continue;
+		if (np_store_live_load(eng->store, names[i], &live, &ignored) < 0)
+			np_store_def_load(eng->store, names[i], &def, &ignored);
+		if (live ? match(live, arg) : def && match(def, arg)) {
+			*ret = live ? np_steal(&live) : np_steal(&def);
+			break;
+		}
+		/* An active network's persistent definition may still name it. */
+		if (live)
+			np_store_def_load(eng->store, names[i], &def, &ignored);
+		if (!(def && match(def, arg)))
+			np_store_unclaim(eng->store, kind, key, names[i]);
+	}
+	np_store_names_free(names, n);
+	return 0;
 }
 
 static int fill_bridge(struct np_engine *eng, struct np_net *net, struct np_err *err)
@@ -117,7 +126,7 @@ static int fill_bridge(struct np_engine *eng, struct np_net *net, struct np_err 
 		if (snprintf(name, sizeof(name), "%.*s%d%s", (int)(hole - tmpl), tmpl, i,
 			     hole + 2) >= 16)
 			break;
-		r = find_other(eng, net->name, uses_bridge, name, &user);
+		r = find_other(eng, net->name, NP_STORE_CLAIM_BRIDGE, name, uses_bridge, name, &user);
 		if (r < 0)
 			return r;
 		if (user)
@@ -168,7 +177,8 @@ static int complete_def(struct np_engine *eng, struct np_net *net, const struct 
 		_np_net_free_ struct np_net *user = NULL;
 
 		/* libvirt refuses two networks on one bridge name at define. */
-		r = find_other(eng, net->name, uses_bridge, net->bridge.name, &user);
+		r = find_other(eng, net->name, NP_STORE_CLAIM_BRIDGE, net->bridge.name, uses_bridge,
+			       net->bridge.name, &user);
 		if (r < 0)
 			return r;
 		if (user)
@@ -225,10 +235,10 @@ static int check_uuid_unique(struct np_engine *eng, const struct np_net *net, co
 	/* A uuid the parser just generated is random and cannot clash. */
 	if (!net->has_uuid || net->uuid_generated)
 		return 0;
-	r = find_other(eng, net->name, has_uuid, net->uuid, &other);
+	np_uuid_str(net->uuid, u);
+	r = find_other(eng, net->name, NP_STORE_CLAIM_UUID, u, has_uuid, net->uuid, &other);
 	if (r < 0 || !other)
 		return r;
-	np_uuid_str(net->uuid, u);
 	return np_err_set(err, -EEXIST, "%s: uuid %s is already used by network '%s'", file, u,
 			  other->name);
 }
@@ -520,15 +530,55 @@ int np_engine_load_for_plan(struct np_engine *eng, const char *arg, struct np_ne
 	return 0;
 }
 
+/* resolv.conf is written by root or systemd-resolved and is a few hundred
+ * bytes; a bigger file is not one. */
+#define RESOLV_MAX (1024 * 1024)
+
+const char *np_engine_resolv_path(void)
+{
+	const char *p = getenv("NETPLUMB_RESOLV_CONF");
+
+	return p && *p ? p : "/etc/resolv.conf";
+}
+
+/* The host's resolv.conf text for a network whose dnsmasq takes its upstream
+ * servers from a servers-file, else NULL. A missing file (a dangling
+ * systemd-resolved link) means no servers, as dnsmasq itself would have it;
+ * an unreadable one too, with a warning, so that destroy and net-list still
+ * work. */
+static char *read_resolv(struct np_engine *eng, const struct np_net *net)
+{
+	const char *path = np_engine_resolv_path();
+	char *text = NULL;
+	int r;
+
+	if (!np_dhcp_uses_servers_file(net))
+		return NULL;
+	r = np_file_read(path, RESOLV_MAX, &text, NULL);
+	if (r < 0 && r != -ENOENT && eng->warn) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg),
+			 "cannot read %s: %s; network '%s' gets no upstream DNS servers", path,
+			 strerror(-r), net->name);
+		eng->warn(msg);
+	}
+	return r < 0 ? NULL : text;
+}
+
 int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_plan **ret,
 		   struct np_err *err)
 {
 	struct np_plan_paths paths;
+	_np_free_ char *resolv = NULL;
 	int r;
 
 	r = plan_paths(eng, net->name, &paths);
 	if (r < 0)
 		return np_err_set(err, r, "cannot read the ports of '%s': %s", net->name, strerror(-r));
+	resolv = read_resolv(eng, net);
+	paths.resolv_text = resolv;
+	paths.resolv_path = np_engine_resolv_path();
 	r = np_plan_build(net, &paths, ret, err);
 	plan_paths_clear(&paths);
 	return r;

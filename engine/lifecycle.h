@@ -42,9 +42,13 @@ int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_er
  * definition. */
 int np_engine_load_for_plan(struct np_engine *eng, const char *arg, struct np_net **ret,
 			    struct np_err *err);
-/* The plan start would apply for net. */
+/* The plan start would apply for net. Reads the host's resolv.conf
+ * (np_engine_resolv_path) for the network's dnsmasq servers-file. */
 int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_plan **ret,
 		   struct np_err *err);
+/* The resolv.conf whose nameservers become dnsmasq's upstream servers:
+ * $NETPLUMB_RESOLV_CONF when set and not empty, else /etc/resolv.conf. */
+const char *np_engine_resolv_path(void);
 
 int np_engine_set_autostart(struct np_engine *eng, const char *name, bool on,
 			    struct np_err *err);

@@ -33,6 +33,23 @@ struct np_ops {
 	/* libvirt-style network hook (engine/hook_sys.h); NULL: none. */
 	int (*hook)(void *ctx, const char *name, const char *op, const char *subop, const char *xml,
 		    struct np_err *err);
+	/* Faster halves of the calls above, for plans; each may be NULL, and
+	 * the plan then uses the whole call. link_retire: the link is out of
+	 * service (down, renamed, its routes gone) on return and deleted in
+	 * the background. fw_remove: fw_apply of a removal that does not wait
+	 * for the nft socket's release; with fw_remove_wait set, it only
+	 * starts, and fw_remove_wait (not a system change of its own) returns
+	 * its outcome. dnsmasq_spawn + dnsmasq_ready:
+	 * dnsmasq_start in two halves, with other steps in between;
+	 * dnsmasq_stop of a spawned one that was not waited for waits for it
+	 * first, then stops it. dnsmasq_signal: the SIGTERM half of
+	 * dnsmasq_stop, which then only waits. */
+	int (*link_retire)(void *ctx, const char *ifname, struct np_err *err);
+	int (*fw_remove)(void *ctx, const char *script, struct np_err *err);
+	int (*fw_remove_wait)(void *ctx, struct np_err *err);
+	int (*dnsmasq_spawn)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
+	int (*dnsmasq_ready)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
+	int (*dnsmasq_signal)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	/* Health checks for a live network: 1 present, 0 gone, or -errno. */
 	int (*dnsmasq_running)(void *ctx, const char *conf, const char *pidfile);
 	int (*fw_present)(void *ctx, const char *bridge);

@@ -123,6 +123,47 @@ static int w_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, stru
 	return r < 0 ? r : F(ctx)->base->dnsmasq_stop(F(ctx)->base_ctx, conf, pidfile, err);
 }
 
+static int w_link_retire(void *ctx, const char *ifname, struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->link_retire(F(ctx)->base_ctx, ifname, err);
+}
+
+static int w_fw_remove(void *ctx, const char *script, struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->fw_remove(F(ctx)->base_ctx, script, err);
+}
+
+/* Not a change of its own: the outcome of the fw_remove before it. */
+static int w_fw_remove_wait(void *ctx, struct np_err *err)
+{
+	return F(ctx)->base->fw_remove_wait(F(ctx)->base_ctx, err);
+}
+
+static int w_dnsmasq_spawn(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->dnsmasq_spawn(F(ctx)->base_ctx, conf, pidfile, err);
+}
+
+static int w_dnsmasq_ready(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->dnsmasq_ready(F(ctx)->base_ctx, conf, pidfile, err);
+}
+
+static int w_dnsmasq_signal(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->dnsmasq_signal(F(ctx)->base_ctx, conf, pidfile, err);
+}
+
 static int w_port_add(void *ctx, const struct np_port *port, const char *bridge,
 		      struct np_err *err)
 {
@@ -173,6 +214,12 @@ const struct np_ops np_fault_ops = {
 	.hook = w_hook,
 	.port_add = w_port_add,
 	.port_del = w_port_del,
+	.link_retire = w_link_retire,
+	.fw_remove = w_fw_remove,
+	.fw_remove_wait = w_fw_remove_wait,
+	.dnsmasq_spawn = w_dnsmasq_spawn,
+	.dnsmasq_ready = w_dnsmasq_ready,
+	.dnsmasq_signal = w_dnsmasq_signal,
 	.dnsmasq_running = w_dnsmasq_running,
 	.fw_present = w_fw_present,
 };

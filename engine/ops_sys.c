@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -24,6 +25,14 @@ struct np_sys {
 	struct np_nl *nl;
 	struct np_fw *fw;
 	const char *dnsmasq;
+	/* A dnsmasq spawned but not waited for, and one signalled but not
+	 * waited for, each with its pid file. One network per plan, so one
+	 * of each is enough. */
+	struct np_dnsmasq_starting *starting;
+	char *starting_pidfile;
+	struct np_dnsmasq_stopping *stopping;
+	char *stopping_pidfile;
+	int fw_pending; /* report of a started nft removal, or -1 */
 };
 
 int np_sys_new(struct np_sys **ret)
@@ -34,6 +43,7 @@ int np_sys_new(struct np_sys **ret)
 	if (!sys)
 		return -ENOMEM;
 	sys->dnsmasq = bin && *bin ? bin : "/usr/sbin/dnsmasq";
+	sys->fw_pending = -1;
 	*ret = sys;
 	return 0;
 }
@@ -42,6 +52,15 @@ void np_sys_free(struct np_sys *sys)
 {
 	if (!sys)
 		return;
+	/* Both are finished by the plan; this is only for a path that
+	 * returned early. A spawned dnsmasq goes on starting. */
+	np_dnsmasq_starting_free(sys->starting);
+	free(sys->starting_pidfile);
+	if (sys->stopping)
+		np_dnsmasq_stop_finish(sys->stopping, sys->stopping_pidfile, NULL, NULL);
+	free(sys->stopping_pidfile);
+	if (sys->fw_pending >= 0)
+		close(sys->fw_pending);
 	if (sys->nl)
 		np_nl_close(sys->nl);
 	if (sys->fw)
@@ -138,6 +157,33 @@ static int sys_fw_apply(void *ctx, const char *script, struct np_err *err)
 	return np_fw_apply(sys->fw, script, err);
 }
 
+static int sys_fw_remove_wait(void *ctx, struct np_err *err)
+{
+	struct np_sys *sys = ctx;
+	int fd = sys->fw_pending;
+
+	sys->fw_pending = -1;
+	return np_fw_apply_detached_end(fd, err);
+}
+
+static int sys_fw_remove(void *ctx, const char *script, struct np_err *err)
+{
+	struct np_sys *sys = ctx;
+	struct np_err ignored = { { 0 } };
+
+	/* one at a time: an earlier one not waited for is finished first */
+	sys_fw_remove_wait(ctx, &ignored);
+	return np_fw_apply_detached_begin(script, &sys->fw_pending, err);
+}
+
+static int sys_link_retire(void *ctx, const char *ifname, struct np_err *err)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_link_retire(nl, ifname);
+}
+
 static int sys_file_write(void *ctx, const char *path, const char *data, unsigned mode,
 			  struct np_err *err)
 {
@@ -157,8 +203,95 @@ static int sys_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, s
 	return np_dnsmasq_start(sys->dnsmasq, conf, pidfile, &pid, err);
 }
 
+static bool is_pending(const char *key, const char *pidfile)
+{
+	return key && !strcmp(key, pidfile);
+}
+
+static int sys_dnsmasq_spawn(void *ctx, const char *conf, const char *pidfile,
+			     struct np_err *err)
+{
+	struct np_sys *sys = ctx;
+	char *key;
+	int r;
+
+	if (sys->starting) {
+		/* not expected: a second spawn before the first's readiness */
+		struct np_err ignored = { { 0 } };
+
+		np_dnsmasq_wait_ready(sys->starting, NULL, &ignored);
+		np_dnsmasq_starting_free(np_steal(&sys->starting));
+		free(np_steal(&sys->starting_pidfile));
+	}
+	key = strdup(pidfile);
+	if (!key)
+		return -ENOMEM;
+	r = np_dnsmasq_spawn(sys->dnsmasq, conf, pidfile, &sys->starting, err);
+	if (r < 0) {
+		free(key);
+		return r;
+	}
+	sys->starting_pidfile = key;
+	return 0;
+}
+
+static int sys_dnsmasq_ready(void *ctx, const char *conf, const char *pidfile,
+			     struct np_err *err)
+{
+	struct np_sys *sys = ctx;
+	int r;
+
+	if (!is_pending(sys->starting_pidfile, pidfile))
+		return np_dnsmasq_running(pidfile, conf)
+			       ? 0
+			       : np_err_set(err, -ESRCH, "dnsmasq for %s is not running", conf);
+	r = np_dnsmasq_wait_ready(sys->starting, NULL, err);
+	np_dnsmasq_starting_free(np_steal(&sys->starting));
+	free(np_steal(&sys->starting_pidfile));
+	return r;
+}
+
+static int sys_dnsmasq_signal(void *ctx, const char *conf, const char *pidfile,
+			      struct np_err *err)
+{
+	struct np_sys *sys = ctx;
+	int r;
+
+	/* still starting: dnsmasq_stop waits for it before stopping it */
+	if (is_pending(sys->starting_pidfile, pidfile))
+		return 0;
+	if (sys->stopping) {
+		r = np_dnsmasq_stop_finish(np_steal(&sys->stopping), sys->stopping_pidfile, NULL,
+					   err);
+		free(np_steal(&sys->stopping_pidfile));
+		if (r < 0)
+			return r;
+	}
+	sys->stopping_pidfile = strdup(pidfile);
+	if (!sys->stopping_pidfile)
+		return -ENOMEM;
+	r = np_dnsmasq_stop_begin(pidfile, conf, &sys->stopping, err);
+	if (r < 0 || !sys->stopping)
+		free(np_steal(&sys->stopping_pidfile));
+	return r;
+}
+
 static int sys_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
 {
+	struct np_sys *sys = ctx;
+	int r;
+
+	if (is_pending(sys->starting_pidfile, pidfile)) {
+		r = np_dnsmasq_abort(sys->starting, err);
+		np_dnsmasq_starting_free(np_steal(&sys->starting));
+		free(np_steal(&sys->starting_pidfile));
+		return r;
+	}
+	if (is_pending(sys->stopping_pidfile, pidfile)) {
+		r = np_dnsmasq_stop_finish(np_steal(&sys->stopping), pidfile, conf, err);
+		free(np_steal(&sys->stopping_pidfile));
+		return r;
+	}
 	return np_dnsmasq_stop(pidfile, conf, err);
 }
 
@@ -256,6 +389,12 @@ const struct np_ops np_sys_ops = {
 	.hook = sys_hook,
 	.port_add = sys_port_add,
 	.port_del = sys_port_del,
+	.link_retire = sys_link_retire,
+	.fw_remove = sys_fw_remove,
+	.fw_remove_wait = sys_fw_remove_wait,
+	.dnsmasq_spawn = sys_dnsmasq_spawn,
+	.dnsmasq_ready = sys_dnsmasq_ready,
+	.dnsmasq_signal = sys_dnsmasq_signal,
 	.dnsmasq_running = sys_dnsmasq_running,
 	.fw_present = sys_fw_present,
 };

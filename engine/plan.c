@@ -147,8 +147,8 @@ static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
 			      struct np_err *err)
 {
 	_np_free_ char *conf_path = NULL, *hosts_path = NULL, *addn_path = NULL,
-		       *lease_path = NULL, *pid_path = NULL;
-	char *conf = NULL, *hosts = NULL, *addn = NULL;
+		       *lease_path = NULL, *pid_path = NULL, *servers_path = NULL, *why = NULL;
+	char *conf = NULL, *hosts = NULL, *addn = NULL, *servers = NULL;
 	struct np_dhcp_paths dp;
 	int r;
 
@@ -158,12 +158,16 @@ static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
 	    fmt_into(&lease_path, "%s/%s.leases", paths->state_dir, fname) < 0 ||
 	    fmt_into(&pid_path, "%s/%s.pid", paths->run_dir, fname) < 0)
 		return -ENOMEM;
+	if (np_dhcp_uses_servers_file(net) &&
+	    fmt_into(&servers_path, "%s/%s" NP_PLAN_SERVERS_SUFFIX, paths->state_dir, fname) < 0)
+		return -ENOMEM;
 	dp = (struct np_dhcp_paths){
 		.hostsfile = hosts_path,
 		.addnhosts = addn_path,
 		.pidfile = pid_path,
 		.leasefile = lease_path,
 		.user = paths->dnsmasq_user,
+		.serversfile = servers_path,
 	};
 	r = np_dhcp_conf_render(net, &dp, &conf, err);
 	if (r < 0)
@@ -180,7 +184,20 @@ static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
 	r = np_dhcp_addnhosts_render(net, &addn, err);
 	if (r < 0)
 		return r;
-	return add_file(plan, addn_path, addn, "DNS hosts (addn-hosts)");
+	r = add_file(plan, addn_path, addn, "DNS hosts (addn-hosts)");
+	if (r < 0 || !servers_path)
+		return r;
+	r = np_dhcp_servers_render(paths->resolv_text, &servers);
+	if (r < 0)
+		return r;
+	if (fmt_into(&why,
+		     "upstream DNS servers from %s (a servers-file, not watched by dnsmasq: "
+		     "net-reload rewrites it and dnsmasq re-reads it on SIGHUP)",
+		     paths->resolv_path ? paths->resolv_path : "resolv.conf") < 0) {
+		free(servers);
+		return -ENOMEM;
+	}
+	return add_file(plan, servers_path, servers, why);
 }
 
 static int plan_dnsmasq_start(struct np_plan *plan, const struct np_net *net,
@@ -193,6 +210,23 @@ static int plan_dnsmasq_start(struct np_plan *plan, const struct np_net *net,
 	if (fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
 	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
 	    dup_into(&s->why, "DHCP and DNS for the network") < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* dnsmasq is spawned once its bridge is up with its addresses, and waited
+ * for at the very end, so its start-up (milliseconds of dynamic linking and
+ * daemonizing) overlaps ports, sysctls and the nft transaction. */
+static int plan_dnsmasq_ready(struct np_plan *plan, const struct np_plan_paths *paths,
+			      const char *fname)
+{
+	struct np_step *s = add_step(plan, NP_STEP_DNSMASQ_READY);
+
+	if (!s)
+		return -ENOMEM;
+	if (fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
+	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
+	    dup_into(&s->why, "dnsmasq answers DHCP and DNS before net-start returns") < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -403,6 +437,11 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = plan_link(plan, net);
 	if (r < 0)
 		goto fail;
+	if (dnsmasq) {
+		r = plan_dnsmasq_start(plan, net, paths, fname);
+		if (r < 0)
+			goto fail;
+	}
 	r = plan_ports(plan, net, paths);
 	if (r < 0)
 		goto fail;
@@ -413,7 +452,7 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	if (r < 0)
 		goto fail;
 	if (dnsmasq) {
-		r = plan_dnsmasq_start(plan, net, paths, fname);
+		r = plan_dnsmasq_ready(plan, paths, fname);
 		if (r < 0)
 			goto fail;
 	}
@@ -422,6 +461,24 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 fail:
 	np_plan_free(plan);
 	return r == -ENOMEM ? np_err_set(err, r, "out of memory") : r;
+}
+
+const struct np_step *np_plan_servers_step(const struct np_plan *plan)
+{
+	size_t sl = strlen(NP_PLAN_SERVERS_SUFFIX);
+
+	/* Every generated file is NAME.SUFFIX, so only this one ends so. */
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		const struct np_step *s = &plan->steps[i];
+		size_t pl;
+
+		if (s->kind != NP_STEP_FILE_WRITE)
+			continue;
+		pl = strlen(s->path);
+		if (pl >= sl && !strcmp(s->path + pl - sl, NP_PLAN_SERVERS_SUFFIX))
+			return s;
+	}
+	return NULL;
 }
 
 const struct np_step *np_plan_find(const struct np_plan *plan, enum np_step_kind kind)

@@ -27,8 +27,9 @@ enum np_step_kind {
 	NP_STEP_LINK_UP,          /* ifname */
 	NP_STEP_ROUTE_ADD,        /* addr/prefix via gw on ifname */
 	NP_STEP_FW_APPLY,         /* text (one nft transaction); undo_text */
-	NP_STEP_DNSMASQ_START,    /* conf path, pid path */
+	NP_STEP_DNSMASQ_START,    /* conf path, pid path: spawn, do not wait */
 	NP_STEP_PORT_ADD,         /* a guest port (tap or veth) onto the bridge */
+	NP_STEP_DNSMASQ_READY,    /* conf path, pid path: wait until it serves */
 };
 
 struct np_step {
@@ -71,6 +72,11 @@ struct np_plan_paths {
 	const char *dnsmasq_user;
 	const struct np_port *ports; /* recorded guest ports to put back */
 	size_t n_ports;
+	/* The host's resolv.conf, read by the caller (the planner reads no
+	 * files): its nameservers become dnsmasq's servers-file when the
+	 * network uses one (np_dhcp_uses_servers_file). NULL: no servers. */
+	const char *resolv_text;
+	const char *resolv_path; /* where it came from, named by `plan` */
 };
 
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
@@ -87,8 +93,11 @@ static inline void np_plan_freep(struct np_plan **p)
 int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
 		  struct np_err *err);
 /* Undoes every undoable step in reverse, tolerating what is already gone.
- * Used by destroy and crash recovery. Returns the first real error, but still
- * tries every step. */
+ * Used by destroy and crash recovery. Returns the real error of the step
+ * latest in the plan, but still tries every step. Two departures from strict
+ * reverse order, for speed: the bridge is retired first when no guest port
+ * hangs on it, and the nft removal runs in a helper process while the steps
+ * before it in the plan are undone. */
 int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
 		 struct np_err *err);
 
@@ -107,3 +116,7 @@ void np_step_describe(const struct np_step *step, char *out, size_t len);
 int np_plan_file_name(const char *name, char **ret);
 /* The plan's first step of a kind, or NULL. */
 const struct np_step *np_plan_find(const struct np_plan *plan, enum np_step_kind kind);
+#define NP_PLAN_SERVERS_SUFFIX ".servers"
+/* The FILE_WRITE step of dnsmasq's servers-file (STATE_DIR/NAME.servers), or
+ * NULL when the network has none. */
+const struct np_step *np_plan_servers_step(const struct np_plan *plan);

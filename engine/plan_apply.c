@@ -7,6 +7,7 @@
 #include "netlink/nl.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,9 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_DNSMASQ_START:
 		snprintf(out, len, "start dnsmasq");
 		return;
+	case NP_STEP_DNSMASQ_READY:
+		snprintf(out, len, "start dnsmasq: wait until it is ready");
+		return;
 	case NP_STEP_PORT_ADD:
 		snprintf(out, len, "attach port %s", s->ifname);
 		return;
@@ -77,6 +81,7 @@ static enum np_phase phase_of(enum np_step_kind kind)
 	case NP_STEP_FW_APPLY:
 		return NP_PHASE_NFT;
 	case NP_STEP_DNSMASQ_START:
+	case NP_STEP_DNSMASQ_READY:
 		return NP_PHASE_DNSMASQ;
 	case NP_STEP_PORT_ADD:
 		return NP_PHASE_NETLINK;
@@ -134,7 +139,11 @@ static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *
 	case NP_STEP_FW_APPLY:
 		return ops->fw_apply(ctx, s->text, err);
 	case NP_STEP_DNSMASQ_START:
-		return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
+		if (!ops->dnsmasq_spawn)
+			return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
+		return ops->dnsmasq_spawn(ctx, s->path, s->pid_path, err);
+	case NP_STEP_DNSMASQ_READY:
+		return ops->dnsmasq_ready ? ops->dnsmasq_ready(ctx, s->path, s->pid_path, err) : 0;
 	case NP_STEP_PORT_ADD:
 		return ops->port_add(ctx, s->port, s->master, err);
 	}
@@ -151,11 +160,21 @@ static int step_do(const struct np_step *s, const struct np_ops *ops, void *ctx,
 	return r;
 }
 
+/* Already gone is what undo wants. */
+static int already_gone(int r)
+{
+	return r == -ENOENT || r == -ENODEV || r == -ESRCH ? 0 : r;
+}
+
 /* Addresses, routes, link state and per-bridge sysctls vanish with the
- * bridge, and libvirt leaves ip_forward on, so only four kinds of step have
- * anything to undo. */
+ * bridge, and libvirt leaves ip_forward on, so only a few kinds of step have
+ * anything to undo. In reverse order, dnsmasq's readiness comes first: it is
+ * told to stop (SIGTERM) then, and its exit overlaps the nft removal until
+ * the undo of its start waits for it. The bridge is only taken out of
+ * service; the kernel's slow part of deleting it happens in the background.
+ * defer: an nft removal is only started (see np_plan_undo()). */
 static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void *ctx,
-		     struct np_err *err)
+			 bool defer, struct np_err *err)
 {
 	int r = 0;
 
@@ -172,21 +191,40 @@ static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void
 		r = ops->file_remove(ctx, s->path, err);
 		break;
 	case NP_STEP_BRIDGE_ADD:
-		r = ops->link_del(ctx, s->ifname, err);
+		r = ops->link_retire ? ops->link_retire(ctx, s->ifname, err)
+				     : ops->link_del(ctx, s->ifname, err);
 		break;
 	case NP_STEP_FW_APPLY:
-		r = ops->fw_apply(ctx, s->undo_text, err);
+		if (!ops->fw_remove) {
+			r = ops->fw_apply(ctx, s->undo_text, err);
+			break;
+		}
+		r = ops->fw_remove(ctx, s->undo_text, err);
+		/* deferred: np_plan_undo() collects the outcome at the end */
+		if (r >= 0 && ops->fw_remove_wait && !defer)
+			r = ops->fw_remove_wait(ctx, err);
 		break;
 	case NP_STEP_DNSMASQ_START:
 		r = ops->dnsmasq_stop(ctx, s->path, s->pid_path, err);
+		break;
+	case NP_STEP_DNSMASQ_READY:
+		if (ops->dnsmasq_signal)
+			r = ops->dnsmasq_signal(ctx, s->path, s->pid_path, err);
 		break;
 	case NP_STEP_PORT_ADD:
 		r = ops->port_del(ctx, s->port, err);
 		break;
 	}
-	/* Already gone is what undo wants. */
-	if (r == -ENOENT || r == -ENODEV || r == -ESRCH)
-		return 0;
+	return already_gone(r);
+}
+
+static int step_undo_deferred(const struct np_step *s, const struct np_ops *ops, void *ctx,
+			      bool defer, struct np_err *err)
+{
+	long long t0 = np_time_ns();
+	int r = step_undo_raw(s, ops, ctx, defer, err);
+
+	np_timing_add(phase_of(s->kind), np_time_ns() - t0);
 	return r;
 }
 
@@ -194,7 +232,7 @@ static int step_undo(const struct np_step *s, const struct np_ops *ops, void *ct
 		     struct np_err *err)
 {
 	long long t0 = np_time_ns();
-	int r = step_undo_raw(s, ops, ctx, err);
+	int r = step_undo_raw(s, ops, ctx, false, err);
 
 	np_timing_add(phase_of(s->kind), np_time_ns() - t0);
 	return r;
@@ -232,25 +270,75 @@ int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ct
 	return r;
 }
 
+/* Records the error of step i when it comes first in undo order. */
+static void undo_error(const struct np_plan *plan, size_t i, int r, struct np_err *e,
+		       size_t *first_i, int *first, struct np_err *err)
+{
+	char what[256];
+
+	if (*first != 0 && *first_i > i)
+		return;
+	*first = r;
+	*first_i = i;
+	np_step_describe(&plan->steps[i], what, sizeof(what));
+	if (!np_err_isset(e))
+		np_err_set(e, r, "%s", strerror(-r));
+	np_err_prefix(e, "undo %s", what);
+	if (err)
+		err->msg[0] = '\0';
+	np_err_set(err, r, "%s", e->msg);
+}
+
 int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
 		 struct np_err *err)
 {
+	size_t first_i = 0, fw_i = SIZE_MAX, br_i = SIZE_MAX;
 	int first = 0;
 
+	/* The bridge goes first unless a guest port hangs on it (ports are
+	 * deleted before it): deleting a bridge holds the kernel's RTNL lock
+	 * for an RCU barrier (br_multicast_dev_del) in the background, and the
+	 * sooner that starts, the less of it the next command meets. */
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		if (plan->steps[i].kind == NP_STEP_PORT_ADD) {
+			br_i = SIZE_MAX;
+			break;
+		}
+		if (plan->steps[i].kind == NP_STEP_BRIDGE_ADD && ops->link_retire)
+			br_i = i;
+	}
+	if (br_i != SIZE_MAX) {
+		struct np_err e = { { 0 } };
+		int r = step_undo(&plan->steps[br_i], ops, ctx, &e);
+
+		if (r < 0)
+			undo_error(plan, br_i, r, &e, &first_i, &first, err);
+	}
 	for (size_t i = plan->n_steps; i-- > 0;) {
 		struct np_err e = { { 0 } };
-		int r = step_undo(&plan->steps[i], ops, ctx, &e);
+		const struct np_step *s = &plan->steps[i];
 
-		if (r < 0 && first == 0) {
-			char what[256];
+		if (i == br_i)
+			continue;
+		/* The nft removal runs in a helper while the rest is undone;
+		 * its outcome is collected below. */
+		bool defer = s->kind == NP_STEP_FW_APPLY && ops->fw_remove && ops->fw_remove_wait &&
+			     fw_i == SIZE_MAX;
+		int r = step_undo_deferred(s, ops, ctx, defer, &e);
 
-			first = r;
-			np_step_describe(&plan->steps[i], what, sizeof(what));
-			if (!np_err_isset(&e))
-				np_err_set(&e, r, "%s", strerror(-r));
-			np_err_prefix(&e, "undo %s", what);
-			np_err_set(err, r, "%s", e.msg);
-		}
+		if (r < 0)
+			undo_error(plan, i, r, &e, &first_i, &first, err);
+		else if (defer)
+			fw_i = i;
+	}
+	if (fw_i != SIZE_MAX) {
+		struct np_err e = { { 0 } };
+		long long t0 = np_time_ns();
+		int r = already_gone(ops->fw_remove_wait(ctx, &e));
+
+		np_timing_add(NP_PHASE_NFT, np_time_ns() - t0);
+		if (r < 0)
+			undo_error(plan, fw_i, r, &e, &first_i, &first, err);
 	}
 	return first;
 }
@@ -259,6 +347,15 @@ int np_step_apply(const struct np_step *step, bool undo, const struct np_ops *op
 		  struct np_err *err)
 {
 	const struct np_plan one = { .steps = (struct np_step *)step, .n_steps = 1 };
+	struct np_step both[2];
 
+	/* A spawn alone would not be waited for: pair it with its readiness. */
+	if (!undo && step->kind == NP_STEP_DNSMASQ_START) {
+		both[0] = *step;
+		both[1] = *step;
+		both[1].kind = NP_STEP_DNSMASQ_READY;
+		return np_plan_apply(&(const struct np_plan){ .steps = both, .n_steps = 2 }, ops,
+				     ctx, err);
+	}
 	return undo ? np_plan_undo(&one, ops, ctx, err) : np_plan_apply(&one, ops, ctx, err);
 }

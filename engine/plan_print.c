@@ -104,6 +104,11 @@ static void print_step(const struct np_step *s, FILE *out)
 		fprintf(out, "# note: dnsmasq pings an address before offering it (~3 s on the first "
 			     "lease); add <dnsmasq:option value='no-ping'/> to skip that check\n");
 		return;
+	case NP_STEP_DNSMASQ_READY:
+		fprintf(out, "# wait until dnsmasq serves: its first process exits 0 and %s names "
+			     "it (spawned above, waited for here)\n",
+			s->pid_path);
+		return;
 	case NP_STEP_PORT_ADD: {
 		uint8_t host_mac[NP_MAC_LEN];
 		char hm[NP_MAC_STRLEN];
@@ -148,6 +153,7 @@ static const char *const kind_names[] = {
 	[NP_STEP_FW_APPLY] = "nft-transaction",
 	[NP_STEP_DNSMASQ_START] = "dnsmasq-start",
 	[NP_STEP_PORT_ADD] = "port-add",
+	[NP_STEP_DNSMASQ_READY] = "dnsmasq-ready",
 };
 
 static void json_kv(struct np_buf *b, const char *k, const char *v)

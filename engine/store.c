@@ -26,6 +26,7 @@ struct np_store {
 	char *state_dir;
 	char *run_dir;
 	int lock_fd;
+	bool readonly;
 };
 
 static const char *pick(const char *opt, const char *env, const char *def)
@@ -78,6 +79,7 @@ int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struc
 		np_store_free(st);
 		return -ENOMEM;
 	}
+	st->readonly = dirs->readonly;
 	paths[0] = st->config_dir;
 	paths[1] = st->state_dir;
 	paths[2] = st->run_dir;
@@ -210,16 +212,37 @@ int np_store_def_load(struct np_store *st, const char *name, struct np_net **ret
 	return load_from(st->config_dir, name, ret, err);
 }
 
+static bool claims_complete(struct np_store *st);
+static void claims_stamp(struct np_store *st);
+static int claims_add(struct np_store *st, const struct np_net *net);
+
 int np_store_def_save(struct np_store *st, const struct np_net *net, struct np_err *err)
 {
-	return save_to(st->config_dir, net, NP_XML_FORMAT_INACTIVE, 0644, err);
+	bool complete = claims_complete(st);
+	int r;
+
+	/* The index entries first: killed in between, the index names one
+	 * network too many, never one too few. */
+	r = claims_add(st, net);
+	if (r < 0)
+		return np_err_set(err, r, "cannot index network '%s': %s", net->name, strerror(-r));
+	r = save_to(st->config_dir, net, NP_XML_FORMAT_INACTIVE, 0644, err);
+	if (r >= 0 && complete)
+		claims_stamp(st);
+	return r;
 }
 
 int np_store_def_remove(struct np_store *st, const char *name)
 {
+	bool complete = claims_complete(st);
 	int r = np_store_set_autostart(st, name, false);
 
-	return r < 0 ? r : remove_from(st->config_dir, name, ".xml");
+	if (r >= 0)
+		r = remove_from(st->config_dir, name, ".xml");
+	/* The entries stay until a lookup finds them stale. */
+	if (r >= 0 && complete)
+		claims_stamp(st);
+	return r;
 }
 
 int np_store_live_load(struct np_store *st, const char *name, struct np_net **ret,
@@ -230,6 +253,10 @@ int np_store_live_load(struct np_store *st, const char *name, struct np_net **re
 
 int np_store_live_save(struct np_store *st, const struct np_net *net, struct np_err *err)
 {
+	int r = claims_add(st, net);
+
+	if (r < 0)
+		return np_err_set(err, r, "cannot index network '%s': %s", net->name, strerror(-r));
 	return save_to(st->run_dir, net, 0, 0644, err);
 }
 
@@ -273,7 +300,8 @@ bool np_store_lock_busy(struct np_store *st)
 
 void np_store_generated_remove(struct np_store *st, const char *name)
 {
-	static const char *const suffixes[] = { ".conf", ".hostsfile", ".addnhosts", ".leases" };
+	static const char *const suffixes[] = { ".conf", ".hostsfile", ".addnhosts", ".leases",
+						".servers" };
 
 	for (size_t i = 0; i < NP_ARRAY_SIZE(suffixes); i++)
 		remove_from(st->state_dir, name, suffixes[i]);
@@ -583,4 +611,211 @@ void np_store_ports_remove_all(struct np_store *st, const char *name)
 	free(ports);
 	if (ports_dir(st, name, &dir) == 0)
 		rmdir(dir);
+}
+
+/* The claims index: which networks' definitions (persistent or live) name a
+ * bridge or a uuid, so that define need not parse every other network:
+ *   run_dir/claims/bridge/BRIDGE/NAME   run_dir/claims/uuid/UUID/NAME
+ * (empty files; keys and names in file form), and run_dir/claims/complete
+ * with config_dir's mtime from when the index last covered every
+ * definition. An entry is written before the definition it describes and
+ * removed only once no definition of NAME names the key, so the index may
+ * name networks that no longer claim a key but never misses one; callers
+ * check each candidate's definition. It lives in run_dir, so a reboot
+ * rebuilds it; so does a config_dir changed behind the index's back (a
+ * store written by a version without it, a file copied in by hand). */
+#define CLAIMS_DIR "claims"
+#define CLAIMS_STAMP_MAX 128
+
+static const char *const claim_kinds[] = {
+	[NP_STORE_CLAIM_BRIDGE] = "bridge",
+	[NP_STORE_CLAIM_UUID] = "uuid",
+};
+
+static int claim_dir(struct np_store *st, enum np_store_claim kind, const char *key, char **ret)
+{
+	_np_free_ char *fkey = NULL;
+	int r = np_plan_file_name(key, &fkey);
+
+	if (r < 0)
+		return r;
+	if (asprintf(ret, "%s/" CLAIMS_DIR "/%s/%s", st->run_dir, claim_kinds[kind], fkey) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int claim_add(struct np_store *st, enum np_store_claim kind, const char *key,
+		     const char *name)
+{
+	_np_free_ char *dir = NULL, *path = NULL;
+	int fd, r;
+
+	r = claim_dir(st, kind, key, &dir);
+	if (r < 0)
+		return r;
+	r = np_store_path(dir, name, "", &path);
+	if (r < 0)
+		return r;
+	if (access(path, F_OK) == 0)
+		return 0;
+	r = np_mkdir_p(dir, 0755);
+	if (r < 0)
+		return r;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static int claims_add(struct np_store *st, const struct np_net *net)
+{
+	char u[37];
+	int r = 0;
+
+	if (net->bridge.name && net->bridge.name[0])
+		r = claim_add(st, NP_STORE_CLAIM_BRIDGE, net->bridge.name, net->name);
+	if (r >= 0 && net->has_uuid) {
+		np_uuid_str(net->uuid, u);
+		r = claim_add(st, NP_STORE_CLAIM_UUID, u, net->name);
+	}
+	return r;
+}
+
+static int claims_stamp_path(struct np_store *st, char **ret)
+{
+	if (asprintf(ret, "%s/" CLAIMS_DIR "/complete", st->run_dir) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* config_dir's mtime as text: any file created, renamed or removed there
+ * changes it. */
+static int config_stamp(struct np_store *st, char buf[CLAIMS_STAMP_MAX])
+{
+	struct stat sb;
+
+	if (stat(st->config_dir, &sb) < 0)
+		return -errno;
+	snprintf(buf, CLAIMS_STAMP_MAX, "1 %lld.%09ld %llu %llu\n", (long long)sb.st_mtim.tv_sec,
+		 sb.st_mtim.tv_nsec, (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino);
+	return 0;
+}
+
+static bool claims_complete(struct np_store *st)
+{
+	_np_free_ char *path = NULL, *text = NULL;
+	char want[CLAIMS_STAMP_MAX];
+
+	if (claims_stamp_path(st, &path) < 0 || config_stamp(st, want) < 0)
+		return false;
+	if (np_file_read(path, CLAIMS_STAMP_MAX, &text, NULL) < 0)
+		return false;
+	return !strcmp(text, want);
+}
+
+static void claims_stamp(struct np_store *st)
+{
+	_np_free_ char *path = NULL;
+	char text[CLAIMS_STAMP_MAX];
+
+	if (claims_stamp_path(st, &path) < 0 || config_stamp(st, text) < 0)
+		return;
+	/* Failing leaves the old stamp, which no longer matches: rebuilt. */
+	np_file_write_atomic(path, text, strlen(text), 0644);
+}
+
+/* Adds every definition's entries, then stamps the index complete. */
+static int claims_rebuild(struct np_store *st)
+{
+	_np_free_ char *path = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	char stamp[CLAIMS_STAMP_MAX];
+	int r;
+
+	/* The mtime before the scan: a change during it shows next time. */
+	r = config_stamp(st, stamp);
+	if (r < 0)
+		return r;
+	r = np_store_list(st, &names, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		struct np_err ignored = { { 0 } };
+		struct np_net *net = NULL;
+
+		if (np_store_def_load(st, names[i], &net, &ignored) == 0)
+			r = claims_add(st, net);
+		np_net_free(net);
+		net = NULL;
+		if (r >= 0 && np_store_live_load(st, names[i], &net, &ignored) == 0)
+			r = claims_add(st, net);
+		np_net_free(net);
+	}
+	np_store_names_free(names, n);
+	if (r < 0)
+		return r;
+	r = claims_stamp_path(st, &path);
+	return r < 0 ? r : np_file_write_atomic(path, stamp, strlen(stamp), 0644);
+}
+
+int np_store_claimants(struct np_store *st, enum np_store_claim kind, const char *key,
+		       char ***ret, size_t *ret_n)
+{
+	_np_free_ char *dir = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	DIR *d;
+	struct dirent *e;
+	int r;
+
+	/* Rebuilding writes, so only under the lock; otherwise everyone is
+	 * a candidate. */
+	if (st->readonly || st->lock_fd < 0 || (!claims_complete(st) && claims_rebuild(st) < 0))
+		return np_store_list(st, ret, ret_n);
+	r = claim_dir(st, kind, key, &dir);
+	if (r < 0)
+		return r;
+	d = opendir(dir);
+	if (!d) {
+		if (errno != ENOENT)
+			return -errno;
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	while ((e = readdir(d))) {
+		char **grown, *name;
+
+		if (e->d_name[0] == '.')
+			continue;
+		name = name_from_file(e->d_name, strlen(e->d_name));
+		grown = name ? realloc(names, (n + 1) * sizeof(*grown)) : NULL;
+		if (!grown) {
+			free(name);
+			closedir(d);
+			np_store_names_free(names, n);
+			return -ENOMEM;
+		}
+		names = grown;
+		names[n++] = name;
+	}
+	closedir(d);
+	*ret = names;
+	*ret_n = n;
+	return 0;
+}
+
+void np_store_unclaim(struct np_store *st, enum np_store_claim kind, const char *key,
+		      const char *name)
+{
+	_np_free_ char *dir = NULL, *path = NULL;
+
+	if (st->readonly || st->lock_fd < 0)
+		return;
+	if (claim_dir(st, kind, key, &dir) < 0 || np_store_path(dir, name, "", &path) < 0)
+		return;
+	if (unlink(path) == 0)
+		rmdir(dir); /* fails while other networks' entries remain */
 }

@@ -2,9 +2,10 @@
  * and the lock that serialises every change.
  *   config_dir/NAME.xml            persistent definition
  *   config_dir/autostart/NAME.xml  autostart marker (symlink, as libvirt)
- *   state_dir/NAME.{conf,hostsfile,addnhosts,leases}  dnsmasq's files
+ *   state_dir/NAME.{conf,hostsfile,addnhosts,leases,servers}  dnsmasq's files
  *   run_dir/NAME.xml               live definition of an active network
  *   run_dir/NAME.pid, run_dir/lock
+ *   run_dir/claims/{bridge,uuid}/KEY/NAME  index of who names a bridge/uuid
  * NAME is the percent-encoded file form (np_plan_file_name). Every write is
  * atomic (temp file, fsync, rename, fsync dir). */
 #pragma once
@@ -86,3 +87,22 @@ void np_store_names_free(char **names, size_t n);
 
 /* Path of a per-network file: dir is one of the store's directories. */
 int np_store_path(const char *dir, const char *name, const char *suffix, char **ret);
+
+/* The index of bridge names and uuids that definitions (persistent or live)
+ * name, kept by np_store_def_save/np_store_live_save, so that uniqueness
+ * checks parse a few definitions instead of all (run_dir/claims/...). */
+enum np_store_claim {
+	NP_STORE_CLAIM_BRIDGE,
+	NP_STORE_CLAIM_UUID, /* key: np_uuid_str() form */
+};
+/* Every network whose persistent or live definition may name key: a
+ * superset that the caller checks against each definition. With the store
+ * locked the index is rebuilt when missing or stale (one scan); without the
+ * lock, or read-only, it is every network (np_store_list). Free with
+ * np_store_names_free(). */
+int np_store_claimants(struct np_store *st, enum np_store_claim kind, const char *key,
+		       char ***ret, size_t *ret_n);
+/* Drops name's entry for key once neither of its definitions names key
+ * (only with the lock held; otherwise does nothing). */
+void np_store_unclaim(struct np_store *st, enum np_store_claim kind, const char *key,
+		      const char *name);

@@ -10,8 +10,12 @@
 #include <nftables/libnftables.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct np_fw {
@@ -179,4 +183,102 @@ int np_fw_present(struct np_fw *fw, const char *bridge)
 	if (r == -ENOENT)
 		return 0;
 	return r < 0 ? r : 1;
+}
+
+/* What the helper of np_fw_apply_detached() reports. */
+struct detached_result {
+	int r;
+	struct np_err err;
+};
+
+static _Noreturn void detached_child(int fd, const char *script)
+{
+	struct detached_result res = { 0 };
+	struct np_fw *fw = NULL;
+	int nullfd;
+
+	prctl(PR_SET_NAME, "np-nft", 0, 0, 0);
+	/* Nothing of the caller's may outlive it here: not its stdout (a
+	 * shell's $(...) waits for it to close), not the store's lock. */
+	nullfd = open("/dev/null", O_RDWR);
+	if (nullfd >= 0) {
+		dup2(nullfd, 0);
+		dup2(nullfd, 1);
+		dup2(nullfd, 2);
+	}
+	if (dup2(fd, 3) != 3)
+		_exit(1);
+	syscall(SYS_close_range, 4U, ~0U, 0);
+	res.r = np_fw_open(&fw);
+	if (res.r < 0)
+		np_err_set(&res.err, res.r, "cannot open nftables context");
+	else
+		res.r = np_fw_apply(fw, script, &res.err);
+	(void)!write(3, &res, sizeof(res));
+	/* The slow part: releasing the nfnetlink socket after base chains
+	 * were deleted waits for nf_tables' deferred destruction. */
+	_exit(0);
+}
+
+int np_fw_apply_detached_begin(const char *script, int *ret_fd, struct np_err *err)
+{
+	int p[2];
+	pid_t pid;
+
+	*ret_fd = -1;
+	if (!script[0])
+		return 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return np_err_set(err, -errno, "nft: pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(p[0]);
+		close(p[1]);
+		return np_err_set(err, -e, "nft: fork: %s", strerror(e));
+	}
+	if (pid == 0)
+		detached_child(p[1], script);
+	close(p[1]);
+	/* Not waited for: it exits once the kernel lets go of its socket, and
+	 * is reaped by whoever inherits it once this process exits. */
+	*ret_fd = p[0];
+	return 0;
+}
+
+int np_fw_apply_detached_end(int fd, struct np_err *err)
+{
+	struct detached_result res;
+	size_t got = 0;
+
+	if (fd < 0)
+		return 0;
+	while (got < sizeof(res)) {
+		ssize_t n = read(fd, (char *)&res + got, sizeof(res) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (got < sizeof(res))
+		/* it died before reporting: whether the kernel got the batch
+		 * is unknown */
+		return np_err_set(err, -EIO, "nft: the helper process died");
+	if (res.r < 0) {
+		res.err.msg[NP_ERR_MAX - 1] = '\0';
+		return np_err_set(err, res.r, "%s", res.err.msg[0] ? res.err.msg : strerror(-res.r));
+	}
+	return 0;
+}
+
+int np_fw_apply_detached(const char *script, struct np_err *err)
+{
+	int fd, r;
+
+	r = np_fw_apply_detached_begin(script, &fd, err);
+	return r < 0 ? r : np_fw_apply_detached_end(fd, err);
 }

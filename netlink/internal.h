@@ -37,9 +37,21 @@ int np_nl_msg_addr_add(int ifindex, const struct np_addr *a, unsigned prefix,
 int np_nl_msg_route_add(int ifindex, const struct np_addr *dst, unsigned prefix,
 			const struct np_addr *gw, unsigned metric, struct nl_msg **ret);
 int np_nl_msg_route_dump(int family, struct nl_msg **ret);
+/* RTM_GETROUTE with RTM_F_FIB_MATCH: the FIB entry a lookup of dst hits. */
+int np_nl_msg_route_get_fib(const struct np_addr *dst, struct nl_msg **ret);
+int np_nl_msg_rule_dump(int family, struct nl_msg **ret);
+/* A dump of table's routes of one type; the kernel filters only on a socket
+ * with NETLINK_GET_STRICT_CHK. */
+int np_nl_msg_route_dump_type(int family, uint32_t table, uint8_t type, struct nl_msg **ret);
 int np_nl_msg_veth_add(const struct np_veth_spec *spec, struct nl_msg **ret);
 int np_nl_msg_link_enslave(const char *ifname, int master_ifindex, const uint8_t *mac,
 			   struct nl_msg **ret);
+
+/* retire_msg.c: by ifindex, for np_nl_link_retire(). */
+int np_nl_msg_link_set_down_idx(int ifindex, struct nl_msg **ret);
+int np_nl_msg_link_rename_idx(int ifindex, const char *ifname, struct nl_msg **ret);
+int np_nl_msg_link_del_idx(int ifindex, struct nl_msg **ret);
+int np_nl_msg_link_dump(struct nl_msg **ret);
 
 /* msg.c: replies. */
 int np_nl_link_parse(const struct nlmsghdr *h, struct np_link_info *ret);
@@ -48,6 +60,14 @@ int np_nl_link_parse(const struct nlmsghdr *h, struct np_link_info *ret);
  * -EBADMSG when malformed. */
 int np_nl_route_match(const struct nlmsghdr *h, const struct np_addr *dst, unsigned prefix,
 		      int *ret_ifindex);
+/* The answer to np_nl_msg_route_get_fib(dst): 1 when it proves that no
+ * table has a route to exactly dst/prefix (the longest match is shorter),
+ * 0 when it cannot tell, -EBADMSG when malformed. */
+int np_nl_route_fib_rules_out(const struct nlmsghdr *h, const struct np_addr *dst,
+			      unsigned prefix);
+/* 1 when h is one of the kernel's own policy rules: "lookup" local, main or
+ * default for every packet, no selector; 0 for any other rule; -EBADMSG. */
+int np_nl_rule_is_plain(const struct nlmsghdr *h);
 
 /* nl_sys.c: sends msg (completing seq/ACK) and reads until the ACK or the
  * end of a dump. fn, when set, sees every reply message; its first error is
@@ -57,3 +77,8 @@ typedef int (*np_nl_reply_fn)(const struct nlmsghdr *h, void *arg);
 int np_nl_transact(struct np_nl *nl, struct nl_msg *msg, np_nl_reply_fn fn, void *arg);
 int np_nl_link_query(struct np_nl *nl, int ifindex, const char *ifname,
 		     struct np_link_info *ret);
+/* route_sys.c: np_nl_route_find()'s fast path: 1 when one route lookup
+ * (and at most two small dumps: policy rules, main's throw routes) proves
+ * that main has no route to exactly dst/prefix, 0 when only a dump of every
+ * route can tell. */
+int np_nl_route_ruled_out(struct np_nl *nl, const struct np_addr *dst, unsigned prefix);

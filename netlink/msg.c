@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <string.h>
@@ -280,5 +281,123 @@ int np_nl_route_match(const struct nlmsghdr *h, const struct np_addr *dst, unsig
 	if (!np_addr_equal(&got, &want))
 		return 0;
 	*ret_ifindex = route_ifindex(tb);
+	return 1;
+}
+
+int np_nl_msg_route_get_fib(const struct np_addr *dst, struct nl_msg **ret)
+{
+	_np_nlmsg_free_ struct nl_msg *m = NULL;
+	struct rtmsg rtm = { 0 };
+
+	if (!family_ok(dst, 0))
+		return -EINVAL;
+	rtm.rtm_family = (uint8_t)dst->family;
+	rtm.rtm_dst_len = (uint8_t)np_addr_max_prefix(dst->family);
+	/* The FIB entry a lookup of dst hits (`ip route get fibmatch`), and the
+	 * table it really is in: without LOOKUP_TABLE IPv4 says "main". */
+	rtm.rtm_flags = RTM_F_FIB_MATCH | RTM_F_LOOKUP_TABLE;
+	m = nlmsg_alloc_simple(RTM_GETROUTE, 0);
+	if (!m)
+		return -ENOMEM;
+	if (nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
+		return -EMSGSIZE;
+	if (nla_put(m, RTA_DST, (int)addr_len(dst->family), dst->bytes) < 0)
+		return -EMSGSIZE;
+	*ret = np_steal(&m);
+	return 0;
+}
+
+int np_nl_route_fib_rules_out(const struct nlmsghdr *h, const struct np_addr *dst,
+			      unsigned prefix)
+{
+	struct nlattr *tb[RTA_MAX + 1];
+	struct nlmsghdr *hh = (struct nlmsghdr *)h;
+	const struct rtmsg *rtm;
+	uint32_t table;
+
+	if (!family_ok(dst, prefix))
+		return -EINVAL;
+	if (h->nlmsg_type != RTM_NEWROUTE || !nlmsg_valid_hdr(hh, sizeof(*rtm)))
+		return -EBADMSG;
+	if (nlmsg_parse(hh, sizeof(*rtm), tb, RTA_MAX, NULL) < 0)
+		return -EBADMSG;
+	rtm = nlmsg_data(hh);
+	table = rtm->rtm_table;
+	if (tb[RTA_TABLE] && nla_len(tb[RTA_TABLE]) >= 4)
+		table = nla_get_u32(tb[RTA_TABLE]);
+	/* The longest prefix holding dst in main is shorter than prefix: main
+	 * has no dst/prefix, which would have been the longer match. While
+	 * no policy rule was ever added, local and main share one trie and
+	 * the kernel says "main" for both: the longest match of the two then,
+	 * which proves it as well. */
+	return rtm->rtm_family == dst->family && table == RT_TABLE_MAIN &&
+	       rtm->rtm_dst_len < prefix;
+}
+
+int np_nl_msg_route_dump_type(int family, uint32_t table, uint8_t type, struct nl_msg **ret)
+{
+	_np_nlmsg_free_ struct nl_msg *m = NULL;
+	struct rtmsg rtm = { .rtm_family = (uint8_t)family, .rtm_type = type };
+
+	if (!addr_len(family))
+		return -EAFNOSUPPORT;
+	rtm.rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	m = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP);
+	if (!m)
+		return -ENOMEM;
+	if (nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
+		return -EMSGSIZE;
+	if (nla_put_u32(m, RTA_TABLE, table) < 0)
+		return -EMSGSIZE;
+	*ret = np_steal(&m);
+	return 0;
+}
+
+int np_nl_msg_rule_dump(int family, struct nl_msg **ret)
+{
+	_np_nlmsg_free_ struct nl_msg *m = NULL;
+	struct fib_rule_hdr frh = { .family = (uint8_t)family };
+
+	if (!addr_len(family))
+		return -EAFNOSUPPORT;
+	m = nlmsg_alloc_simple(RTM_GETRULE, NLM_F_DUMP);
+	if (!m)
+		return -ENOMEM;
+	if (nlmsg_append(m, &frh, sizeof(frh), NLMSG_ALIGNTO) < 0)
+		return -EMSGSIZE;
+	*ret = np_steal(&m);
+	return 0;
+}
+
+int np_nl_rule_is_plain(const struct nlmsghdr *h)
+{
+	struct nlattr *tb[FRA_MAX + 1];
+	struct nlmsghdr *hh = (struct nlmsghdr *)h;
+	const struct fib_rule_hdr *frh;
+	uint32_t table;
+
+	if (h->nlmsg_type != RTM_NEWRULE || !nlmsg_valid_hdr(hh, sizeof(*frh)))
+		return -EBADMSG;
+	if (nlmsg_parse(hh, sizeof(*frh), tb, FRA_MAX, NULL) < 0)
+		return -EBADMSG;
+	frh = nlmsg_data(hh);
+	if (frh->action != FR_ACT_TO_TBL || frh->dst_len || frh->src_len || frh->tos ||
+	    (frh->flags & FIB_RULE_INVERT))
+		return 0;
+	table = frh->table;
+	if (tb[FRA_TABLE] && nla_len(tb[FRA_TABLE]) >= 4)
+		table = nla_get_u32(tb[FRA_TABLE]);
+	if (table != RT_TABLE_LOCAL && table != RT_TABLE_MAIN && table != RT_TABLE_DEFAULT)
+		return 0;
+	/* Anything that selects packets (iif, oif, fwmark, uid, ports, l3mdev,
+	 * suppress_*) makes it another rule than the kernel's own three. */
+	for (int a = 1; a <= FRA_MAX; a++) {
+		if (!tb[a] || a == FRA_TABLE || a == FRA_PRIORITY || a == FRA_PROTOCOL)
+			continue;
+		if ((a == FRA_SUPPRESS_PREFIXLEN || a == FRA_SUPPRESS_IFGROUP) &&
+		    nla_len(tb[a]) >= 4 && nla_get_u32(tb[a]) == UINT32_MAX)
+			continue;
+		return 0;
+	}
 	return 1;
 }

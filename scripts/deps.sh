@@ -4,11 +4,11 @@
 NP_PACKAGES=(
 	# build
 	cmake make gcc libc6-dev pkg-config
-	libxml2-dev libnl-3-dev libnl-route-3-dev libnftables-dev
+	libxml2-dev libnl-3-dev libnl-route-3-dev libnftables-dev libnftnl-dev libmnl-dev
 	# run time
 	dnsmasq-base nftables
 	# tests (namespaces, guests, XML checks)
-	iproute2 busybox libxml2-utils
+	iproute2 busybox libxml2-utils iptables
 )
 
 # np_install_packages: apt-get update + install, only when something is missing.

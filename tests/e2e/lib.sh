@@ -166,8 +166,38 @@ wait_until()
 # np ARGS...: netplumb inside the host ns with the test's private directories.
 np()
 {
+	local rc=0
 	ip netns exec "$NS_HOST" timeout -k 5 60 "$NETPLUMB" \
-		--config-dir "$NP_CONFIG" --state-dir "$NP_STATE" --run-dir "$NP_RUN" "$@"
+		--config-dir "$NP_CONFIG" --state-dir "$NP_STATE" --run-dir "$NP_RUN" "$@" || rc=$?
+	np_settle "$NS_HOST" >&2 || rc=99
+	return "$rc"
+}
+
+# np_leftovers NS: what netplumb still has going on in NS after a command
+# returned: a bridge it took out of service (renamed npgone<ifindex>, down)
+# whose deletion runs in the background, and its helper processes (np-linkdel
+# deleting it, np-nft releasing its nft socket). One line each; none when
+# netplumb is done.
+np_leftovers()
+{
+	ip -n "$1" -o link show 2>/dev/null | awk -F': ' '$2 ~ /^npgone/ { print "retired link " $2 }'
+	ns_comms "$1" | awk '$2 == "np-linkdel" || $2 == "np-nft" { print "helper " $2 " (pid " $1 ")" }'
+}
+
+# np_settle NS: waits until np_leftovers NS is empty, for 2 s at most (the
+# kernel takes tens of milliseconds per deleted link); when that does not
+# happen, prints what is left and fails: "nothing left behind" must hold
+# once netplumb's background work is over.
+np_settle()
+{
+	local i left
+	for ((i = 0; i < 100; i++)); do
+		left=$(np_leftovers "$1")
+		[ -n "$left" ] || return 0
+		sleep 0.02
+	done
+	printf 'netplumb left this behind after 2 s: %s\n' "$(tr '\n' ';' <<<"$left")"
+	return 1
 }
 
 # np_capture ARGS...: runs np, never aborts; sets NP_RC, NP_OUT, NP_ERR.

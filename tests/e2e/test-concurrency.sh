@@ -140,9 +140,18 @@ check_store()
 	done
 	pass "$desc: every definition and live record parses"
 	stray=$(cd "$NP_TMP" && find config state run -type f)
-	stray=$(grep -Ev '^(config/[^/]+\.xml|config/\.netplumb-seeded|config/autostart/[^/]+\.xml|run/[^/]+\.(xml|pid|started)|run/lock|state/[^/]+\.(conf|hostsfile|addnhosts|leases))$' \
+	stray=$(grep -Ev '^(config/[^/]+\.xml|config/\.netplumb-seeded|config/autostart/[^/]+\.xml|run/[^/]+\.(xml|pid|started)|run/lock|run/claims/complete|run/claims/(bridge|uuid)/[^/]+/[^/]+|state/[^/]+\.(conf|hostsfile|addnhosts|leases|servers))$' \
 		<<<"$stray" || true)
 	expect_eq "$desc: no stray (temporary) files in the store" "" "$stray"
+	# the bridge index names every definition's bridge (it may name more)
+	local missing="" br name
+	for f in "$NP_CONFIG"/*.xml "$NP_RUN"/*.xml; do
+		[ -e "$f" ] || continue
+		name=$(basename "$f" .xml)
+		br=$(sed -n "s/.*<bridge name='\([^']*\)'.*/\1/p" "$f" | head -n 1)
+		[ -z "$br" ] || [ -e "$NP_RUN/claims/bridge/$br/$name" ] || missing+=" $name:$br"
+	done
+	expect_eq "$desc: the bridge index names every definition's bridge" "" "$missing"
 }
 
 # check_log DESC LOG ERE_OK: every line of LOG is "rc 0" or an allowed error;

@@ -162,4 +162,28 @@ expect_np_ok "net-destroy default again" net-destroy default
 expect_eq "virbr0 is gone again" "" "$(ip -n "$NS_HOST" -o link show dev virbr0 2>/dev/null || true)"
 expect_no_match "no dnsmasq left after the second cycle" ' dnsmasq$' "$(ns_comms "$NS_HOST")"
 
+log "net-start straight after net-destroy, while the old bridge is still being deleted"
+expect_np_ok "net-start default (third cycle)" net-start default
+# One shell, no waiting in between: destroy returns once virbr0 is out of
+# service, and the kernel deletes it (renamed npgone<ifindex>) afterwards.
+RAPID=$(ip netns exec "$NS_HOST" sh -c '
+	np() { timeout -k 5 60 "$0" --config-dir "$1" --state-dir "$2" --run-dir "$3" "$4" default; }
+	np "$@" net-destroy >/dev/null && ip -o link show | sed -n "s/^[0-9]*: \(npgone[0-9]*\):.*/\1/p" &&
+		np "$@" net-start >/dev/null && echo started' \
+	"$NETPLUMB" "$NP_CONFIG" "$NP_STATE" "$NP_RUN" 2>&1) ||
+	fail "net-destroy then net-start at once failed: $RAPID"
+expect_match "net-destroy then net-start at once" 'started$' "$RAPID"
+pass "retired link(s) right after net-destroy: '$(grep npgone <<<"$RAPID" | tr '\n' ' ')'"
+expect_match "virbr0 is back with its address" 'inet 192\.168\.122\.1/24 ' \
+	"$(ip -n "$NS_HOST" -4 -o addr show dev virbr0)"
+expect_match "its subnet is routed through virbr0" '^192\.168\.122\.0/24 dev virbr0 ' \
+	"$(ip -n "$NS_HOST" -4 route show 192.168.122.0/24)"
+DNSMASQ_PID=$(np_dnsmasq_pid default) || fail "no dnsmasq pid file after the quick restart"
+in_ns "$DNSMASQ_PID" "$NS_HOST" || fail "dnsmasq ($DNSMASQ_PID) is not running after the quick restart"
+pass "dnsmasq ($DNSMASQ_PID) runs after the quick restart"
+LEFT=$(np_settle "$NS_HOST") || fail "the retired bridge was not deleted: $LEFT"
+pass "the retired bridge and netplumb's helpers are gone within 2 s"
+expect_np_ok "net-destroy default (third cycle)" net-destroy default
+expect_no_match "no retired link left after the last destroy" 'npgone' "$(ip -n "$NS_HOST" -o link show)"
+
 e2e_done

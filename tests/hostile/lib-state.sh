@@ -24,6 +24,9 @@ np_env()
 			--config-dir "$NP_CONFIG" --state-dir "$NP_STATE" --run-dir "$NP_RUN" "$@" \
 			>"$NP_TMP/np.out" 2>"$NP_TMP/np.err" </dev/null
 	} 2>/dev/null || NP_RC=$?
+	# A retired bridge is deleted in the background: wait for that (and
+	# fail when it does not happen), as lib.sh's np does.
+	np_settle "$NS_HOST" >>"$NP_TMP/np.err" || NP_RC=99
 	NP_OUT=$(cat "$NP_TMP/np.out")
 	NP_ERR=$(cat "$NP_TMP/np.err")
 }
@@ -42,6 +45,7 @@ one_error_line()
 # forwarding and the names of the processes running there.
 sys_snapshot()
 {
+	np_settle "$NS_HOST"
 	ip -n "$NS_HOST" -o link show | sed -e 's/^[0-9]*: //' -e 's/ state [A-Z]*//' \
 		-e 's/NO-CARRIER,//' -e 's/,LOWER_UP//' -e 's/ link-netns [^ ]*//' | sort
 	ip -n "$NS_HOST" -o addr show | sed -e 's/^[0-9]*: //' -e 's/ valid_lft.*//' \
@@ -117,6 +121,7 @@ problems_inactive()
 	fi
 	state=$(net_state "$name")
 	[ "$state" = inactive ] || echo "net-list says '$state', not inactive"
+	np_settle "$NS_HOST" || true
 }
 
 # pgrep_conf NAME: is any process in our namespace running NAME's conf file?

@@ -145,6 +145,38 @@ static int f_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, stru
 	return 0;
 }
 
+/* The halves the real table has (ops.h): a retired link is gone for the
+ * fake at once; a spawned dnsmasq counts as running, ready or not. */
+static int f_link_retire(void *ctx, const char *ifname, struct np_err *err)
+{
+	return f_link_del(ctx, ifname, err);
+}
+
+static int f_fw_remove(void *ctx, const char *script, struct np_err *err)
+{
+	return f_fw_apply(ctx, script, err);
+}
+
+static int f_fw_remove_wait(void *ctx, struct np_err *err)
+{
+	return 0;
+}
+
+static int f_dnsmasq_ready(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	struct fake *f = ctx;
+	int r = tick(f);
+
+	if (r == 0 && !f->dnsmasq)
+		return -ESRCH;
+	return r;
+}
+
+static int f_dnsmasq_signal(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	return 0;
+}
+
 static int f_port_add(void *ctx, const struct np_port *port, const char *bridge,
 		      struct np_err *err)
 {
@@ -190,6 +222,12 @@ static const struct np_ops fake_ops = {
 	.file_remove = f_file_remove,
 	.dnsmasq_start = f_dnsmasq_start,
 	.dnsmasq_stop = f_dnsmasq_stop,
+	.link_retire = f_link_retire,
+	.fw_remove = f_fw_remove,
+	.fw_remove_wait = f_fw_remove_wait,
+	.dnsmasq_spawn = f_dnsmasq_start,
+	.dnsmasq_ready = f_dnsmasq_ready,
+	.dnsmasq_signal = f_dnsmasq_signal,
 	.port_add = f_port_add,
 	.port_del = f_port_del,
 	.dnsmasq_running = f_dnsmasq_running,

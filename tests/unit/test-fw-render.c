@@ -109,6 +109,37 @@ static void test_nat_default(void)
 	      strstr(s, "iifname \"virbr0\" counter reject"));
 }
 
+/* The create-only script: one "add chain" block per chain with the same
+ * rules in the same order, no flush, no "add rule", no delete. */
+static void test_create(void)
+{
+	_np_net_free_ struct np_net *net = net_new("virbr0", NP_FWD_NAT);
+	_np_net_free_ struct np_net *iso = net_new("virbr1", NP_FWD_NONE);
+	struct np_err err = { { 0 } };
+	_np_free_ char *s = NULL, *i = NULL;
+
+	net_add_ip(net, "192.168.122.1", 24);
+	CHECK(np_fw_ruleset_create_render(net, &s, &err) == 0);
+	CHECK(s && check_golden(GOLDEN_DIR "create-nat-default.nft", s));
+	CHECK(s && !strstr(s, "add rule") && !strstr(s, "flush") && !strstr(s, "delete"));
+	CHECK(s && !strncmp(s, "add table inet netplumb\nadd chain inet netplumb fwd-virbr0 { "
+			      "type filter hook forward priority 0; policy accept; meta nfproto "
+			      "ipv4 iifname \"virbr0\" oifname \"virbr0\" counter accept; ",
+			   140));
+	CHECK(s && strstr(s, "; ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 counter "
+			     "masquerade; }\n"));
+	/* no nat chain to drop for a network that never had one */
+	net_add_ip(iso, "10.1.0.1", 16);
+	CHECK(np_fw_ruleset_create_render(iso, &i, &err) == 0);
+	CHECK(i && !strstr(i, "nat-virbr1") && strstr(i, "counter reject; }\n"));
+	/* names are checked the same way */
+	free(iso->bridge.name);
+	iso->bridge.name = xstrdup("bad\"name");
+	free(i);
+	i = NULL;
+	CHECK(np_fw_ruleset_create_render(iso, &i, &err) == -EINVAL && !i);
+}
+
 static void test_route(void)
 {
 	_np_net_free_ struct np_net *net = net_new("virbr1", NP_FWD_ROUTE);
@@ -478,6 +509,7 @@ static void test_bad_prefix(void)
 int main(void)
 {
 	test_nat_default();
+	test_create();
 	test_route();
 	test_isolated();
 	test_forward_dev();

@@ -10,10 +10,12 @@
 #include "xml/net.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fake-ops.h"
 
@@ -214,6 +216,127 @@ static void test_define_fills_and_undefine(void)
 	env_close(&e);
 }
 
+/* Defines FILE (written from xml) and returns the engine's result. */
+static int define_xml(struct env *e, const char *file, const char *xml, struct np_err *err)
+{
+	char path[512], *name = NULL;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	if (write_file(file, xml, path, sizeof(path)) < 0)
+		return -EIO;
+	r = np_engine_define(&e->eng, path, &name, err);
+	free(name);
+	return r;
+}
+
+static bool claimed(const char *kind, const char *key, const char *name)
+{
+	char path[700];
+
+	snprintf(path, sizeof(path), "%s/run/claims/%s/%s/%s", root, kind, key, name);
+	return access(path, F_OK) == 0;
+}
+
+#define NET(name, br, extra)                                                               \
+	"<network><name>" name "</name>" extra "<bridge name='" br "'/>"                    \
+	"<ip address='10.88.0.1' prefix='24'/></network>"
+#define UUID1 "<uuid>8d2c1a52-6a3b-4c8e-9d43-2f2d5f0f1a01</uuid>"
+
+/* The bridge/uuid index: define reads only the networks it names, keeps it
+ * right across redefine, undefine, transient and active networks, and
+ * rebuilds it for a store that has none or was changed behind its back. */
+static void test_claims_index(void)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+	char path[512], *name = NULL;
+
+	env_open(&e);
+	CHECK(define_xml(&e, "a.xml", NET("ia", "npbr-a", UUID1), &err) == 0);
+	CHECK(claimed("bridge", "npbr-a", "ia"));
+	CHECK(claimed("uuid", "8d2c1a52-6a3b-4c8e-9d43-2f2d5f0f1a01", "ia"));
+	CHECK(define_xml(&e, "b.xml", NET("ib", "npbr-a", ""), &err) == -EEXIST);
+	CHECK(strstr(err.msg, "<bridge name='npbr-a'>: already used by network 'ia'"));
+	CHECK(define_xml(&e, "b.xml", NET("ib", "npbr-b", UUID1), &err) == -EEXIST);
+	CHECK(strstr(err.msg, "is already used by network 'ia'"));
+	/* redefined on another bridge: the old name is free again, and the
+	 * stale entry goes when a lookup finds it */
+	CHECK(define_xml(&e, "a.xml", NET("ia", "npbr-a2", UUID1), &err) == 0);
+	CHECK(define_xml(&e, "b.xml", NET("ib", "npbr-a", ""), &err) == 0);
+	CHECK(!claimed("bridge", "npbr-a", "ia") && claimed("bridge", "npbr-a", "ib"));
+	CHECK(define_xml(&e, "c.xml", NET("ic", "npbr-a2", ""), &err) == -EEXIST);
+	/* undefined: its uuid and bridge are free */
+	CHECK(np_engine_undefine(&e.eng, "ia", &err) == 0);
+	CHECK(define_xml(&e, "c.xml", NET("ic", "npbr-a2", UUID1), &err) == 0);
+	CHECK(np_engine_undefine(&e.eng, "ic", &err) == 0);
+	env_close(&e);
+
+	/* a transient network holds its bridge while it runs */
+	env_open(&e);
+	CHECK(write_file("t.xml", NET("it", "npbr-t", ""), path, sizeof(path)) == 0);
+	CHECK(np_engine_create(&e.eng, path, &name, &err) == 0);
+	free(name);
+	name = NULL;
+	CHECK(define_xml(&e, "d.xml", NET("id", "npbr-t", ""), &err) == -EEXIST);
+	CHECK(strstr(err.msg, "already used by network 'it'"));
+	e.fake = (struct fake){ .links = 1, .files = 3, .fw = 1, .dnsmasq = 1 };
+	CHECK(np_engine_destroy(&e.eng, "it", &err) == 0);
+	CHECK(define_xml(&e, "d.xml", NET("id", "npbr-t", ""), &err) == 0);
+	env_close(&e);
+
+	/* an active network: its live definition counts, as before */
+	env_open(&e);
+	CHECK(np_engine_start(&e.eng, "id", &err) == 0);
+	CHECK(define_xml(&e, "d.xml", NET("id", "npbr-t2", ""), &err) == 0);
+	CHECK(define_xml(&e, "f.xml", NET("if", "npbr-t", ""), &err) == -EEXIST);
+	CHECK(claimed("bridge", "npbr-t", "id") && claimed("bridge", "npbr-t2", "id"));
+	e.fake = (struct fake){ .links = 1, .files = 3, .fw = 1, .dnsmasq = 1 };
+	CHECK(np_engine_destroy(&e.eng, "id", &err) == 0);
+	CHECK(define_xml(&e, "f.xml", NET("if", "npbr-t2", ""), &err) == -EEXIST);
+	CHECK(define_xml(&e, "f.xml", NET("if", "npbr-t", ""), &err) == 0);
+	CHECK(!claimed("bridge", "npbr-t", "id"));
+	env_close(&e);
+
+	/* the index is what define trusts: an entry removed behind its back
+	 * goes unnoticed while config_dir is unchanged (so no other network's
+	 * XML was read) ... */
+	snprintf(path, sizeof(path), "%s/run/claims/bridge/npbr-a/ib", root);
+	CHECK(unlink(path) == 0);
+	env_open(&e);
+	CHECK(define_xml(&e, "g.xml", NET("ig", "npbr-a", ""), &err) == 0);
+	CHECK(np_engine_undefine(&e.eng, "ig", &err) == 0);
+	env_close(&e);
+	/* ... and a store without an index (an older netplumb's) or with a
+	 * definition copied in by hand gets it rebuilt */
+	snprintf(path, sizeof(path), "%s/run/claims/bridge/npbr-a/ib", root);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/run/claims/complete", root);
+	CHECK(unlink(path) == 0);
+	env_open(&e);
+	CHECK(define_xml(&e, "g.xml", NET("ig", "npbr-a", ""), &err) == -EEXIST);
+	CHECK(strstr(err.msg, "already used by network 'ib'"));
+	CHECK(claimed("bridge", "npbr-a", "ib"));
+	CHECK(write_file("etc/ih.xml", NET("ih", "npbr-h", ""), path, sizeof(path)) == 0);
+	CHECK(define_xml(&e, "g.xml", NET("ig", "npbr-h", ""), &err) == -EEXIST);
+	CHECK(strstr(err.msg, "already used by network 'ih'"));
+	env_close(&e);
+
+	/* without the lock (plan FILE) every network is looked at */
+	env_open(&e);
+	snprintf(path, sizeof(path), "%s/run/claims/bridge/npbr-a/ib", root);
+	CHECK(unlink(path) == 0);
+	{
+		struct np_net *net = NULL;
+
+		CHECK(write_file("g.xml", NET("ig", "npbr-a", ""), path, sizeof(path)) == 0);
+		memset(&err, 0, sizeof(err));
+		CHECK(np_engine_load_for_plan(&e.eng, path, &net, &err) == -EEXIST);
+		np_net_free(net);
+	}
+	env_close(&e);
+}
+
 static int rm_visit(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
 	return remove(path);
@@ -229,6 +352,7 @@ int main(void)
 	test_failed_start_leaves_nothing();
 	test_define_errors();
 	test_define_fills_and_undefine();
+	test_claims_index();
 	nftw(root, rm_visit, 16, FTW_DEPTH | FTW_PHYS);
 	return check_result("test-lifecycle");
 }

@@ -4,6 +4,7 @@
 #include "netlink/sysctl.h"
 
 #include <errno.h>
+#include <linux/fib_rules.h>
 #include <limits.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
@@ -463,6 +464,94 @@ static void test_sysctl_paths(void)
 	CHECK(np_sysctl_set_if(6, "a/b", "disable_ipv6", "1") == -EINVAL);
 }
 
+static int rules_out(struct nl_msg *m, const char *dst, unsigned prefix)
+{
+	struct np_addr a = addr(dst);
+	int r = np_nl_route_fib_rules_out(nlmsg_hdr(m), &a, prefix);
+
+	nlmsg_free(m);
+	return r;
+}
+
+static struct nl_msg *fake_rule(uint8_t action, uint32_t table, int extra_attr, uint32_t extra)
+{
+	struct fib_rule_hdr frh = { .family = AF_INET, .action = action,
+				    .table = table < 256 ? (uint8_t)table : 0 };
+	struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWRULE, NLM_F_MULTI);
+
+	if (!m || nlmsg_append(m, &frh, sizeof(frh), NLMSG_ALIGNTO) < 0)
+		exit(2);
+	nla_put_u32(m, FRA_TABLE, table);
+	nla_put_u32(m, FRA_PRIORITY, 32766);
+	if (extra_attr)
+		nla_put_u32(m, extra_attr, extra);
+	return m;
+}
+
+static int plain(struct nl_msg *m)
+{
+	int r = np_nl_rule_is_plain(nlmsg_hdr(m));
+
+	nlmsg_free(m);
+	return r;
+}
+
+static void test_route_lookup(void)
+{
+	struct np_addr a = addr("10.1.2.0"), a6 = addr("2001:db8::");
+	struct nl_msg *m = NULL;
+	struct nlmsghdr *h;
+	struct rtmsg *rtm;
+	struct nlattr *tb[RTA_MAX + 1];
+
+	CHECK(np_nl_msg_route_get_fib(&a, &m) == 0 && m);
+	h = nlmsg_hdr(m);
+	rtm = nlmsg_data(h);
+	CHECK(h->nlmsg_type == RTM_GETROUTE && !(h->nlmsg_flags & NLM_F_DUMP));
+	CHECK(rtm->rtm_family == AF_INET && rtm->rtm_dst_len == 32);
+	CHECK(rtm->rtm_flags == (RTM_F_FIB_MATCH | RTM_F_LOOKUP_TABLE));
+	CHECK(nlmsg_parse(h, sizeof(*rtm), tb, RTA_MAX, NULL) == 0 && tb[RTA_DST] &&
+	      nla_len(tb[RTA_DST]) == 4 && !memcmp(nla_data(tb[RTA_DST]), a.bytes, 4));
+	nlmsg_free(m);
+	m = NULL;
+	CHECK(np_nl_msg_route_get_fib(&a6, &m) == 0 && m);
+	CHECK(((struct rtmsg *)nlmsg_data(nlmsg_hdr(m)))->rtm_dst_len == 128);
+	nlmsg_free(m);
+	m = NULL;
+
+	/* main's longest match is shorter: proven free */
+	CHECK(rules_out(fake_route("0.0.0.0", 0, RT_TABLE_MAIN, RT_TABLE_MAIN, 3, 0), "10.1.2.0",
+			24) == 1);
+	CHECK(rules_out(fake_route("10.0.0.0", 8, RT_TABLE_MAIN, 0, 3, 0), "10.1.2.0", 24) == 1);
+	CHECK(rules_out(fake_route("::", 0, RT_TABLE_MAIN, RT_TABLE_MAIN, 3, 0), "2001:db8::", 48) ==
+	      1);
+	/* the route itself, one inside, another table, another family: open */
+	CHECK(rules_out(fake_route("10.1.2.0", 24, RT_TABLE_MAIN, 0, 3, 0), "10.1.2.0", 24) == 0);
+	CHECK(rules_out(fake_route("10.1.2.0", 25, RT_TABLE_MAIN, 0, 3, 0), "10.1.2.0", 24) == 0);
+	CHECK(rules_out(fake_route("0.0.0.0", 0, RT_TABLE_COMPAT, 100, 3, 0), "10.1.2.0", 24) == 0);
+	CHECK(rules_out(fake_route("0.0.0.0", 0, RT_TABLE_DEFAULT, 0, 3, 0), "10.1.2.0", 24) == 0);
+	CHECK(rules_out(fake_route("::", 0, RT_TABLE_MAIN, 0, 3, 0), "10.1.2.0", 24) == 0);
+
+	CHECK(np_nl_msg_rule_dump(AF_INET6, &m) == 0 && m);
+	CHECK(nlmsg_hdr(m)->nlmsg_type == RTM_GETRULE &&
+	      (nlmsg_hdr(m)->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP);
+	nlmsg_free(m);
+	m = NULL;
+	CHECK(np_nl_msg_route_dump_type(AF_INET, RT_TABLE_MAIN, RTN_THROW, &m) == 0 && m);
+	rtm = nlmsg_data(nlmsg_hdr(m));
+	CHECK(rtm->rtm_type == RTN_THROW && rtm->rtm_table == RT_TABLE_MAIN && !rtm->rtm_dst_len);
+	nlmsg_free(m);
+
+	CHECK(plain(fake_rule(FR_ACT_TO_TBL, RT_TABLE_MAIN, 0, 0)) == 1);
+	CHECK(plain(fake_rule(FR_ACT_TO_TBL, RT_TABLE_LOCAL, FRA_SUPPRESS_PREFIXLEN, UINT32_MAX)) ==
+	      1);
+	CHECK(plain(fake_rule(FR_ACT_TO_TBL, RT_TABLE_MAIN, FRA_SUPPRESS_PREFIXLEN, 0)) == 0);
+	CHECK(plain(fake_rule(FR_ACT_TO_TBL, 100, 0, 0)) == 0);
+	CHECK(plain(fake_rule(FR_ACT_UNREACHABLE, 0, 0, 0)) == 0);
+	CHECK(plain(fake_rule(FR_ACT_TO_TBL, RT_TABLE_MAIN, FRA_FWMARK, 1)) == 0);
+	CHECK(plain(fake_route("10.0.0.0", 8, RT_TABLE_MAIN, 0, 3, 0)) == -EBADMSG);
+}
+
 int main(void)
 {
 	test_errno();
@@ -471,6 +560,7 @@ int main(void)
 	test_addr();
 	test_route();
 	test_route_match();
+	test_route_lookup();
 	test_link_parse();
 	test_sysctl_paths();
 	printf("test-nl-msg: %d checks, %d failed\n", checks, failures);

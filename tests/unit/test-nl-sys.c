@@ -295,6 +295,87 @@ static void test_sysctl(void)
 	CHECK(np_sysctl_set("net.ipv4.ip_forward", "x") == -EINVAL);
 }
 
+static int sh(const char *cmd)
+{
+	int r = system(cmd);
+
+	if (r != 0)
+		fprintf(stderr, "'%s' failed\n", cmd);
+	return r;
+}
+
+/* The collision check's one-lookup answer ("ruled out": no such route in
+ * main) and the dump it falls back to, with and without a default route,
+ * throw routes, other tables and policy rules. Runs after test_addr_route():
+ * BR has 192.168.150.1/24, and 10.100.0.0/24 .. 10.102.87.0/24 exist. */
+static void test_route_lookup(struct np_nl *nl)
+{
+	struct np_addr free4 = addr("10.200.0.0"), net4 = addr("192.168.150.0");
+	struct np_addr many = addr("10.100.0.0"), thr = addr("10.201.0.0");
+	struct np_addr t100 = addr("10.202.0.0"), unr = addr("10.203.0.0");
+	struct np_addr free6 = addr("2001:db8:300::"), r6 = addr("2001:db8:99::");
+	char dev[16];
+
+	/* no default route: the lookup finds nothing, which proves it */
+	CHECK(np_nl_route_ruled_out(nl, &free4, 24) == 1);
+	CHECK(np_nl_route_find(nl, &free4, 24, dev) == 0);
+	CHECK(np_nl_route_ruled_out(nl, &free6, 48) == 1);
+	CHECK(np_nl_route_find(nl, &free6, 48, dev) == 0);
+	/* the route itself, or routes inside the prefix: the dump decides */
+	CHECK(np_nl_route_ruled_out(nl, &net4, 24) == 0);
+	CHECK(np_nl_route_ruled_out(nl, &r6, 48) == 0);
+	CHECK(np_nl_route_ruled_out(nl, &many, 24) == 0);
+	CHECK(np_nl_route_ruled_out(nl, &many, 16) == 0);
+	CHECK(np_nl_route_find(nl, &many, 16, dev) == 0);
+	/* a shorter route holds the address: proven free */
+	CHECK(np_nl_route_ruled_out(nl, &net4, 25) == 1);
+	CHECK(np_nl_route_find(nl, &net4, 25, dev) == 0);
+
+	/* a throw route ends a lookup as "unreachable" too */
+	CHECK(sh("ip route add throw 10.201.0.0/16") == 0);
+	CHECK(np_nl_route_ruled_out(nl, &thr, 16) == 0);
+	CHECK(np_nl_route_ruled_out(nl, &free4, 24) == 0);
+	memset(dev, 0, sizeof(dev));
+	CHECK(np_nl_route_find(nl, &thr, 16, dev) == 1 && strcmp(dev, "*") == 0);
+	CHECK(np_nl_route_find(nl, &free4, 24, dev) == 0);
+
+	/* with a default route (the usual host) */
+	CHECK(sh("ip route add default via 192.168.150.254") == 0);
+	CHECK(np_nl_route_ruled_out(nl, &free4, 24) == 1);
+	CHECK(np_nl_route_ruled_out(nl, &thr, 16) == 0);
+	CHECK(np_nl_route_find(nl, &thr, 16, dev) == 1);
+	CHECK(np_nl_route_ruled_out(nl, &net4, 24) == 0);
+	memset(dev, 0, sizeof(dev));
+	CHECK(np_nl_route_find(nl, &net4, 24, dev) == 1 && strcmp(dev, BR) == 0);
+
+	/* libvirt looks at main only */
+	CHECK(sh("ip route add 10.202.0.0/16 dev " BR " table 100") == 0);
+	CHECK(np_nl_route_ruled_out(nl, &t100, 16) == 1);
+	CHECK(np_nl_route_find(nl, &t100, 16, dev) == 0);
+	/* a policy rule sends the lookup to table 100 first: its answer is
+	 * not main's, so the dump decides */
+	CHECK(sh("ip rule add pref 100 lookup 100") == 0);
+	CHECK(np_nl_route_ruled_out(nl, &t100, 16) == 0);
+	CHECK(np_nl_route_find(nl, &t100, 16, dev) == 0);
+	CHECK(np_nl_route_ruled_out(nl, &free4, 24) == 1);
+	/* without a default route, "nothing found" no longer proves it */
+	CHECK(sh("ip route del default") == 0);
+	CHECK(np_nl_route_ruled_out(nl, &free4, 24) == 0);
+	CHECK(np_nl_route_find(nl, &free4, 24, dev) == 0);
+	/* an unreachable rule hides main's route from any lookup */
+	CHECK(sh("ip route add 10.203.0.0/16 dev " BR) == 0);
+	CHECK(sh("ip rule add pref 50 to 10.203.0.0/16 unreachable") == 0);
+	CHECK(np_nl_route_ruled_out(nl, &unr, 16) == 0);
+	memset(dev, 0, sizeof(dev));
+	CHECK(np_nl_route_find(nl, &unr, 16, dev) == 1 && strcmp(dev, BR) == 0);
+	CHECK(sh("ip rule del pref 50 && ip rule del pref 100") == 0);
+	CHECK(sh("ip route del throw 10.201.0.0/16") == 0);
+	/* the kernel's own rules again (the tables stay unmerged now) */
+	CHECK(np_nl_route_ruled_out(nl, &free4, 24) == 1);
+	CHECK(np_nl_route_ruled_out(nl, &unr, 16) == 0);
+	CHECK(np_nl_route_find(nl, &unr, 16, dev) == 1);
+}
+
 static void test_del(struct np_nl *nl)
 {
 	CHECK(np_nl_link_del(nl, BR) == 0);
@@ -321,6 +402,7 @@ int main(void)
 	test_bridge(nl);
 	test_mtu_pinned(nl);
 	test_addr_route(nl);
+	test_route_lookup(nl);
 	test_sysctl();
 	test_del(nl);
 	np_nl_close(nl);

@@ -19,6 +19,8 @@ static const struct np_plan_paths paths = {
 	.state_dir = "/var/lib/netplumb",
 	.run_dir = "/run/netplumb",
 	.dnsmasq_user = "dnsmasq",
+	.resolv_text = "search lan\nnameserver 192.0.2.53\nnameserver fe80::1%eth0\n",
+	.resolv_path = "/etc/resolv.conf",
 };
 
 static struct np_net *default_net(void)
@@ -42,11 +44,14 @@ static void test_shape(const struct np_plan *plan)
 	const struct np_step *br = np_plan_find(plan, NP_STEP_BRIDGE_ADD);
 	const struct np_step *fw = np_plan_find(plan, NP_STEP_FW_APPLY);
 	const struct np_step *addr = np_plan_find(plan, NP_STEP_ADDR_ADD);
+	const struct np_step *up = np_plan_find(plan, NP_STEP_LINK_UP);
+	const struct np_step *dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
+	const struct np_step *ready = np_plan_find(plan, NP_STEP_DNSMASQ_READY);
 	char a[NP_ADDR_STRLEN];
 
 	CHECK(plan->n_steps > 5);
 	CHECK(plan->steps[0].kind == NP_STEP_CHECK_LINK_FREE);
-	CHECK(plan->steps[plan->n_steps - 1].kind == NP_STEP_DNSMASQ_START);
+	CHECK(plan->steps[plan->n_steps - 1].kind == NP_STEP_DNSMASQ_READY);
 	CHECK(br && !strcmp(br->ifname, "virbr0") && br->has_mac && br->stp == 1 &&
 	      br->delay_cs == 0);
 	CHECK(addr && addr->prefix == 24);
@@ -55,6 +60,65 @@ static void test_shape(const struct np_plan *plan)
 	CHECK(fw && strstr(fw->text, "virbr0"));
 	/* the bridge exists before its address, rules and dnsmasq */
 	CHECK(br < addr && addr < fw);
+	/* dnsmasq is spawned once the bridge is up with its address, and
+	 * waited for only after the rules are in */
+	CHECK(up && dm && ready && addr < up && up < dm && dm < fw && fw < ready);
+	CHECK(dm && ready && !strcmp(dm->path, ready->path) && !strcmp(dm->pid_path, ready->pid_path));
+}
+
+/* dnsmasq takes its upstream servers from a servers-file written from the
+ * resolv.conf text it was given, never from resolv.conf itself (whose
+ * inotify watch would cap the number of networks). */
+static void test_servers_file(const struct np_plan *plan)
+{
+	const struct np_step *sv = np_plan_servers_step(plan);
+	const struct np_step *conf = NULL, *dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
+
+	for (size_t i = 0; i < plan->n_steps; i++)
+		if (plan->steps[i].kind == NP_STEP_FILE_WRITE &&
+		    strstr(plan->steps[i].path, "default.conf"))
+			conf = &plan->steps[i];
+	CHECK(sv && !strcmp(sv->path, "/var/lib/netplumb/default.servers"));
+	CHECK_STR(sv ? sv->data : NULL, "server=192.0.2.53\nserver=fe80::1%eth0\n");
+	CHECK(sv && sv->why && strstr(sv->why, "/etc/resolv.conf"));
+	CHECK(conf && strstr(conf->data, "\nno-resolv\nservers-file=/var/lib/netplumb/default.servers\n"));
+	/* written before dnsmasq starts */
+	CHECK(sv && dm && sv < dm);
+}
+
+static void test_servers_file_absent(void)
+{
+	static const char *const xml[] = {
+		/* isolated: libvirt already writes no-resolv */
+		"<network><name>iso</name><bridge name='vbi0'/>"
+		"<ip address='10.7.0.1' prefix='24'><dhcp><range start='10.7.0.2' end='10.7.0.9'/>"
+		"</dhcp></ip></network>",
+		/* DNS off: dnsmasq runs for DHCP only and reads no resolv.conf */
+		"<network><name>nodns</name><forward mode='nat'/><bridge name='vbd0'/>"
+		"<dns enable='no'/><ip address='10.7.1.1' prefix='24'><dhcp>"
+		"<range start='10.7.1.2' end='10.7.1.9'/></dhcp></ip></network>",
+		/* a forwarder for every name: libvirt writes no-resolv */
+		"<network><name>fwd</name><forward mode='nat'/><bridge name='vbf0'/>"
+		"<dns><forwarder addr='192.0.2.1'/></dns><ip address='10.7.2.1' prefix='24'/>"
+		"</network>",
+	};
+
+	for (size_t i = 0; i < sizeof(xml) / sizeof(xml[0]); i++) {
+		struct np_err err = { { 0 } };
+		struct np_net *net = NULL;
+		struct np_plan *plan = NULL;
+
+		CHECK(np_xml_net_parse(xml[i], strlen(xml[i]), "t.xml", &net, &err) == 0);
+		if (!net)
+			continue;
+		CHECK(np_plan_build(net, &paths, &plan, &err) == 0);
+		CHECK(plan && !np_plan_servers_step(plan));
+		for (size_t j = 0; plan && j < plan->n_steps; j++)
+			if (plan->steps[j].kind == NP_STEP_FILE_WRITE)
+				CHECK(!strstr(plan->steps[j].data, "servers-file"));
+		np_plan_free(plan);
+		np_net_free(net);
+	}
 }
 
 static void test_rollback_every_step(const struct np_plan *plan)
@@ -127,6 +191,8 @@ int main(void)
 		return check_result("test-plan");
 	}
 	test_shape(plan);
+	test_servers_file(plan);
+	test_servers_file_absent();
 	test_rollback_every_step(plan);
 	test_bridge_taken(plan);
 	test_golden(plan);
