@@ -84,6 +84,20 @@ bool np_dhcp_uses_servers_file(const struct np_net *net)
 	return true;
 }
 
+bool np_dhcp_binds_statically(const struct np_net *net)
+{
+	for (size_t i = 0; i < net->n_ips; i++)
+		if (net->ips[i].address.family == AF_INET6)
+			return false;
+	for (size_t i = 0; i < net->n_dnsmasq_options; i++) {
+		const char *v = net->dnsmasq_options[i].value;
+
+		if (v && (option_sets(v, "bind-dynamic") || option_sets(v, "bind-interfaces")))
+			return false;
+	}
+	return true;
+}
+
 /* Path of a per-network file as libvirt names it (dnsmasqContextNew):
  * DIR/NAME.SUFFIX with NAME XML-escaped. libvirt's escaping is a quirk
  * (nat-network-name-with-quotes expects "default&quot;with&quot;quotes&quot;"),
@@ -466,7 +480,10 @@ int np_dhcp_conf_render(const struct np_net *net, const struct np_dhcp_paths *pa
 	/* bind-dynamic with interface= only answers queries arriving on the
 	 * bridge (libvirt's fix for CVE-2012-3411); dnsmasq would otherwise
 	 * also listen on lo. */
-	np_buf_addf(&b, "except-interface=lo\nbind-dynamic\ninterface=%s\n", net->bridge.name);
+	np_buf_addf(&b, "except-interface=lo\n%s\ninterface=%s\n",
+		    paths->bind_static && np_dhcp_binds_statically(net) ? "bind-interfaces"
+									: "bind-dynamic",
+		    net->bridge.name);
 	if (net_isolated(net))
 		/* no default route to hand out, no upstream DNS to leak to, and
 		 * RA's implicit default route gets lifetime 0 */

@@ -28,6 +28,13 @@ struct np_dhcp_paths {
 	 * networks; a servers-file is only re-read on SIGHUP. NULL keeps
 	 * libvirt's text. */
 	const char *serversfile;
+	/* bind-interfaces in place of libvirt's bind-dynamic where that is
+	 * safe (np_dhcp_binds_statically): the engine adds every address
+	 * before dnsmasq starts and never changes them while it runs. With
+	 * bind-dynamic every dnsmasq re-reads every interface of the host on
+	 * each address event, so each network start costs O(N) in each of N
+	 * dnsmasqs. false keeps libvirt's text. */
+	bool bind_static;
 };
 
 /* True when the network needs a dnsmasq at all (networkStartDhcpDaemon): a
@@ -41,6 +48,11 @@ bool np_dhcp_needed(const struct np_net *net);
  * domain (libvirt writes no-resolv then), and no <dnsmasq:option> of its own
  * about no-resolv, resolv-file or servers-file. */
 bool np_dhcp_uses_servers_file(const struct np_net *net);
+/* True when a paths->bind_static dnsmasq may bind its addresses once at
+ * start: no IPv6 <ip> (a new IPv6 address is tentative until DAD ends, and
+ * bind-interfaces cannot bind it then; libvirt moved to bind-dynamic for
+ * that) and no <dnsmasq:option> choosing a bind mode itself. */
+bool np_dhcp_binds_statically(const struct np_net *net);
 /* The servers-file contents from resolv.conf text (NULL or "" gives ""):
  * one "server=ADDR" line per "nameserver ADDR" line, in order, duplicates
  * dropped, at most 64. ADDR is an IPv4 or IPv6 address, or IPv6%IFNAME

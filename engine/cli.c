@@ -5,8 +5,10 @@
 #include "engine/lifecycle.h"
 #include "engine/ops.h"
 #include "engine/ops_fault.h"
+#include "engine/reaper_sys.h"
 #include "engine/store.h"
 #include "engine/timing.h"
+#include "firewall/fw.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -245,6 +247,8 @@ int np_cli_main(int argc, char **argv)
 	r = np_store_open(&dirs, &store, &err);
 	if (r < 0)
 		return fail(&err, r);
+	np_engine_reap_setup(np_store_run_dir(store));
+	np_fw_set_linger(np_engine_idle_hold);
 	r = np_sys_new(&sys);
 	if (r < 0) {
 		np_store_free(store);

@@ -31,9 +31,10 @@ static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 {
 	const struct np_step *fw = np_plan_find(plan, NP_STEP_FW_APPLY);
 	const struct np_step *dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
+	const struct np_step *cs = np_plan_find(plan, NP_STEP_FW_CSUM);
 	int r;
 
-	*h = (struct np_health){ .firewall = true, .dnsmasq = true };
+	*h = (struct np_health){ .firewall = true, .dnsmasq = true, .checksum = true };
 	h->complete = np_store_is_started(eng->store, plan->net_name);
 	h->starting = !h->complete && np_store_lock_busy(eng->store);
 	r = eng->ops->link_exists(eng->ctx, plan->bridge);
@@ -50,7 +51,15 @@ static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 		r = eng->ops->fw_present(eng->ctx, plan->bridge);
 		if (r < 0)
 			return r;
-		h->firewall = r > 0;
+		h->firewall = r == 1;
+		h->checked_fw = true;
+	}
+	/* `nft flush ruleset` takes iptables-nft's tables with it */
+	if (cs && deep && eng->ops->fw_csum_present) {
+		r = eng->ops->fw_csum_present(eng->ctx, plan->bridge);
+		if (r < 0)
+			return r;
+		h->checksum = r > 0;
 		h->checked_fw = true;
 	}
 	return 0;
@@ -78,6 +87,9 @@ void np_health_describe(const struct np_health *h, char *buf, unsigned len)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%sbridge missing", buf[0] ? ", " : "");
 	if (!h->firewall)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%sfirewall rules missing",
+			 buf[0] ? ", " : "");
+	if (!h->checksum)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%sDHCP checksum rule missing",
 			 buf[0] ? ", " : "");
 	if (!h->dnsmasq)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%sdnsmasq not running",
@@ -121,7 +133,7 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw,
 		  np_engine_reload_fn reload, char *ret_what, unsigned len, struct np_err *err)
 {
 	_np_plan_free_ struct np_plan *plan = NULL;
-	const struct np_step *fw, *dm;
+	const struct np_step *fw, *cs, *dm;
 	struct np_health h;
 	int r;
 
@@ -153,6 +165,20 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw,
 		if (r < 0)
 			return r;
 		append(ret_what, len, "firewall rules re-applied");
+	}
+	cs = np_plan_find(plan, NP_STEP_FW_CSUM);
+	if (cs && !h.checksum) {
+		r = np_step_apply(cs, false, eng->ops, eng->ctx, err);
+		if (r < 0)
+			return r;
+		if (np_err_isset(err)) {
+			/* optional, as at start: said, not failed */
+			if (eng->warn)
+				eng->warn(err->msg);
+			err->msg[0] = '\0';
+		} else {
+			append(ret_what, len, "DHCP checksum rule re-added");
+		}
 	}
 	dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
 	if (dm && !h.dnsmasq) {

@@ -368,6 +368,9 @@ static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *e
 		np_store_live_remove(eng->store, net->name);
 		return r;
 	}
+	/* an optional step that failed (the DHCP checksum rule) */
+	if (np_err_isset(err))
+		warn(eng, err);
 	r = np_store_started_mark(eng->store, net->name, true);
 	if (r < 0)
 		return np_err_set(err, r, "cannot record that '%s' started: %s", net->name,
@@ -665,6 +668,8 @@ int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_er
 		np_err_prefix(err, "failed to restart network '%s'", name);
 		return r;
 	}
+	if (np_err_isset(err))
+		warn(eng, err);
 	r = np_store_started_mark(eng->store, name, true);
 	return r < 0 ? np_err_set(err, r, "cannot record that '%s' started", name) : 0;
 }

@@ -52,7 +52,17 @@ struct np_ops {
 	int (*dnsmasq_signal)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	/* Health checks for a live network: 1 present, 0 gone, or -errno. */
 	int (*dnsmasq_running)(void *ctx, const char *conf, const char *pidfile);
+	/* fw_present: 1 rules there, 2 only partly (nat chain without the
+	 * forward chain), 0 none (np_fw_present). */
 	int (*fw_present)(void *ctx, const char *bridge);
+	/* libvirt's DHCP checksum rule for bridge (firewall/fw.h np_fw_csum_*):
+	 * add does nothing when it is there, del succeeds when it is gone,
+	 * present is 1 / 0 / -errno like the health checks above. NULL: a
+	 * system without the rule (the step does nothing, health does not
+	 * look). */
+	int (*fw_csum_add)(void *ctx, const char *bridge, struct np_err *err);
+	int (*fw_csum_del)(void *ctx, const char *bridge, struct np_err *err);
+	int (*fw_csum_present)(void *ctx, const char *bridge);
 };
 
 /* The real system. ctx comes from np_sys_new() and holds one netlink socket

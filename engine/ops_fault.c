@@ -197,6 +197,25 @@ static int w_fw_present(void *ctx, const char *bridge)
 	return F(ctx)->base->fw_present(F(ctx)->base_ctx, bridge);
 }
 
+static int w_fw_csum_add(void *ctx, const char *bridge, struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->fw_csum_add(F(ctx)->base_ctx, bridge, err);
+}
+
+static int w_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->fw_csum_del(F(ctx)->base_ctx, bridge, err);
+}
+
+static int w_fw_csum_present(void *ctx, const char *bridge)
+{
+	return F(ctx)->base->fw_csum_present(F(ctx)->base_ctx, bridge);
+}
+
 const struct np_ops np_fault_ops = {
 	.link_exists = w_link_exists,
 	.route_find = w_route_find,
@@ -222,4 +241,7 @@ const struct np_ops np_fault_ops = {
 	.dnsmasq_signal = w_dnsmasq_signal,
 	.dnsmasq_running = w_dnsmasq_running,
 	.fw_present = w_fw_present,
+	.fw_csum_add = w_fw_csum_add,
+	.fw_csum_del = w_fw_csum_del,
+	.fw_csum_present = w_fw_csum_present,
 };

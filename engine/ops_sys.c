@@ -8,6 +8,7 @@
 #include "common/util.h"
 #include "dhcp/dhcp.h"
 #include "engine/hook_sys.h"
+#include "engine/reaper_sys.h"
 #include "engine/port.h"
 #include "firewall/fw.h"
 #include "netlink/nl.h"
@@ -181,7 +182,12 @@ static int sys_link_retire(void *ctx, const char *ifname, struct np_err *err)
 	struct np_nl *nl;
 	int r = nl_get(ctx, &nl);
 
-	return r < 0 ? r : np_nl_link_retire(nl, ifname);
+	if (r < 0)
+		return r;
+	r = np_nl_link_retire(nl, ifname);
+	if (r == 0)
+		np_engine_reap_spawn(); /* deletes it once netplumb is idle */
+	return r;
 }
 
 static int sys_file_write(void *ctx, const char *path, const char *data, unsigned mode,
@@ -372,6 +378,24 @@ static int sys_fw_present(void *ctx, const char *bridge)
 	return np_fw_present(sys->fw, bridge);
 }
 
+static int sys_fw_csum_add(void *ctx, const char *bridge, struct np_err *err)
+{
+	return np_fw_csum_add(bridge, err);
+}
+
+static int sys_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
+{
+	return np_fw_csum_del_detached(bridge, err);
+}
+
+static int sys_fw_csum_present(void *ctx, const char *bridge)
+{
+	struct np_err ignored = { { 0 } };
+	int r = np_fw_csum_count(bridge, &ignored);
+
+	return r < 0 ? r : r > 0;
+}
+
 const struct np_ops np_sys_ops = {
 	.link_exists = sys_link_exists,
 	.route_find = sys_route_find,
@@ -397,4 +421,7 @@ const struct np_ops np_sys_ops = {
 	.dnsmasq_signal = sys_dnsmasq_signal,
 	.dnsmasq_running = sys_dnsmasq_running,
 	.fw_present = sys_fw_present,
+	.fw_csum_add = sys_fw_csum_add,
+	.fw_csum_del = sys_fw_csum_del,
+	.fw_csum_present = sys_fw_csum_present,
 };

@@ -24,6 +24,7 @@ static void step_clear(struct np_step *s)
 	free(s->data);
 	free(s->text);
 	free(s->undo_text);
+	free(s->create_text);
 	free(s->pid_path);
 	free(s->why);
 	free(s->port);
@@ -168,6 +169,7 @@ static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
 		.leasefile = lease_path,
 		.user = paths->dnsmasq_user,
 		.serversfile = servers_path,
+		.bind_static = true,
 	};
 	r = np_dhcp_conf_render(net, &dp, &conf, err);
 	if (r < 0)
@@ -361,7 +363,7 @@ static int plan_forwarding(struct np_plan *plan, const struct np_net *net)
 
 static int plan_firewall(struct np_plan *plan, const struct np_net *net, struct np_err *err)
 {
-	_np_free_ char *add = NULL, *del = NULL;
+	_np_free_ char *add = NULL, *del = NULL, *create = NULL;
 	struct np_step *s;
 	int r;
 
@@ -373,13 +375,49 @@ static int plan_firewall(struct np_plan *plan, const struct np_net *net, struct 
 	r = np_fw_ruleset_remove_render(net, &del, err);
 	if (r < 0)
 		return r;
+	r = np_fw_ruleset_create_render(net, &create, err);
+	if (r < 0)
+		return r;
 	s = add_step(plan, NP_STEP_FW_APPLY);
 	if (!s)
 		return -ENOMEM;
 	s->text = np_steal(&add);
 	s->undo_text = np_steal(&del);
+	s->create_text = np_steal(&create);
+	if (dup_into(&s->ifname, net->bridge.name) < 0)
+		return -ENOMEM;
 	return dup_into(&s->why, "the network's own chains in table inet " NP_FW_TABLE
 				 ", one transaction");
+}
+
+/* libvirt 9.0 (networkAddChecksumFirewallRules) adds this rule in a
+ * transaction whose errors it ignores, after its other rules and before
+ * dnsmasq serves. */
+static int plan_checksum(struct np_plan *plan, const struct np_net *net, struct np_err *err)
+{
+	_np_free_ char *add = NULL, *del = NULL;
+	struct np_step *s;
+	int r;
+
+	if (!np_fw_csum_wanted(net))
+		return 0;
+	r = np_fw_csum_render(net->bridge.name, &add, err);
+	if (r < 0)
+		return r;
+	r = np_fw_csum_remove_render(net->bridge.name, &del, err);
+	if (r < 0)
+		return r;
+	s = add_step(plan, NP_STEP_FW_CSUM);
+	if (!s)
+		return -ENOMEM;
+	s->text = np_steal(&add);
+	s->undo_text = np_steal(&del);
+	s->optional = true;
+	if (dup_into(&s->ifname, net->bridge.name) < 0)
+		return -ENOMEM;
+	return dup_into(&s->why, "libvirt's DHCP checksum fix (CHECKSUM --checksum-fill) in "
+				 "iptables-nft's table ip mangle: nft cannot express the CHECKSUM "
+				 "target");
 }
 
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
@@ -449,6 +487,9 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	if (r < 0)
 		goto fail;
 	r = plan_firewall(plan, net, err);
+	if (r < 0)
+		goto fail;
+	r = plan_checksum(plan, net, err);
 	if (r < 0)
 		goto fail;
 	if (dnsmasq) {

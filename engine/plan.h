@@ -30,6 +30,10 @@ enum np_step_kind {
 	NP_STEP_DNSMASQ_START,    /* conf path, pid path: spawn, do not wait */
 	NP_STEP_PORT_ADD,         /* a guest port (tap or veth) onto the bridge */
 	NP_STEP_DNSMASQ_READY,    /* conf path, pid path: wait until it serves */
+	NP_STEP_FW_CSUM,          /* the DHCP checksum rule for ifname (iptables-nft
+				   * table ip mangle); text/undo_text: the iptables
+				   * command lines `plan` prints. optional: a failure
+				   * is a warning, as libvirt ignores it */
 };
 
 struct np_step {
@@ -51,6 +55,11 @@ struct np_step {
 	unsigned mode;
 	char *text;     /* nft script */
 	char *undo_text;
+	/* NP_STEP_FW_APPLY: the same rules as text for chains that do not
+	 * exist yet (np_fw_ruleset_create_render), cheaper for nft; a plan
+	 * applied whole sends it when ops->fw_present says ifname's chains are
+	 * absent. NULL: always text. */
+	char *create_text;
 	char *pid_path; /* dnsmasq pid file */
 	bool optional;  /* a missing target (e.g. no IPv6 in the kernel) is not an error */
 	char *why;      /* one short reason shown by `plan` (libvirt parity notes) */
@@ -89,7 +98,9 @@ static inline void np_plan_freep(struct np_plan **p)
 #define _np_plan_free_ __attribute__((cleanup(np_plan_freep)))
 
 /* Applies every step in order. On the first failure, undoes the finished
- * steps in reverse and returns the failing step's error; err names the step. */
+ * steps in reverse and returns the failing step's error; err names the step.
+ * An optional NP_STEP_FW_CSUM that fails does not fail the plan: it returns 0
+ * with the warning in err (err is empty on a clean success). */
 int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
 		  struct np_err *err);
 /* Undoes every undoable step in reverse, tolerating what is already gone.
@@ -102,7 +113,9 @@ int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx
 		 struct np_err *err);
 
 /* One step on its own (an update to a running network, a repair), with the
- * same error naming, timing and undo semantics as a whole plan. */
+ * same error naming, timing and undo semantics as a whole plan (warnings
+ * included). An NP_STEP_FW_APPLY on its own always sends the idempotent text:
+ * a repair or re-apply may meet some of the chains. */
 int np_step_apply(const struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,
 		  struct np_err *err);
 

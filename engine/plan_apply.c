@@ -58,6 +58,9 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_PORT_ADD:
 		snprintf(out, len, "attach port %s", s->ifname);
 		return;
+	case NP_STEP_FW_CSUM:
+		snprintf(out, len, "add DHCP checksum rule for %s", s->ifname);
+		return;
 	}
 	snprintf(out, len, "step %d", (int)s->kind);
 }
@@ -79,6 +82,7 @@ static enum np_phase phase_of(enum np_step_kind kind)
 	case NP_STEP_SYSCTL:
 		return NP_PHASE_SYSCTL;
 	case NP_STEP_FW_APPLY:
+	case NP_STEP_FW_CSUM:
 		return NP_PHASE_NFT;
 	case NP_STEP_DNSMASQ_START:
 	case NP_STEP_DNSMASQ_READY:
@@ -137,7 +141,21 @@ static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *
 	case NP_STEP_ROUTE_ADD:
 		return ops->route_add(ctx, s->ifname, &s->addr, s->prefix, &s->gw, s->metric, err);
 	case NP_STEP_FW_APPLY:
+		/* Chains that do not exist yet take the create-only script,
+		 * which spares nft a dump of every chain; any that exist (a
+		 * start after a crash) take the idempotent one, since the
+		 * other would add their rules a second time. */
+		if (s->create_text && s->ifname && ops->fw_present) {
+			r = ops->fw_present(ctx, s->ifname);
+			if (r < 0)
+				return np_err_set(err, r, "cannot look up the chains of %s: %s",
+						  s->ifname, strerror(-r));
+			if (r == 0)
+				return ops->fw_apply(ctx, s->create_text, err);
+		}
 		return ops->fw_apply(ctx, s->text, err);
+	case NP_STEP_FW_CSUM:
+		return ops->fw_csum_add ? ops->fw_csum_add(ctx, s->ifname, err) : 0;
 	case NP_STEP_DNSMASQ_START:
 		if (!ops->dnsmasq_spawn)
 			return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
@@ -214,6 +232,13 @@ static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void
 	case NP_STEP_PORT_ADD:
 		r = ops->port_del(ctx, s->port, err);
 		break;
+	case NP_STEP_FW_CSUM:
+		if (ops->fw_csum_del)
+			r = ops->fw_csum_del(ctx, s->ifname, err);
+		/* no nf_tables at all: no rule of ours can be there */
+		if (r == -EPROTONOSUPPORT || r == -EAFNOSUPPORT)
+			r = 0;
+		break;
 	}
 	return already_gone(r);
 }
@@ -238,20 +263,46 @@ static int step_undo(const struct np_step *s, const struct np_ops *ops, void *ct
 	return r;
 }
 
+/* libvirt ignores a failure of the checksum rule (its transaction is
+ * VIR_FIREWALL_TRANSACTION_IGNORE_ERRORS): only old DHCP clients need it. */
+static bool ignorable(const struct np_step *s)
+{
+	return s->kind == NP_STEP_FW_CSUM && s->optional;
+}
+
 int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
 		  struct np_err *err)
 {
+	struct np_err warning = { { 0 } };
 	char what[256];
 	size_t i;
 	int r = 0;
 
 	for (i = 0; i < plan->n_steps; i++) {
-		r = step_do(&plan->steps[i], ops, ctx, err);
-		if (r < 0)
+		struct np_err e = { { 0 } };
+
+		r = step_do(&plan->steps[i], ops, ctx, &e);
+		if (r < 0 && ignorable(&plan->steps[i])) {
+			np_step_describe(&plan->steps[i], what, sizeof(what));
+			if (!np_err_isset(&e))
+				np_err_set(&e, r, "%s", strerror(-r));
+			/* kept apart: a later error must not be masked by it */
+			np_err_set(&warning, r, "%s: %s; the network runs without it, as libvirt's would",
+				   what, e.msg);
+			r = 0;
+			continue;
+		}
+		if (r < 0) {
+			if (np_err_isset(&e))
+				np_err_set(err, r, "%s", e.msg);
 			break;
+		}
 	}
-	if (r >= 0)
+	if (r >= 0) {
+		if (np_err_isset(&warning))
+			np_err_set(err, 0, "%s", warning.msg);
 		return 0;
+	}
 
 	np_step_describe(&plan->steps[i], what, sizeof(what));
 	if (!np_err_isset(err))
@@ -346,8 +397,12 @@ int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx
 int np_step_apply(const struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,
 		  struct np_err *err)
 {
-	const struct np_plan one = { .steps = (struct np_step *)step, .n_steps = 1 };
+	struct np_step copy = *step;
+	const struct np_plan one = { .steps = &copy, .n_steps = 1 };
 	struct np_step both[2];
+
+	/* Some of the chains may exist: the idempotent script only. */
+	copy.create_text = NULL;
 
 	/* A spawn alone would not be waited for: pair it with its readiness. */
 	if (!undo && step->kind == NP_STEP_DNSMASQ_START) {

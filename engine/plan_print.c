@@ -98,6 +98,13 @@ static void print_step(const struct np_step *s, FILE *out)
 		return;
 	case NP_STEP_FW_APPLY:
 		print_heredoc(out, "nft -f -", s->text);
+		if (s->create_text)
+			fprintf(out, "# note: net-start sends the same rules as one 'add chain ... { rules }' "
+				     "block per chain when the chains do not exist yet (cheaper for nft; "
+				     "`netplumb plan --json` shows it as nft_create)\n");
+		return;
+	case NP_STEP_FW_CSUM:
+		fprintf(out, "%s%s\n", s->text, s->optional ? "  # best effort (libvirt ignores failure)" : "");
 		return;
 	case NP_STEP_DNSMASQ_START:
 		fprintf(out, "dnsmasq --conf-file=%s\n", s->path);
@@ -154,6 +161,7 @@ static const char *const kind_names[] = {
 	[NP_STEP_DNSMASQ_START] = "dnsmasq-start",
 	[NP_STEP_PORT_ADD] = "port-add",
 	[NP_STEP_DNSMASQ_READY] = "dnsmasq-ready",
+	[NP_STEP_FW_CSUM] = "dhcp-checksum",
 };
 
 static void json_kv(struct np_buf *b, const char *k, const char *v)
@@ -201,10 +209,18 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 			json_kv(&b, "path", s->path);
 		if (s->data)
 			json_kv(&b, "content", s->data);
-		if (s->text)
-			json_kv(&b, "nft", s->text);
-		if (s->undo_text)
-			json_kv(&b, "nft_undo", s->undo_text);
+		if (s->kind == NP_STEP_FW_CSUM) {
+			json_kv(&b, "iptables", s->text);
+			json_kv(&b, "iptables_undo", s->undo_text);
+			np_buf_addf(&b, ", \"optional\": %s", s->optional ? "true" : "false");
+		} else {
+			if (s->text)
+				json_kv(&b, "nft", s->text);
+			if (s->create_text)
+				json_kv(&b, "nft_create", s->create_text);
+			if (s->undo_text)
+				json_kv(&b, "nft_undo", s->undo_text);
+		}
 		if (s->pid_path)
 			json_kv(&b, "pidfile", s->pid_path);
 		if (s->why)

@@ -35,10 +35,11 @@ struct change {
 
 struct live {
 	struct np_engine *eng;
-	const struct np_step *ofw, *nfw, *odm, *ndm;
+	const struct np_step *ofw, *nfw, *odm, *ndm, *ocs, *ncs;
 	struct change *ch;
 	size_t n_ch;
 	bool fw_done;
+	bool csum_removed; /* the old DHCP checksum rule was deleted */
 	bool old_stopped; /* the old dnsmasq was stopped and should come back on failure */
 };
 
@@ -99,6 +100,8 @@ static void roll_back(struct live *l)
 	}
 	if (l->old_stopped)
 		ops->dnsmasq_start(ctx, l->odm->path, l->odm->pid_path, &scratch);
+	if (l->csum_removed)
+		np_step_apply(l->ocs, false, ops, ctx, &scratch);
 	if (l->fw_done)
 		ops->fw_apply(ctx, l->ofw ? l->ofw->text : l->nfw->undo_text, &scratch);
 }
@@ -203,6 +206,8 @@ int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const 
 	l.nfw = np_plan_find(nplan, NP_STEP_FW_APPLY);
 	l.odm = np_plan_find(oplan, NP_STEP_DNSMASQ_START);
 	l.ndm = np_plan_find(nplan, NP_STEP_DNSMASQ_START);
+	l.ocs = np_plan_find(oplan, NP_STEP_FW_CSUM);
+	l.ncs = np_plan_find(nplan, NP_STEP_FW_CSUM);
 	r = l.ndm ? diff_files(&l, nplan, &conf_changed, &hosts_changed, err) : 0;
 	if (r < 0)
 		goto out;
@@ -218,10 +223,38 @@ int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const 
 		l.fw_done = true;
 		rep.firewall = true;
 	}
+	/* The DHCP checksum rule follows libvirt's condition (DHCP on IPv4).
+	 * A rule no longer wanted goes before dnsmasq changes, so that a
+	 * failure leaves the network as it was; destroy would not remove it
+	 * later. */
+	if (l.ocs && !l.ncs) {
+		r = np_step_apply(l.ocs, true, eng->ops, eng->ctx, err);
+		if (r < 0) {
+			roll_back(&l);
+			goto out;
+		}
+		l.csum_removed = true;
+		rep.checksum = true;
+	}
 	r = update_dnsmasq(&l, oplan, conf_changed, hosts_changed, reload, &rep, err);
 	if (r < 0) {
 		roll_back(&l);
 		goto out;
+	}
+	/* Newly wanted: optional, as at start; a failure is a warning. */
+	if (!l.ocs && l.ncs) {
+		struct np_err w = { { 0 } };
+
+		r = np_step_apply(l.ncs, false, eng->ops, eng->ctx, &w);
+		if (r < 0) { /* not expected: an optional step only warns */
+			np_err_set(err, r, "%s", w.msg);
+			roll_back(&l);
+			goto out;
+		}
+		if (np_err_isset(&w) && eng->warn)
+			eng->warn(w.msg);
+		else if (!np_err_isset(&w))
+			rep.checksum = true;
 	}
 	if (ret)
 		*ret = rep;

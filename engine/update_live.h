@@ -32,6 +32,7 @@ struct np_update_live_report {
 	bool restarted; /* dnsmasq was stopped and started: its config file changed */
 	bool started; /* dnsmasq was started (newly needed, or found not running) */
 	bool stopped; /* dnsmasq was stopped for good (no longer needed) */
+	bool checksum; /* the DHCP checksum rule was added or removed */
 };
 
 struct np_update_req {

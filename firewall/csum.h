@@ -56,3 +56,7 @@ struct nlmsghdr *np_fw_csum_rule_dump_build(char *buf, uint32_t seq);
  * iptables-nft makes when a person pastes `netplumb plan`'s line); 0 for
  * any other rule; -errno when nlh cannot be parsed. */
 int np_fw_csum_rule_is_ours(const struct nlmsghdr *nlh, const char *tag, uint64_t *ret_handle);
+
+/* Leaves this process's checksum-rule sockets open until it exits (for the
+ * detached helper in fw_sys.c, which reports before its slow close). */
+void np_fw_csum_keep_sockets(void);

@@ -7,6 +7,7 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/batch.h>
 #include <linux/netfilter/nf_tables.h>
@@ -32,9 +33,19 @@ struct conn {
 	char buf[RECV_BUF];
 };
 
+/* Set in a helper process that reports its result before it exits: the
+ * sockets are then left to _exit(), since closing one after a rule delete
+ * waits for nf_tables' deferred destruction. */
+static bool keep_sockets;
+
+void np_fw_csum_keep_sockets(void)
+{
+	keep_sockets = true;
+}
+
 static void conn_close(struct conn *c)
 {
-	if (c->nl)
+	if (c->nl && !keep_sockets)
 		mnl_socket_close(c->nl);
 	free(c);
 }

@@ -40,8 +40,9 @@ void np_fw_close(struct np_fw *fw);
 /* Runs one nft script as a single transaction; nft's own message goes to err.
  * An empty script does nothing. */
 int np_fw_apply(struct np_fw *fw, const char *script, struct np_err *err);
-/* 1 when the network's forward chain is in the kernel, 0 when it is not
- * (someone flushed the ruleset). */
+/* 1 when the network's forward chain is in the kernel, 2 when only its nat
+ * chain is (someone deleted the other by hand), 0 when neither is (never
+ * added, or the ruleset was flushed). */
 int np_fw_present(struct np_fw *fw, const char *bridge);
 /* `list table inet netplumb` as nft prints it (owned by the caller);
  * -ENOENT when the table does not exist. */
@@ -71,6 +72,13 @@ int np_fw_csum_add(const char *bridge, struct np_err *err);
 /* Deletes every rule tagged for bridge, by handle; the table and chain stay
  * (they are iptables-nft's). A missing table, chain or rule is success. */
 int np_fw_csum_del(const char *bridge, struct np_err *err);
+/* np_fw_csum_del in a helper process that reports before it closes its
+ * socket: after a rule delete that close waits 8-16 ms for nf_tables. */
+int np_fw_csum_del_detached(const char *bridge, struct np_err *err);
+/* Called by a detached helper once its caller has exited, before it lets go
+ * of its nfnetlink sockets (whose release stalls any other nft transaction
+ * for milliseconds): the engine waits there until the store is idle. */
+void np_fw_set_linger(void (*fn)(void));
 /* How many rules tagged for bridge are in the kernel (0 when the table or
  * chain is missing), or -errno. */
 int np_fw_csum_count(const char *bridge, struct np_err *err);

@@ -2,6 +2,7 @@
  * whole script as one netlink batch, which the kernel commits or rejects as a
  * whole: that is the "one script = one transaction" promise. */
 #include "firewall/fw.h"
+#include "firewall/csum.h"
 
 #include "common/err.h"
 #include "common/util.h"
@@ -168,21 +169,35 @@ int np_fw_list(struct np_fw *fw, char **ret, struct np_err *err)
 	return run(fw, "list table inet " NP_FW_TABLE, ret, err);
 }
 
-int np_fw_present(struct np_fw *fw, const char *bridge)
+static int chain_listed(struct np_fw *fw, const char *chain)
 {
-	char fwd[NP_FW_CHAIN_MAX], cmd[96];
 	struct np_err ignored = { { 0 } };
+	char cmd[96];
 	int r;
 
-	r = np_fw_chain_names(bridge, fwd, NULL);
-	if (r < 0)
-		return r;
 	/* Listing one chain asks the kernel for that chain only. */
-	snprintf(cmd, sizeof(cmd), "list chain inet " NP_FW_TABLE " %s", fwd);
+	snprintf(cmd, sizeof(cmd), "list chain inet " NP_FW_TABLE " %s", chain);
 	r = run(fw, cmd, NULL, &ignored);
 	if (r == -ENOENT)
 		return 0;
 	return r < 0 ? r : 1;
+}
+
+int np_fw_present(struct np_fw *fw, const char *bridge)
+{
+	char fwd[NP_FW_CHAIN_MAX], nat[NP_FW_CHAIN_MAX];
+	int r;
+
+	r = np_fw_chain_names(bridge, fwd, nat);
+	if (r < 0)
+		return r;
+	r = chain_listed(fw, fwd);
+	if (r != 0)
+		return r;
+	/* A network without NAT has no nat chain: one more lookup, only
+	 * when the forward chain is gone. */
+	r = chain_listed(fw, nat);
+	return r > 0 ? 2 : r;
 }
 
 /* What the helper of np_fw_apply_detached() reports. */
@@ -191,11 +206,39 @@ struct detached_result {
 	struct np_err err;
 };
 
-static _Noreturn void detached_child(int fd, const char *script)
+static void (*linger)(void);
+
+void np_fw_set_linger(void (*fn)(void))
+{
+	linger = fn;
+}
+
+/* Work for a detached helper: its result is reported before the helper lets
+ * go of its nfnetlink socket. */
+typedef int (*detached_job)(const void *arg, struct np_err *err);
+
+static int job_script(const void *arg, struct np_err *err)
+{
+	struct np_fw *fw = NULL;
+	int r = np_fw_open(&fw);
+
+	if (r < 0)
+		return np_err_set(err, r, "cannot open nftables context");
+	/* fw is left to _exit(): freeing it is the slow close */
+	return np_fw_apply(fw, arg, err);
+}
+
+static int job_csum_del(const void *arg, struct np_err *err)
+{
+	np_fw_csum_keep_sockets();
+	return np_fw_csum_del(arg, err);
+}
+
+static _Noreturn void detached_child(int fd, int alive, detached_job job, const void *arg)
 {
 	struct detached_result res = { 0 };
-	struct np_fw *fw = NULL;
 	int nullfd;
+	char c;
 
 	prctl(PR_SET_NAME, "np-nft", 0, 0, 0);
 	/* Nothing of the caller's may outlive it here: not its stdout (a
@@ -206,28 +249,38 @@ static _Noreturn void detached_child(int fd, const char *script)
 		dup2(nullfd, 1);
 		dup2(nullfd, 2);
 	}
-	if (dup2(fd, 3) != 3)
+	alive = fcntl(alive, F_DUPFD, 10);
+	if (alive < 0 || dup2(fd, 3) != 3 || dup2(alive, 4) != 4)
 		_exit(1);
-	syscall(SYS_close_range, 4U, ~0U, 0);
-	res.r = np_fw_open(&fw);
-	if (res.r < 0)
-		np_err_set(&res.err, res.r, "cannot open nftables context");
-	else
-		res.r = np_fw_apply(fw, script, &res.err);
+	syscall(SYS_close_range, 5U, ~0U, 0);
+	res.r = job(arg, &res.err);
 	(void)!write(3, &res, sizeof(res));
-	/* The slow part: releasing the nfnetlink socket after base chains
-	 * were deleted waits for nf_tables' deferred destruction. */
+	/* The slow part: releasing an nfnetlink socket after base chains or
+	 * rules were deleted waits for nf_tables' deferred destruction
+	 * (milliseconds, an RCU grace period), and the next transaction on any
+	 * other socket (the caller's next helper) waits for that release. So
+	 * the sockets are only let go once the caller has exited: EOF on its
+	 * alive pipe. */
+	while (read(4, &c, 1) > 0 || errno == EINTR)
+		;
+	if (linger)
+		linger();
+	/* ascending: the sockets first, a lock linger() holds on a high fd
+	 * last */
+	syscall(SYS_close_range, 3U, ~0U, 0);
 	_exit(0);
 }
 
-int np_fw_apply_detached_begin(const char *script, int *ret_fd, struct np_err *err)
+static int detached_begin(detached_job job, const void *arg, int *ret_fd, struct np_err *err)
 {
+	/* Read end: the helpers'; write end: ours until we exit. */
+	static int alive[2] = { -1, -1 };
 	int p[2];
 	pid_t pid;
 
 	*ret_fd = -1;
-	if (!script[0])
-		return 0;
+	if (alive[0] < 0 && pipe2(alive, O_CLOEXEC) < 0)
+		return np_err_set(err, -errno, "nft: pipe: %s", strerror(errno));
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return np_err_set(err, -errno, "nft: pipe: %s", strerror(errno));
 	pid = fork();
@@ -239,12 +292,20 @@ int np_fw_apply_detached_begin(const char *script, int *ret_fd, struct np_err *e
 		return np_err_set(err, -e, "nft: fork: %s", strerror(e));
 	}
 	if (pid == 0)
-		detached_child(p[1], script);
+		detached_child(p[1], alive[0], job, arg);
 	close(p[1]);
 	/* Not waited for: it exits once the kernel lets go of its socket, and
 	 * is reaped by whoever inherits it once this process exits. */
 	*ret_fd = p[0];
 	return 0;
+}
+
+int np_fw_apply_detached_begin(const char *script, int *ret_fd, struct np_err *err)
+{
+	*ret_fd = -1;
+	if (!script[0])
+		return 0;
+	return detached_begin(job_script, script, ret_fd, err);
 }
 
 int np_fw_apply_detached_end(int fd, struct np_err *err)
@@ -280,5 +341,13 @@ int np_fw_apply_detached(const char *script, struct np_err *err)
 	int fd, r;
 
 	r = np_fw_apply_detached_begin(script, &fd, err);
+	return r < 0 ? r : np_fw_apply_detached_end(fd, err);
+}
+
+int np_fw_csum_del_detached(const char *bridge, struct np_err *err)
+{
+	int fd, r;
+
+	r = detached_begin(job_csum_del, bridge, &fd, err);
 	return r < 0 ? r : np_fw_apply_detached_end(fd, err);
 }

@@ -1,15 +1,11 @@
-/* Links: lookup, bridge creation, up, delete. */
+/* Links: lookup, bridge creation, up, delete, retire. */
 #include "netlink/internal.h"
 #include "netlink/ifname.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/rtnetlink.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 static int send_simple(struct np_nl *nl, int (*build)(const char *, struct nl_msg **),
 		       const char *ifname)
@@ -103,9 +99,13 @@ static int rename_idx(struct np_nl *nl, int ifindex, const char *ifname)
 	return np_nl_transact(nl, m, NULL, NULL);
 }
 
+/* At most this many per dump; the rest is counted and left for the next. */
+#define RETIRED_MAX 256
+
 struct retired {
-	int ifindex[64];
+	int ifindex[RETIRED_MAX];
 	int n;
+	int found;
 };
 
 static int on_retired(const struct nlmsghdr *h, void *arg)
@@ -115,45 +115,45 @@ static int on_retired(const struct nlmsghdr *h, void *arg)
 
 	if (h->nlmsg_type != RTM_NEWLINK || np_nl_link_parse(h, &info) < 0)
 		return 0;
-	if (!strncmp(info.ifname, NP_NL_RETIRED_PREFIX, strlen(NP_NL_RETIRED_PREFIX)) && !info.up &&
-	    rt->n < (int)NP_ARRAY_SIZE(rt->ifindex))
+	/* A link of ours is down: an npgone* that is up is not ours. */
+	if (strncmp(info.ifname, NP_NL_RETIRED_PREFIX, strlen(NP_NL_RETIRED_PREFIX)) || info.up)
+		return 0;
+	rt->found++;
+	if (rt->n < RETIRED_MAX)
 		rt->ifindex[rt->n++] = info.ifindex;
 	return 0;
 }
 
-/* The detached process of np_nl_link_retire(): deletes the link, then any
- * other retired link still there (its deleter was killed, or never ran). */
-static _Noreturn void retire_child(int ifindex)
+int np_nl_retired_delete_all(struct np_nl *nl, bool (*go_on)(void *arg), void *arg)
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	struct retired rt = { .n = 0 };
-	struct np_nl *nl = NULL;
-	int nullfd;
+	_np_free_ struct retired *rt = calloc(1, sizeof(*rt));
+	int deleted = 0, r;
 
-	prctl(PR_SET_NAME, "np-linkdel", 0, 0, 0);
-	/* Keep nothing of the caller's open: not its stdout (a shell's $(...)
-	 * waits for it), not the store's lock. */
-	nullfd = open("/dev/null", O_RDWR);
-	if (nullfd >= 0) {
-		dup2(nullfd, 0);
-		dup2(nullfd, 1);
-		dup2(nullfd, 2);
+	if (!rt)
+		return -ENOMEM;
+	r = np_nl_msg_link_dump(&m);
+	if (r < 0)
+		return r;
+	r = np_nl_transact(nl, m, on_retired, rt);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < rt->n; i++) {
+		if (go_on && !go_on(arg))
+			break;
+		r = send_idx(nl, np_nl_msg_link_del_idx, rt->ifindex[i]);
+		/* -ENODEV: someone else deleted it meanwhile, as good. */
+		if (r < 0 && r != -ENODEV)
+			return r;
+		deleted++;
 	}
-	syscall(SYS_close_range, 3U, ~0U, 0);
-	if (np_nl_open(&nl) < 0)
-		_exit(1);
-	send_idx(nl, np_nl_msg_link_del_idx, ifindex);
-	if (np_nl_msg_link_dump(&m) == 0 && np_nl_transact(nl, m, on_retired, &rt) == 0)
-		for (int i = 0; i < rt.n; i++)
-			send_idx(nl, np_nl_msg_link_del_idx, rt.ifindex[i]);
-	_exit(0);
+	return rt->found - deleted;
 }
 
 int np_nl_link_retire(struct np_nl *nl, const char *ifname)
 {
 	struct np_link_info info;
 	char gone[16];
-	pid_t pid;
 	int r;
 
 	r = np_nl_link_get(nl, ifname, &info);
@@ -167,15 +167,5 @@ int np_nl_link_retire(struct np_nl *nl, const char *ifname)
 	r = rename_idx(nl, info.ifindex, gone);
 	if (r < 0)
 		return r == -ENODEV ? r : np_nl_link_del(nl, ifname);
-	/* One fork, not waited for: the deleter gets its own session and
-	 * outlives us; once we exit it is reaped by init (or a subreaper). A
-	 * middle process would cost another fork and a wait. */
-	pid = fork();
-	if (pid < 0)
-		return np_nl_link_del(nl, gone);
-	if (pid == 0) {
-		setsid();
-		retire_child(info.ifindex);
-	}
 	return 0;
 }

@@ -21,6 +21,20 @@ static bool family_ok(const struct np_addr *a, unsigned prefix)
 	return a && addr_len(a->family) && prefix <= np_addr_max_prefix(a->family);
 }
 
+/* A request of one type: its fixed header (rtmsg, ifinfomsg, ...) copied in,
+ * attributes left to the caller. */
+static int msg_new(int type, int flags, const void *hdr, size_t len, struct nl_msg **ret)
+{
+	_np_nlmsg_free_ struct nl_msg *m = nlmsg_alloc_simple(type, flags);
+
+	if (!m)
+		return -ENOMEM;
+	if (nlmsg_append(m, (void *)hdr, len, NLMSG_ALIGNTO) < 0)
+		return -EMSGSIZE;
+	*ret = np_steal(&m);
+	return 0;
+}
+
 /* An ifinfomsg request addressed by name (the kernel resolves IFLA_IFNAME
  * when ifi_index is 0) or by index. */
 static int link_msg(int type, int flags, int ifindex, const char *ifname,
@@ -187,18 +201,11 @@ int np_nl_msg_route_add(int ifindex, const struct np_addr *dst, unsigned prefix,
 
 int np_nl_msg_route_dump(int family, struct nl_msg **ret)
 {
-	_np_nlmsg_free_ struct nl_msg *m = NULL;
 	struct rtmsg rtm = { .rtm_family = (uint8_t)family };
 
 	if (!addr_len(family))
 		return -EAFNOSUPPORT;
-	m = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP);
-	if (!m)
-		return -ENOMEM;
-	if (nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
-		return -EMSGSIZE;
-	*ret = np_steal(&m);
-	return 0;
+	return msg_new(RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof(rtm), ret);
 }
 
 int np_nl_link_parse(const struct nlmsghdr *h, struct np_link_info *ret)
@@ -288,6 +295,7 @@ int np_nl_msg_route_get_fib(const struct np_addr *dst, struct nl_msg **ret)
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
 	struct rtmsg rtm = { 0 };
+	int r;
 
 	if (!family_ok(dst, 0))
 		return -EINVAL;
@@ -296,11 +304,9 @@ int np_nl_msg_route_get_fib(const struct np_addr *dst, struct nl_msg **ret)
 	/* The FIB entry a lookup of dst hits (`ip route get fibmatch`), and the
 	 * table it really is in: without LOOKUP_TABLE IPv4 says "main". */
 	rtm.rtm_flags = RTM_F_FIB_MATCH | RTM_F_LOOKUP_TABLE;
-	m = nlmsg_alloc_simple(RTM_GETROUTE, 0);
-	if (!m)
-		return -ENOMEM;
-	if (nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
-		return -EMSGSIZE;
+	r = msg_new(RTM_GETROUTE, 0, &rtm, sizeof(rtm), &m);
+	if (r < 0)
+		return r;
 	if (nla_put(m, RTA_DST, (int)addr_len(dst->family), dst->bytes) < 0)
 		return -EMSGSIZE;
 	*ret = np_steal(&m);
@@ -338,15 +344,14 @@ int np_nl_msg_route_dump_type(int family, uint32_t table, uint8_t type, struct n
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
 	struct rtmsg rtm = { .rtm_family = (uint8_t)family, .rtm_type = type };
+	int r;
 
 	if (!addr_len(family))
 		return -EAFNOSUPPORT;
 	rtm.rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
-	m = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP);
-	if (!m)
-		return -ENOMEM;
-	if (nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
-		return -EMSGSIZE;
+	r = msg_new(RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof(rtm), &m);
+	if (r < 0)
+		return r;
 	if (nla_put_u32(m, RTA_TABLE, table) < 0)
 		return -EMSGSIZE;
 	*ret = np_steal(&m);
@@ -355,18 +360,11 @@ int np_nl_msg_route_dump_type(int family, uint32_t table, uint8_t type, struct n
 
 int np_nl_msg_rule_dump(int family, struct nl_msg **ret)
 {
-	_np_nlmsg_free_ struct nl_msg *m = NULL;
 	struct fib_rule_hdr frh = { .family = (uint8_t)family };
 
 	if (!addr_len(family))
 		return -EAFNOSUPPORT;
-	m = nlmsg_alloc_simple(RTM_GETRULE, NLM_F_DUMP);
-	if (!m)
-		return -ENOMEM;
-	if (nlmsg_append(m, &frh, sizeof(frh), NLMSG_ALIGNTO) < 0)
-		return -EMSGSIZE;
-	*ret = np_steal(&m);
-	return 0;
+	return msg_new(RTM_GETRULE, NLM_F_DUMP, &frh, sizeof(frh), ret);
 }
 
 int np_nl_rule_is_plain(const struct nlmsghdr *h)

@@ -45,19 +45,22 @@ int np_nl_link_exists(struct np_nl *nl, const char *ifname);
 int np_nl_bridge_add(struct np_nl *nl, const struct np_bridge_spec *spec);
 /* Deletes a link; -ENODEV when it does not exist. */
 int np_nl_link_del(struct np_nl *nl, const char *ifname);
-/* Takes a link out of service at once and deletes it in the background:
- * sets it down and renames it to NP_NL_RETIRED_PREFIX + its ifindex (so its
- * name, its routes and its network are free again on return), then a
- * detached process (own session, stdio on /dev/null, no fd of ours, not
- * waited for: reaped by init once the caller exits) sends the RTM_DELLINK, which blocks for tens of milliseconds in the
- * kernel (unregistering a netdev waits for RCU), and also deletes any other
- * retired link left down by a deleter that never ran. Deletes the link
- * here when no process can be made or it cannot be renamed. -ENODEV when
- * there is no such link. */
+/* Takes a link out of service at once without paying for its deletion:
+ * sets it down and renames it to NP_NL_RETIRED_PREFIX + its ifindex, so its
+ * name, its routes and its network are free again on return. The
+ * RTM_DELLINK is left to np_nl_retired_delete_all(), because the kernel
+ * holds RTNL for tens of milliseconds deleting a bridge (it waits for RCU)
+ * and would stall the next netlink request of anyone. Deletes the link here
+ * when it cannot be renamed. -ENODEV when there is no such link. */
 #define NP_NL_RETIRED_PREFIX "npgone"
 int np_nl_link_retire(struct np_nl *nl, const char *ifname);
 /* NP_NL_RETIRED_PREFIX + ifindex. */
 void np_nl_retired_name(int ifindex, char ret[16]);
+/* Deletes the retired links (down, named NP_NL_RETIRED_PREFIX*) found by
+ * one dump, one RTM_DELLINK each. go_on, when set, is asked before each
+ * deletion and stops the walk by returning false. Returns how many retired
+ * links the dump found that were not deleted (0: none left), or -errno. */
+int np_nl_retired_delete_all(struct np_nl *nl, bool (*go_on)(void *arg), void *arg);
 int np_nl_link_set_up(struct np_nl *nl, const char *ifname);
 int np_nl_addr_add(struct np_nl *nl, const char *ifname, const struct np_addr *a, unsigned prefix);
 /* gw may be NULL or unset (family 0) for an on-link route; metric 0 = default. */

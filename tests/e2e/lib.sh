@@ -20,6 +20,9 @@
 #                      instead of skipping
 #   NP_E2E_KEEP=1      keep the temp dir (configs, leases, logs) after the run
 #   NP_E2E_VERBOSE=1   echo every netplumb command and its output
+#   NETPLUMB_REAP_IDLE_MS  netplumb's reaper deletes retired bridges after the
+#                      store was idle this long; 0 here unless set (as soon as
+#                      the command is over), so np's wait for them stays short
 
 # Globals set here are read by the tests that source this file.
 # shellcheck disable=SC2034
@@ -30,6 +33,7 @@ NP_TEST=${NP_TEST#test-}
 NP_E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NP_SRC=${NP_SRC:-$(cd "$NP_E2E_DIR/../.." && pwd)}
 NETPLUMB=${NETPLUMB:-$NP_SRC/build/engine/netplumb}
+export NETPLUMB_REAP_IDLE_MS=${NETPLUMB_REAP_IDLE_MS:-0}
 
 NS_PREFIX="np-$NP_TEST-$$"
 NS_HOST="$NS_PREFIX-host"
@@ -175,13 +179,13 @@ np()
 
 # np_leftovers NS: what netplumb still has going on in NS after a command
 # returned: a bridge it took out of service (renamed npgone<ifindex>, down)
-# whose deletion runs in the background, and its helper processes (np-linkdel
+# whose deletion is left to its reaper, and its helper processes (np-reaper
 # deleting it, np-nft releasing its nft socket). One line each; none when
 # netplumb is done.
 np_leftovers()
 {
 	ip -n "$1" -o link show 2>/dev/null | awk -F': ' '$2 ~ /^npgone/ { print "retired link " $2 }'
-	ns_comms "$1" | awk '$2 == "np-linkdel" || $2 == "np-nft" { print "helper " $2 " (pid " $1 ")" }'
+	ns_comms "$1" | awk '$2 == "np-reaper" || $2 == "np-nft" { print "helper " $2 " (pid " $1 ")" }'
 }
 
 # np_settle NS: waits until np_leftovers NS is empty, for 2 s at most (the
@@ -252,10 +256,11 @@ $NP_ERR"
 }
 
 # np_store_sum: a checksum listing of every file netplumb keeps (config, state
-# and run dirs; the lock file is excluded, it may be created by any command).
+# and run dirs; the lock files are excluded, any command may create them).
 np_store_sum()
 {
-	(cd "$NP_TMP" && { find config state run \( -type f -o -type l \) ! -path run/lock \
+	(cd "$NP_TMP" && { find config state run \( -type f -o -type l \) \
+		! -path run/lock ! -path run/reaper.lock \
 		-printf '%p %l\n' 2>/dev/null || true; } | sort |
 		while read -r f target; do
 			if [ -L "$f" ]; then

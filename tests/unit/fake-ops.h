@@ -18,6 +18,11 @@ struct fake {
 	int links;      /* bridges present */
 	int files;      /* generated files present */
 	int fw;         /* rule sets installed */
+	int fw_creates; /* ... of them with the create-only script (no "flush chain") */
+	int csum;       /* DHCP checksum rules present */
+	int csum_fail;  /* fail the Nth fw_csum_add (1-based) like a kernel without
+			 * CHECKSUM; not a mutating call that fail_at counts */
+	int csum_adds;
 	int dnsmasq;    /* processes running */
 	bool link_taken; /* a foreign link with the bridge's name */
 	int foreign_links;
@@ -100,8 +105,14 @@ static int f_fw_apply(void *ctx, const char *script, struct np_err *err)
 		return 0;
 	}
 	r = tick(f);
-	if (r == 0)
-		f->fw++;
+	if (r == 0) {
+		/* like the kernel: "add chain { rules }" over an existing chain
+		 * adds the rules again; "flush chain" first does not */
+		if (!strstr(script, "flush chain"))
+			f->fw_creates++;
+		if (!f->fw || !strstr(script, "flush chain"))
+			f->fw++;
+	}
 	return r;
 }
 
@@ -208,6 +219,30 @@ static int f_fw_present(void *ctx, const char *bridge)
 	return ((struct fake *)ctx)->fw > 0;
 }
 
+static int f_fw_csum_add(void *ctx, const char *bridge, struct np_err *err)
+{
+	struct fake *f = ctx;
+	int r = tick(f);
+
+	if (r < 0)
+		return r;
+	if (++f->csum_adds == f->csum_fail)
+		return np_err_set(err, -ENOENT, "no CHECKSUM target");
+	f->csum = 1;
+	return 0;
+}
+
+static int f_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
+{
+	((struct fake *)ctx)->csum = 0;
+	return 0;
+}
+
+static int f_fw_csum_present(void *ctx, const char *bridge)
+{
+	return ((struct fake *)ctx)->csum > 0;
+}
+
 static const struct np_ops fake_ops = {
 	.link_exists = f_link_exists,
 	.route_find = f_route_find,
@@ -232,10 +267,13 @@ static const struct np_ops fake_ops = {
 	.port_del = f_port_del,
 	.dnsmasq_running = f_dnsmasq_running,
 	.fw_present = f_fw_present,
+	.fw_csum_add = f_fw_csum_add,
+	.fw_csum_del = f_fw_csum_del,
+	.fw_csum_present = f_fw_csum_present,
 };
 
 static bool clean(const struct fake *f)
 {
-	return !f->links && !f->files && !f->fw && !f->dnsmasq && !f->ports;
+	return !f->links && !f->files && !f->fw && !f->dnsmasq && !f->ports && !f->csum;
 }
 

@@ -290,6 +290,52 @@ static void test_conf_path_checked(void)
 	np_net_free(net);
 }
 
+/* bind_static: bind-interfaces only for IPv4-only networks whose options do
+ * not pick a bind mode; libvirt's bind-dynamic otherwise, and always without
+ * the flag. */
+static void bind_case(const char *what, const char *xml, bool want_static)
+{
+	struct np_dhcp_paths with = { .pidfile = "/run/np/n.pid", .bind_static = true };
+	struct np_dhcp_paths without = { .pidfile = "/run/np/n.pid" };
+	struct np_err err = { { 0 } };
+	struct np_net *net = parse(xml);
+	char *a = NULL, *b = NULL;
+
+	CHECK(net != NULL);
+	if (!net)
+		return;
+	CHECK(np_dhcp_binds_statically(net) == want_static);
+	CHECK(np_dhcp_conf_render(net, &with, &a, &err) == 0);
+	CHECK(np_dhcp_conf_render(net, &without, &b, &err) == 0);
+	if (a && b) {
+		bool st = strstr(a, "\nbind-interfaces\ninterface=") != NULL;
+
+		CHECK(st == want_static);
+		CHECK(st != (strstr(a, "\nbind-dynamic\n") != NULL));
+		if (st != want_static)
+			fprintf(stderr, "  %s:\n%s", what, a);
+		CHECK(strstr(b, "\nbind-dynamic\ninterface=") && !strstr(b, "bind-interfaces"));
+	}
+	free(a);
+	free(b);
+	np_net_free(net);
+}
+
+static void test_bind(void)
+{
+	bind_case("ipv4 nat", NET("<forward mode='nat'/>", ""), true);
+	bind_case("ipv4 isolated", NET("", ""), true);
+	bind_case("user bind-dynamic",
+		  NET("<forward mode='nat'/>",
+		      "<dnsmasq:options><dnsmasq:option value='bind-dynamic'/></dnsmasq:options>"),
+		  false);
+	bind_case("ipv6 too",
+		  "<network><name>n</name><bridge name='vbn0'/><forward mode='nat'/>"
+		  "<ip address='10.9.0.1' prefix='24'/>"
+		  "<ip family='ipv6' address='fd00:9::1' prefix='64'/></network>",
+		  false);
+}
+
 int main(void)
 {
 	test_typical();
@@ -298,5 +344,6 @@ int main(void)
 	test_limits();
 	test_conf();
 	test_conf_path_checked();
+	test_bind();
 	return check_result("test-dhcp-servers");
 }

@@ -87,6 +87,15 @@ static char *render(const struct np_net *net, bool create)
 	return s;
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; p && (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
 /* As a start would: the create script when the chains are not there. */
 static int apply_for_start(const struct np_net *net)
 {
@@ -134,7 +143,8 @@ static void test_existing_chains(void)
 	_np_net_free_ struct np_net *a = net_new("npc1", NP_FWD_NAT, "10.61.0.1", NULL);
 	_np_net_free_ struct np_net *b = net_new("npc2", NP_FWD_NAT, "10.62.0.1", NULL);
 	_np_free_ char *full = render(a, false), *l_full = NULL, *l_start = NULL;
-	_np_free_ char *l_b = NULL, *l_ab = NULL, *create_b = render(b, true);
+	_np_free_ char *l_b = NULL, *l_ab = NULL, *create_b = render(b, true), *rm = NULL;
+	struct np_err err = { { 0 } };
 
 	/* a killed start or a reload: the chains exist already */
 	CHECK(apply(full) == 0);
@@ -152,24 +162,29 @@ static void test_existing_chains(void)
 	CHECK(apply_for_start(b) == 0);
 	l_b = listing();
 	CHECK_STR(l_b, l_ab);
+	/* fwd-npc2 deleted by hand, nat-npc2 left: partial, so the start takes
+	 * the idempotent script and nat-npc2's rules stay single */
+	CHECK(apply("delete chain inet netplumb fwd-npc2\n") == 0);
+	CHECK(np_fw_present(fw, "npc2") == 2);
+	CHECK(apply_for_start(b) == 0);
+	free(l_b);
+	l_b = listing();
+	/* (the re-created chain lists last, so compare contents, not text) */
+	CHECK(strstr(l_b, "chain fwd-npc2 {") && strstr(l_b, "chain nat-npc2 {"));
+	CHECK(count(l_b, "ip daddr != 10.62.0.0/24 counter packets 0 bytes 0 masquerade\n") == 1);
+	CHECK(count(l_b, "iifname \"npc2\" ip saddr 10.62.0.0/24 counter") == 1);
+	CHECK(strlen(l_b) == strlen(l_ab));
+	CHECK(np_fw_ruleset_remove_render(b, &rm, &err) == 0);
+	CHECK(rm && apply(rm) == 0);
+	CHECK(np_fw_present(fw, "npc2") == 0);
 }
 
-static double now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-/* With 2000 chains in the table, the create script costs about what it
- * costs with none, while the idempotent one (nft dumps every chain for
- * "add rule") costs several times more. Best of 5 each, so a busy machine
- * does not decide it. */
-static void test_cost_flat(void)
+/* Among 2000 chains the create script still applies and removes cleanly,
+ * and it holds nothing that makes nft download every chain first ("add
+ * rule", "flush chain"). Its cost is measured by bench/, not here. */
+static void test_among_many(void)
 {
 	char name[16];
-	double t_create = 1e9, t_full = 1e9, t;
 
 	for (int i = 0; i < 1000; i++) {
 		snprintf(name, sizeof(name), "npm%d", i);
@@ -181,26 +196,18 @@ static void test_cost_flat(void)
 			return;
 		}
 	}
-	for (int k = 0; k < 5; k++) {
-		_np_net_free_ struct np_net *n = net_new("npx", NP_FWD_NAT, "10.71.0.1", NULL);
-		_np_free_ char *create = render(n, true), *full = render(n, false);
-		_np_free_ char *remove = NULL;
-		struct np_err err = { { 0 } };
+	_np_net_free_ struct np_net *n = net_new("npx", NP_FWD_NAT, "10.71.0.1", NULL);
+	_np_free_ char *create = render(n, true), *remove = NULL, *l = NULL;
+	struct np_err err = { { 0 } };
 
-		CHECK(np_fw_ruleset_remove_render(n, &remove, &err) == 0);
-		t = now_ms();
-		CHECK(apply(create) == 0);
-		t = now_ms() - t;
-		t_create = t < t_create ? t : t_create;
-		CHECK(apply(remove) == 0);
-		t = now_ms();
-		CHECK(apply(full) == 0);
-		t = now_ms() - t;
-		t_full = t < t_full ? t : t_full;
-		CHECK(apply(remove) == 0);
-	}
-	printf("2000 chains: create script %.2f ms, idempotent script %.2f ms\n", t_create, t_full);
-	CHECK(t_create * 2 < t_full);
+	CHECK(!strstr(create, "add rule") && !strstr(create, "flush chain"));
+	CHECK(np_fw_ruleset_remove_render(n, &remove, &err) == 0);
+	CHECK(apply(create) == 0);
+	CHECK(np_fw_present(fw, "npx") == 1);
+	CHECK(apply(remove) == 0);
+	CHECK(np_fw_present(fw, "npx") == 0);
+	l = listing();
+	CHECK(count(l, "chain fwd-npm") == 1000 && count(l, "chain nat-npm") == 1000);
 }
 
 int main(void)
@@ -219,7 +226,7 @@ int main(void)
 	}
 	test_same_as_idempotent();
 	test_existing_chains();
-	test_cost_flat();
+	test_among_many();
 	np_fw_close(fw);
 	return check_result("test-fw-create");
 }

@@ -47,6 +47,7 @@ static void test_shape(const struct np_plan *plan)
 	const struct np_step *up = np_plan_find(plan, NP_STEP_LINK_UP);
 	const struct np_step *dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
 	const struct np_step *ready = np_plan_find(plan, NP_STEP_DNSMASQ_READY);
+	const struct np_step *cs = np_plan_find(plan, NP_STEP_FW_CSUM);
 	char a[NP_ADDR_STRLEN];
 
 	CHECK(plan->n_steps > 5);
@@ -64,6 +65,127 @@ static void test_shape(const struct np_plan *plan)
 	 * waited for only after the rules are in */
 	CHECK(up && dm && ready && addr < up && up < dm && dm < fw && fw < ready);
 	CHECK(dm && ready && !strcmp(dm->path, ready->path) && !strcmp(dm->pid_path, ready->pid_path));
+	/* the create-only script goes with the idempotent one */
+	CHECK(fw && fw->create_text && !strstr(fw->create_text, "flush chain") &&
+	      strstr(fw->create_text, "masquerade") && strstr(fw->text, "flush chain"));
+	CHECK(fw && fw->ifname && !strcmp(fw->ifname, "virbr0"));
+	/* libvirt's DHCP checksum rule: after the nft rules, before dnsmasq
+	 * serves; optional; one per plan */
+	CHECK(cs && cs->optional && !strcmp(cs->ifname, "virbr0") && fw < cs && cs < ready);
+	CHECK(cs && strstr(cs->text, "-I POSTROUTING -o virbr0 ") &&
+	      strstr(cs->text, "--comment netplumb:virbr0") && strstr(cs->text, "CHECKSUM"));
+	CHECK(cs && strstr(cs->undo_text, "-D POSTROUTING -o virbr0 "));
+	for (size_t i = 0; i < plan->n_steps; i++)
+		if (&plan->steps[i] != cs)
+			CHECK(plan->steps[i].kind != NP_STEP_FW_CSUM);
+}
+
+/* Only a network libvirt gives the rule (DHCP on IPv4 in a firewalled
+ * mode) gets the step. */
+static void test_checksum_wanted(void)
+{
+	static const struct {
+		const char *xml;
+		bool want;
+	} cases[] = {
+		{ "<network><name>nodhcp</name><forward mode='nat'/><bridge name='vbc0'/>"
+		  "<ip address='10.8.0.1' prefix='24'/></network>",
+		  false },
+		{ "<network><name>route</name><forward mode='route'/><bridge name='vbc1'/>"
+		  "<ip address='10.8.1.1' prefix='24'><dhcp><range start='10.8.1.2' "
+		  "end='10.8.1.9'/></dhcp></ip></network>",
+		  true },
+		{ "<network><name>iso</name><bridge name='vbc2'/>"
+		  "<ip address='10.8.2.1' prefix='24'><dhcp><host mac='52:54:00:00:00:01' "
+		  "ip='10.8.2.5'/></dhcp></ip></network>",
+		  true },
+		{ "<network><name>open</name><forward mode='open'/><bridge name='vbc3'/>"
+		  "<ip address='10.8.3.1' prefix='24'><dhcp><range start='10.8.3.2' "
+		  "end='10.8.3.9'/></dhcp></ip></network>",
+		  false },
+		{ "<network><name>v6</name><forward mode='nat'/><bridge name='vbc4'/>"
+		  "<ip family='ipv6' address='fd00:8::1' prefix='64'><dhcp><range "
+		  "start='fd00:8::10' end='fd00:8::20'/></dhcp></ip></network>",
+		  false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct np_err err = { { 0 } };
+		struct np_net *net = NULL;
+		struct np_plan *plan = NULL;
+
+		CHECK(np_xml_net_parse(cases[i].xml, strlen(cases[i].xml), "t.xml", &net, &err) == 0);
+		if (!net)
+			continue;
+		CHECK(np_plan_build(net, &paths, &plan, &err) == 0);
+		CHECK(plan && (np_plan_find(plan, NP_STEP_FW_CSUM) != NULL) == cases[i].want);
+		if (plan && (np_plan_find(plan, NP_STEP_FW_CSUM) != NULL) != cases[i].want)
+			fprintf(stderr, "  case %s\n", net->name);
+		np_plan_free(plan);
+		np_net_free(net);
+	}
+}
+
+/* Start sends the create-only script when the chains are absent and the
+ * idempotent one over leftover chains; a single step (repair) always the
+ * idempotent one. Over leftovers the rules end up there once. */
+static void test_create_form(const struct np_plan *plan)
+{
+	const struct np_step *fw = np_plan_find(plan, NP_STEP_FW_APPLY);
+	struct fake f = { 0 }, left = { .fw = 1 };
+	struct np_err err = { { 0 } };
+
+	CHECK(np_plan_apply(plan, &fake_ops, &f, &err) == 0);
+	CHECK(f.fw == 1 && f.fw_creates == 1 && f.csum == 1);
+	CHECK(!np_err_isset(&err));
+	CHECK(np_plan_undo(plan, &fake_ops, &f, &err) == 0 && clean(&f));
+
+	/* chains left behind (a crash between their creation and the record) */
+	CHECK(np_plan_apply(plan, &fake_ops, &left, &err) == 0);
+	CHECK(left.fw == 1 && left.fw_creates == 0);
+	CHECK(np_plan_undo(plan, &fake_ops, &left, &err) == 0 && clean(&left));
+
+	/* a repair: the chains are absent, still the idempotent script */
+	f = (struct fake){ 0 };
+	CHECK(fw && np_step_apply(fw, false, &fake_ops, &f, &err) == 0);
+	CHECK(f.fw == 1 && f.fw_creates == 0);
+}
+
+/* libvirt ignores a failing checksum rule: the plan goes on, the failure
+ * comes back as a warning in err with 0, and a later error is not masked
+ * by it. */
+static void test_checksum_optional(const struct np_plan *plan)
+{
+	const struct np_step *cs = np_plan_find(plan, NP_STEP_FW_CSUM);
+	struct fake f = { .csum_fail = 1 };
+	struct np_err err = { { 0 } };
+	int total;
+
+	CHECK(np_plan_apply(plan, &fake_ops, &f, &err) == 0);
+	CHECK(f.csum == 0 && f.links == 1 && f.fw == 1 && f.dnsmasq == 1);
+	CHECK(strstr(err.msg, "add DHCP checksum rule for virbr0: no CHECKSUM target") != NULL);
+	CHECK(np_plan_undo(plan, &fake_ops, &f, &err) == 0 && clean(&f));
+
+	/* fails, then a later step fails: that step's error, all undone */
+	f = (struct fake){ 0 };
+	memset(&err, 0, sizeof(err));
+	CHECK(np_plan_apply(plan, &fake_ops, &f, &err) == 0);
+	total = f.calls;
+	f = (struct fake){ .csum_fail = 1, .fail_at = total };
+	memset(&err, 0, sizeof(err));
+	CHECK(np_plan_apply(plan, &fake_ops, &f, &err) == -EIO);
+	CHECK(clean(&f));
+	CHECK(strstr(err.msg, "dnsmasq") && !strstr(err.msg, "CHECKSUM"));
+
+	/* on its own (repair) the same: 0 and a warning */
+	f = (struct fake){ .csum_fail = 1 };
+	memset(&err, 0, sizeof(err));
+	CHECK(cs && np_step_apply(cs, false, &fake_ops, &f, &err) == 0);
+	CHECK(np_err_isset(&err) && f.csum == 0);
+	memset(&err, 0, sizeof(err));
+	CHECK(cs && np_step_apply(cs, false, &fake_ops, &f, &err) == 0);
+	CHECK(!np_err_isset(&err) && f.csum == 1);
+	CHECK(cs && np_step_apply(cs, true, &fake_ops, &f, &err) == 0 && f.csum == 0);
 }
 
 /* dnsmasq takes its upstream servers from a servers-file written from the
@@ -135,6 +257,13 @@ static void test_rollback_every_step(const struct np_plan *plan)
 		struct np_err e = { { 0 } };
 		int r = np_plan_apply(plan, &fake_ops, &f, &e);
 
+		/* the optional checksum rule: a warning, the rest is there */
+		if (r == 0) {
+			CHECK(strstr(e.msg, "add DHCP checksum rule for virbr0: ") != NULL);
+			CHECK(f.csum == 0 && f.links == 1 && f.fw == 1 && f.dnsmasq == 1);
+			CHECK(np_plan_undo(plan, &fake_ops, &f, &e) == 0 && clean(&f));
+			continue;
+		}
 		CHECK(r == -EIO);
 		CHECK(clean(&f));
 		CHECK(e.msg[0] != '\0');
@@ -173,6 +302,11 @@ static void test_golden(const struct np_plan *plan)
 	np_plan_print_json(plan, out);
 	fclose(out);
 	CHECK(text[0] == '{' && strstr(text, "\"step\": \"bridge-add\""));
+	CHECK(strstr(text, "{\"step\": \"dhcp-checksum\", \"ifname\": \"virbr0\", \"iptables\": "
+			   "\"iptables-nft -t mangle -I POSTROUTING ") != NULL);
+	CHECK(strstr(text, "\"iptables_undo\": \"iptables-nft -t mangle -D POSTROUTING ") != NULL);
+	CHECK(strstr(text, "\"optional\": true, \"why\": \"libvirt's DHCP checksum fix") != NULL);
+	CHECK(strstr(text, "\"nft_create\": \"") != NULL);
 	free(text);
 }
 
@@ -194,6 +328,9 @@ int main(void)
 	test_servers_file(plan);
 	test_servers_file_absent();
 	test_rollback_every_step(plan);
+	test_checksum_wanted();
+	test_create_form(plan);
+	test_checksum_optional(plan);
 	test_bridge_taken(plan);
 	test_golden(plan);
 	np_plan_free(plan);

@@ -168,6 +168,16 @@ static int r_fw_present(void *ctx, const char *bridge)
 	return 1;
 }
 
+static int r_fw_csum_add(void *ctx, const char *bridge, struct np_err *err)
+{
+	return note("csum");
+}
+
+static int r_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
+{
+	return note("csum-del");
+}
+
 static const struct np_ops rec_ops = {
 	.link_exists = r_link_exists,
 	.route_find = r_route_find,
@@ -186,6 +196,8 @@ static const struct np_ops rec_ops = {
 	.port_del = r_port_del,
 	.dnsmasq_running = r_dnsmasq_running,
 	.fw_present = r_fw_present,
+	.fw_csum_add = r_fw_csum_add,
+	.fw_csum_del = r_fw_csum_del,
 };
 
 static int r_reload(const char *pidfile, const char *conf, struct np_err *err)
@@ -526,15 +538,38 @@ static void test_dnsmasq_no_longer_needed(void)
 	env_close(&e);
 	free(name);
 	CHECK(rec.dnsmasq == 1);
+	/* without DHCP, libvirt's DHCP checksum rule goes too, before dnsmasq
+	 * changes: when that fails, nothing changes */
+	snprintf(rec.fail, sizeof(rec.fail), "csum-del");
+	CHECK(update("d", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
+		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == -EIO);
+	CHECK_STR(rec.log, "csum-del!");
+	CHECK(strstr(err.msg, "DHCP checksum rule for vbd0") != NULL);
+	CHECK(rec.dnsmasq == 1 && xml_has("d", false, "<range start='10.8.0.2'"));
 	CHECK(update("d", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
 		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == 0);
-	CHECK_STR(rec.log, "stop rm:conf rm:hostsfile rm:addnhosts");
+	CHECK_STR(rec.log, "csum-del stop rm:conf rm:hostsfile rm:addnhosts");
 	CHECK(rec.dnsmasq == 0);
-	/* and adding it back starts it again */
+	/* and adding it back starts it again, then adds the rule */
 	CHECK(update("d", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_RANGE,
 		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == 0);
-	CHECK_STR(rec.log, "write:conf write:hostsfile write:addnhosts start");
+	CHECK_STR(rec.log, "write:conf write:hostsfile write:addnhosts start csum");
 	CHECK(rec.dnsmasq == 1);
+	/* a DHCP failure after the rule went puts the rule back */
+	snprintf(rec.fail, sizeof(rec.fail), "stop");
+	CHECK(update("d", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
+		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) < 0);
+	CHECK_STR(rec.log, "csum-del stop! csum");
+	rec.fail[0] = '\0';
+	/* a failing add is a warning: the update goes through */
+	CHECK(update("d", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
+		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == 0);
+	snprintf(rec.fail, sizeof(rec.fail), "csum");
+	CHECK(update("d", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_RANGE,
+		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "write:conf write:hostsfile write:addnhosts start csum!");
+	CHECK(rec.dnsmasq == 1 && !np_err_isset(&err));
+	rec.fail[0] = '\0';
 }
 
 int main(void)

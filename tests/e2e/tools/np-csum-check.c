@@ -1,0 +1,149 @@
+/* np-csum-check IFACE SECONDS -- CMD [ARG...]
+ *
+ * For tests/e2e/test-checksum.sh: listens on IFACE (AF_PACKET with
+ * PACKET_AUXDATA) for IPv4 UDP frames from port 67 (DHCP replies), runs CMD
+ * (a DHCP client) and prints one line per reply frame seen until CMD exits:
+ *   valid     the UDP checksum verifies and no checksum is pending
+ *   unfilled  the kernel still marks it CHECKSUM_PARTIAL
+ *             (TP_STATUS_CSUMNOTREADY): the sender left it for offload,
+ *             which a guest's old DHCP client would drop
+ *   bad       no pending flag, but the checksum does not verify (or is 0)
+ * Exit: CMD's status; 3 when no reply was seen; 2 on a usage or socket
+ * error; CMD is killed after SECONDS. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	return sum;
+}
+
+static bool udp_csum_ok(const struct iphdr *ip, const uint8_t *udp, size_t udp_len)
+{
+	uint8_t pseudo[12];
+	uint32_t sum;
+
+	if (udp[6] == 0 && udp[7] == 0)
+		return false;
+	memcpy(pseudo, &ip->saddr, 4);
+	memcpy(pseudo + 4, &ip->daddr, 4);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_UDP;
+	pseudo[10] = (uint8_t)(udp_len >> 8);
+	pseudo[11] = (uint8_t)udp_len;
+	sum = sum16(udp, udp_len, sum16(pseudo, sizeof(pseudo), 0));
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* One frame: 1 and its verdict printed when it is a DHCP reply, 0 for
+ * another frame, -EAGAIN when none came. */
+static int look(int ps, int flags)
+{
+	uint8_t frame[2048];
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} ctl;
+	struct iovec iov = { .iov_base = frame, .iov_len = sizeof(frame) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			      .msg_controllen = sizeof(ctl.buf) };
+	const struct tpacket_auxdata *aux = NULL;
+	struct iphdr ip;
+	const uint8_t *udp;
+	size_t ihl, udp_len, off = sizeof(struct ether_header);
+	ssize_t n = recvmsg(ps, &msg, flags);
+
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA)
+			aux = (const struct tpacket_auxdata *)CMSG_DATA(c);
+	if (!aux || n < (ssize_t)(off + sizeof(ip) + 8))
+		return 0;
+	memcpy(&ip, frame + off, sizeof(ip)); /* unaligned in the frame */
+	ihl = ip.ihl * 4u;
+	if (ip.version != 4 || ip.protocol != IPPROTO_UDP || n < (ssize_t)(off + ihl + 8))
+		return 0;
+	udp = frame + off + ihl;
+	udp_len = (size_t)(udp[4] << 8 | udp[5]);
+	if ((udp[0] << 8 | udp[1]) != 67 || udp_len < 8 || n < (ssize_t)(off + ihl + udp_len))
+		return 0;
+	if (aux->tp_status & TP_STATUS_CSUMNOTREADY)
+		puts("unfilled");
+	else
+		puts(udp_csum_ok(&ip, udp, udp_len) ? "valid" : "bad");
+	fflush(stdout);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
+	struct timeval tv = { .tv_usec = 100000 };
+	int one = 1, ps, status = 0, seen = 0, r;
+	bool done = false;
+	time_t end;
+	pid_t pid;
+
+	if (argc < 5 || strcmp(argv[3], "--")) {
+		fprintf(stderr, "usage: np-csum-check IFACE SECONDS -- CMD [ARG...]\n");
+		return 2;
+	}
+	ll.sll_ifindex = (int)if_nametoindex(argv[1]);
+	ps = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_IP));
+	if (!ll.sll_ifindex || ps < 0 || bind(ps, (struct sockaddr *)&ll, sizeof(ll)) < 0 ||
+	    setsockopt(ps, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0 ||
+	    setsockopt(ps, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+		fprintf(stderr, "np-csum-check: %s: %s\n", argv[1], strerror(errno));
+		return 2;
+	}
+	end = time(NULL) + atoi(argv[2]);
+	pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		execvp(argv[4], argv + 4);
+		_exit(127);
+	}
+	/* Until the client is done, then what was queued by then. */
+	for (;;) {
+		if (!done && waitpid(pid, &status, WNOHANG) == pid)
+			done = true;
+		if (!done && time(NULL) >= end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			done = true;
+		}
+		r = look(ps, done ? MSG_DONTWAIT : 0);
+		if (r > 0)
+			seen++;
+		else if (r < 0 && r != -EINTR && (done || r != -EAGAIN))
+			break;
+	}
+	close(ps);
+	if (!seen)
+		return 3;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
