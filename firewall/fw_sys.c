@@ -261,8 +261,12 @@ static _Noreturn void detached_child(int fd, int alive, detached_job job, const 
 	 * other socket (the caller's next helper) waits for that release. So
 	 * the sockets are only let go once the caller has exited: EOF on its
 	 * alive pipe. */
-	while (read(4, &c, 1) > 0 || errno == EINTR)
-		;
+	for (;;) {
+		ssize_t n = read(4, &c, 1);
+
+		if (n == 0 || (n < 0 && errno != EINTR))
+			break;
+	}
 	if (linger)
 		linger();
 	/* ascending: the sockets first, a lock linger() holds on a high fd
