@@ -371,23 +371,6 @@ int np_cmd_name(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	return rc;
 }
 
-static const struct np_step *file_step(const struct np_plan *plan, const char *suffix)
-{
-	size_t sl = strlen(suffix);
-
-	for (size_t i = 0; i < plan->n_steps; i++) {
-		const struct np_step *s = &plan->steps[i];
-		size_t pl;
-
-		if (s->kind != NP_STEP_FILE_WRITE)
-			continue;
-		pl = strlen(s->path);
-		if (pl >= sl && !strcmp(s->path + pl - sl, suffix))
-			return s;
-	}
-	return NULL;
-}
-
 int np_cmd_plan(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	struct np_arg args[] = { { .name = "--json" }, { .name = "--show", .takes_value = true } };
@@ -414,10 +397,10 @@ int np_cmd_plan(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		s = np_plan_find(plan, NP_STEP_FW_APPLY);
 		fputs(s ? s->text : "", stdout);
 	} else if (!strcmp(show, "dnsmasq-conf")) {
-		s = file_step(plan, ".conf");
+		s = np_plan_file_step(plan, ".conf");
 		fputs(s ? s->data : "", stdout);
 	} else if (!strcmp(show, "dnsmasq-hosts")) {
-		s = file_step(plan, ".hostsfile");
+		s = np_plan_file_step(plan, ".hostsfile");
 		fputs(s ? s->data : "", stdout);
 	} else {
 		np_err_set(err, -EINVAL, "plan: unknown --show '%s' (nft, dnsmasq-conf, dnsmasq-hosts)",

@@ -108,7 +108,7 @@ static int reread_servers(struct np_engine *eng, const struct np_plan *plan,
 			  const struct np_step *dm, np_engine_reload_fn reload, char *ret_what,
 			  unsigned len, struct np_err *err)
 {
-	const struct np_step *sv = np_plan_servers_step(plan);
+	const struct np_step *sv = np_plan_file_step(plan, NP_PLAN_SERVERS_SUFFIX);
 	char what[64];
 	unsigned n = 0;
 	int r;

@@ -504,11 +504,11 @@ fail:
 	return r == -ENOMEM ? np_err_set(err, r, "out of memory") : r;
 }
 
-const struct np_step *np_plan_servers_step(const struct np_plan *plan)
+const struct np_step *np_plan_file_step(const struct np_plan *plan, const char *suffix)
 {
-	size_t sl = strlen(NP_PLAN_SERVERS_SUFFIX);
+	size_t sl = strlen(suffix);
 
-	/* Every generated file is NAME.SUFFIX, so only this one ends so. */
+	/* Every generated file is NAME.SUFFIX, so only one ends so. */
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const struct np_step *s = &plan->steps[i];
 		size_t pl;
@@ -516,7 +516,7 @@ const struct np_step *np_plan_servers_step(const struct np_plan *plan)
 		if (s->kind != NP_STEP_FILE_WRITE)
 			continue;
 		pl = strlen(s->path);
-		if (pl >= sl && !strcmp(s->path + pl - sl, NP_PLAN_SERVERS_SUFFIX))
+		if (pl >= sl && !strcmp(s->path + pl - sl, suffix))
 			return s;
 	}
 	return NULL;

@@ -130,6 +130,7 @@ int np_plan_file_name(const char *name, char **ret);
 /* The plan's first step of a kind, or NULL. */
 const struct np_step *np_plan_find(const struct np_plan *plan, enum np_step_kind kind);
 #define NP_PLAN_SERVERS_SUFFIX ".servers"
-/* The FILE_WRITE step of dnsmasq's servers-file (STATE_DIR/NAME.servers), or
- * NULL when the network has none. */
-const struct np_step *np_plan_servers_step(const struct np_plan *plan);
+/* The FILE_WRITE step of the generated file ending in suffix (".conf",
+ * ".hostsfile", NP_PLAN_SERVERS_SUFFIX, ...), or NULL when the plan writes
+ * none. */
+const struct np_step *np_plan_file_step(const struct np_plan *plan, const char *suffix);

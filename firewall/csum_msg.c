@@ -73,21 +73,7 @@ bool np_fw_csum_wanted(const struct np_net *net)
 	 * DHCP ranges or hosts (a tftp root alone does not count). Firewall
 	 * test data: nat-default, isolated, route-default have it, nat-no-dhcp
 	 * has not. */
-	switch (net->forward.mode) {
-	case NP_FWD_NONE:
-	case NP_FWD_NAT:
-	case NP_FWD_ROUTE:
-		break;
-	case NP_FWD_OPEN:
-	case NP_FWD_BRIDGE:
-	case NP_FWD_PRIVATE:
-	case NP_FWD_VEPA:
-	case NP_FWD_PASSTHROUGH:
-	case NP_FWD_HOSTDEV:
-	case NP_FWD__MAX:
-		return false;
-	}
-	return np_net_dhcp_ip(net, AF_INET) != NULL;
+	return np_fw_firewalled(net) && np_net_dhcp_ip(net, AF_INET) != NULL;
 }
 
 int np_fw_csum_tag(const char *bridge, char ret[NP_FW_CSUM_TAG_MAX])

@@ -212,6 +212,20 @@ static int fail(struct np_err *err, int rc, const char *what, const char *bridge
 			  bridge, what, strerror(-rc));
 }
 
+/* The tag of bridge's rule and a socket to look for it: every entry point
+ * starts so. */
+static int open_for(const char *bridge, char tag[NP_FW_CSUM_TAG_MAX], struct conn **ret,
+		    struct np_err *err)
+{
+	int rc;
+
+	if (np_fw_csum_tag(bridge, tag) < 0)
+		return np_err_set(err, -EINVAL, "bridge name '%s' not usable in a firewall rule",
+				  bridge ? bridge : "");
+	rc = conn_open(ret);
+	return rc < 0 ? fail(err, rc, "netlink socket", bridge) : 0;
+}
+
 int np_fw_csum_add(const char *bridge, struct np_err *err)
 {
 	np_cleanup(conn_closep) struct conn *c = NULL;
@@ -221,12 +235,9 @@ int np_fw_csum_add(const char *bridge, struct np_err *err)
 	uint16_t failed_type = 0;
 	int rc, have_chain;
 
-	if (np_fw_csum_tag(bridge, tag) < 0)
-		return np_err_set(err, -EINVAL, "bridge name '%s' not usable in a firewall rule",
-				  bridge ? bridge : "");
-	rc = conn_open(&c);
+	rc = open_for(bridge, tag, &c, err);
 	if (rc < 0)
-		return fail(err, rc, "netlink socket", bridge);
+		return rc;
 	have_chain = chain_exists(c);
 	if (have_chain < 0)
 		return fail(err, have_chain, "look up chain POSTROUTING", bridge);
@@ -259,12 +270,9 @@ int np_fw_csum_del(const char *bridge, struct np_err *err)
 	uint16_t failed_type = 0;
 	int rc = 0;
 
-	if (np_fw_csum_tag(bridge, tag) < 0)
-		return np_err_set(err, -EINVAL, "bridge name '%s' not usable in a firewall rule",
-				  bridge ? bridge : "");
-	rc = conn_open(&c);
+	rc = open_for(bridge, tag, &c, err);
 	if (rc < 0)
-		return fail(err, rc, "netlink socket", bridge);
+		return rc;
 	for (int round = 0; round < DEL_ROUNDS; round++) {
 		struct nftnl_batch *b = NULL;
 
@@ -296,12 +304,9 @@ int np_fw_csum_count(const char *bridge, struct np_err *err)
 	struct ours ours;
 	int rc;
 
-	if (np_fw_csum_tag(bridge, tag) < 0)
-		return np_err_set(err, -EINVAL, "bridge name '%s' not usable in a firewall rule",
-				  bridge ? bridge : "");
-	rc = conn_open(&c);
+	rc = open_for(bridge, tag, &c, err);
 	if (rc < 0)
-		return fail(err, rc, "netlink socket", bridge);
+		return rc;
 	rc = find_ours(c, tag, &ours);
 	if (rc < 0)
 		return fail(err, rc, "list chain POSTROUTING", bridge);

@@ -60,6 +60,10 @@ int np_fw_list(struct np_fw *fw, char **ret, struct np_err *err);
 
 /* libvirt's condition: a firewalled mode (none, nat, route) and an IPv4 <ip>
  * with DHCP ranges or hosts. */
+/* True for the modes whose bridge netplumb firewalls like libvirt (none,
+ * nat, route); open, a host bridge and the macvtap/hostdev pools get no
+ * rules at all. */
+bool np_fw_firewalled(const struct np_net *net);
 bool np_fw_csum_wanted(const struct np_net *net);
 /* The equivalent iptables-nft command line (insert / delete), for `plan`;
  * -EINVAL for a bridge name np_fw_chain_names() refuses. */

@@ -357,12 +357,9 @@ static int render_nat(struct render *r, struct np_err *err)
 	return 0;
 }
 
-/* The modes whose bridge netplumb firewalls like libvirt; the others get no
- * rules at all (libvirt adds none for open, and none for a host bridge or a
- * macvtap/hostdev pool). */
-static bool firewalled(enum np_fwd_mode mode)
+bool np_fw_firewalled(const struct np_net *net)
 {
-	switch (mode) {
+	switch (net->forward.mode) {
 	case NP_FWD_NONE:
 	case NP_FWD_NAT:
 	case NP_FWD_ROUTE:
@@ -404,7 +401,7 @@ static int ruleset_render(const struct np_net *net, bool create, char **ret, str
 	np_cleanup(render_done) struct render r = { 0 };
 	int rc;
 
-	if (!firewalled(net->forward.mode))
+	if (!np_fw_firewalled(net))
 		return empty_script(ret);
 	rc = render_init(&r, net, err);
 	if (rc < 0)
@@ -437,7 +434,7 @@ int np_fw_ruleset_remove_render(const struct np_net *net, char **ret, struct np_
 	np_cleanup(render_done) struct render r = { 0 };
 	int rc;
 
-	if (!firewalled(net->forward.mode))
+	if (!np_fw_firewalled(net))
 		return empty_script(ret);
 	rc = render_init(&r, net, err);
 	if (rc < 0)

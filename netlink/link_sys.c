@@ -7,16 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int send_simple(struct np_nl *nl, int (*build)(const char *, struct nl_msg **),
-		       const char *ifname)
+/* Sends the request a builder just made (r: the builder's result) and frees
+ * it. */
+static int send_built(struct np_nl *nl, int r, struct nl_msg *m)
 {
-	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	int r;
+	_np_nlmsg_free_ struct nl_msg *owned = m;
 
-	r = build(ifname, &m);
-	if (r < 0)
-		return r;
-	return np_nl_transact(nl, m, NULL, NULL);
+	return r < 0 ? r : np_nl_transact(nl, owned, NULL, NULL);
 }
 
 int np_nl_link_get(struct np_nl *nl, const char *ifname, struct np_link_info *ret)
@@ -37,20 +34,10 @@ int np_nl_link_exists(struct np_nl *nl, const char *ifname)
 	return r < 0 ? r : 1;
 }
 
-static int set_mtu(struct np_nl *nl, const char *ifname, unsigned mtu)
-{
-	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	int r;
-
-	r = np_nl_msg_link_set_mtu(ifname, mtu, &m);
-	if (r < 0)
-		return r;
-	return np_nl_transact(nl, m, NULL, NULL);
-}
-
 int np_nl_bridge_add(struct np_nl *nl, const struct np_bridge_spec *spec)
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
+	struct nl_msg *mtu = NULL;
 	int r;
 
 	r = np_nl_msg_bridge_add(spec, &m);
@@ -61,7 +48,8 @@ int np_nl_bridge_add(struct np_nl *nl, const struct np_bridge_spec *spec)
 		return r;
 	/* A second request on purpose, see nl.h: an MTU changed after
 	 * creation is pinned by the bridge (as libvirt's virNetDevSetMTU). */
-	r = set_mtu(nl, spec->ifname, spec->mtu);
+	r = np_nl_msg_link_set_mtu(spec->ifname, spec->mtu, &mtu);
+	r = send_built(nl, r, mtu);
 	if (r < 0)
 		(void)np_nl_link_del(nl, spec->ifname);
 	return r;
@@ -69,34 +57,18 @@ int np_nl_bridge_add(struct np_nl *nl, const struct np_bridge_spec *spec)
 
 int np_nl_link_del(struct np_nl *nl, const char *ifname)
 {
-	return send_simple(nl, np_nl_msg_link_del, ifname);
+	struct nl_msg *m = NULL;
+	int r = np_nl_msg_link_del(ifname, &m);
+
+	return send_built(nl, r, m);
 }
 
 int np_nl_link_set_up(struct np_nl *nl, const char *ifname)
 {
-	return send_simple(nl, np_nl_msg_link_set_up, ifname);
-}
+	struct nl_msg *m = NULL;
+	int r = np_nl_msg_link_set_up(ifname, &m);
 
-static int send_idx(struct np_nl *nl, int (*build)(int, struct nl_msg **), int ifindex)
-{
-	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	int r;
-
-	r = build(ifindex, &m);
-	if (r < 0)
-		return r;
-	return np_nl_transact(nl, m, NULL, NULL);
-}
-
-static int rename_idx(struct np_nl *nl, int ifindex, const char *ifname)
-{
-	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	int r;
-
-	r = np_nl_msg_link_rename_idx(ifindex, ifname, &m);
-	if (r < 0)
-		return r;
-	return np_nl_transact(nl, m, NULL, NULL);
+	return send_built(nl, r, m);
 }
 
 /* At most this many per dump; the rest is counted and left for the next. */
@@ -139,9 +111,12 @@ int np_nl_retired_delete_all(struct np_nl *nl, bool (*go_on)(void *arg), void *a
 	if (r < 0)
 		return r;
 	for (int i = 0; i < rt->n; i++) {
+		struct nl_msg *d = NULL;
+
 		if (go_on && !go_on(arg))
 			break;
-		r = send_idx(nl, np_nl_msg_link_del_idx, rt->ifindex[i]);
+		r = np_nl_msg_link_del_idx(rt->ifindex[i], &d);
+		r = send_built(nl, r, d);
 		/* -ENODEV: someone else deleted it meanwhile, as good. */
 		if (r < 0 && r != -ENODEV)
 			return r;
@@ -152,6 +127,7 @@ int np_nl_retired_delete_all(struct np_nl *nl, bool (*go_on)(void *arg), void *a
 
 int np_nl_link_retire(struct np_nl *nl, const char *ifname)
 {
+	struct nl_msg *m;
 	struct np_link_info info;
 	char gone[16];
 	int r;
@@ -160,11 +136,15 @@ int np_nl_link_retire(struct np_nl *nl, const char *ifname)
 	if (r < 0)
 		return r;
 	/* A link that is up cannot be renamed. Down, its routes are gone. */
-	r = send_idx(nl, np_nl_msg_link_set_down_idx, info.ifindex);
+	m = NULL;
+	r = np_nl_msg_link_set_down_idx(info.ifindex, &m);
+	r = send_built(nl, r, m);
 	if (r < 0)
 		return r == -ENODEV ? r : np_nl_link_del(nl, ifname);
 	np_nl_retired_name(info.ifindex, gone);
-	r = rename_idx(nl, info.ifindex, gone);
+	m = NULL;
+	r = np_nl_msg_link_rename_idx(info.ifindex, gone, &m);
+	r = send_built(nl, r, m);
 	if (r < 0)
 		return r == -ENODEV ? r : np_nl_link_del(nl, ifname);
 	return 0;

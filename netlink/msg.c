@@ -21,9 +21,7 @@ static bool family_ok(const struct np_addr *a, unsigned prefix)
 	return a && addr_len(a->family) && prefix <= np_addr_max_prefix(a->family);
 }
 
-/* A request of one type: its fixed header (rtmsg, ifinfomsg, ...) copied in,
- * attributes left to the caller. */
-static int msg_new(int type, int flags, const void *hdr, size_t len, struct nl_msg **ret)
+int np_nl_msg_new(int type, int flags, const void *hdr, size_t len, struct nl_msg **ret)
 {
 	_np_nlmsg_free_ struct nl_msg *m = nlmsg_alloc_simple(type, flags);
 
@@ -42,16 +40,15 @@ static int link_msg(int type, int flags, int ifindex, const char *ifname,
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
 	struct ifinfomsg ifi = tmpl ? *tmpl : (struct ifinfomsg){ 0 };
+	int r;
 
 	if (ifindex <= 0 && !np_ifname_valid(ifname))
 		return -EINVAL;
 	ifi.ifi_family = AF_UNSPEC;
 	ifi.ifi_index = ifindex > 0 ? ifindex : 0;
-	m = nlmsg_alloc_simple(type, flags);
-	if (!m)
-		return -ENOMEM;
-	if (nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
-		return -EMSGSIZE;
+	r = np_nl_msg_new(type, flags, &ifi, sizeof(ifi), &m);
+	if (r < 0)
+		return r;
 	if (ifindex <= 0 && nla_put_string(m, IFLA_IFNAME, ifname) < 0)
 		return -EMSGSIZE;
 	*ret = np_steal(&m);
@@ -205,7 +202,7 @@ int np_nl_msg_route_dump(int family, struct nl_msg **ret)
 
 	if (!addr_len(family))
 		return -EAFNOSUPPORT;
-	return msg_new(RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof(rtm), ret);
+	return np_nl_msg_new(RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof(rtm), ret);
 }
 
 int np_nl_link_parse(const struct nlmsghdr *h, struct np_link_info *ret)
@@ -304,7 +301,7 @@ int np_nl_msg_route_get_fib(const struct np_addr *dst, struct nl_msg **ret)
 	/* The FIB entry a lookup of dst hits (`ip route get fibmatch`), and the
 	 * table it really is in: without LOOKUP_TABLE IPv4 says "main". */
 	rtm.rtm_flags = RTM_F_FIB_MATCH | RTM_F_LOOKUP_TABLE;
-	r = msg_new(RTM_GETROUTE, 0, &rtm, sizeof(rtm), &m);
+	r = np_nl_msg_new(RTM_GETROUTE, 0, &rtm, sizeof(rtm), &m);
 	if (r < 0)
 		return r;
 	if (nla_put(m, RTA_DST, (int)addr_len(dst->family), dst->bytes) < 0)
@@ -349,7 +346,7 @@ int np_nl_msg_route_dump_type(int family, uint32_t table, uint8_t type, struct n
 	if (!addr_len(family))
 		return -EAFNOSUPPORT;
 	rtm.rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
-	r = msg_new(RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof(rtm), &m);
+	r = np_nl_msg_new(RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof(rtm), &m);
 	if (r < 0)
 		return r;
 	if (nla_put_u32(m, RTA_TABLE, table) < 0)
@@ -364,7 +361,7 @@ int np_nl_msg_rule_dump(int family, struct nl_msg **ret)
 
 	if (!addr_len(family))
 		return -EAFNOSUPPORT;
-	return msg_new(RTM_GETRULE, NLM_F_DUMP, &frh, sizeof(frh), ret);
+	return np_nl_msg_new(RTM_GETRULE, NLM_F_DUMP, &frh, sizeof(frh), ret);
 }
 
 int np_nl_rule_is_plain(const struct nlmsghdr *h)

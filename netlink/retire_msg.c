@@ -12,14 +12,13 @@ static int setlink(int ifindex, unsigned flags, unsigned change, const char *ifn
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex,
 				 .ifi_flags = flags, .ifi_change = change };
+	int r;
 
 	if (ifindex <= 0)
 		return -EINVAL;
-	m = nlmsg_alloc_simple(RTM_NEWLINK, 0);
-	if (!m)
-		return -ENOMEM;
-	if (nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
-		return -EMSGSIZE;
+	r = np_nl_msg_new(RTM_NEWLINK, 0, &ifi, sizeof(ifi), &m);
+	if (r < 0)
+		return r;
 	if (ifname && nla_put_string(m, IFLA_IFNAME, ifname) < 0)
 		return -EMSGSIZE;
 	*ret = np_steal(&m);
@@ -38,18 +37,11 @@ int np_nl_msg_link_rename_idx(int ifindex, const char *ifname, struct nl_msg **r
 
 int np_nl_msg_link_del_idx(int ifindex, struct nl_msg **ret)
 {
-	_np_nlmsg_free_ struct nl_msg *m = NULL;
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
 
 	if (ifindex <= 0)
 		return -EINVAL;
-	m = nlmsg_alloc_simple(RTM_DELLINK, 0);
-	if (!m)
-		return -ENOMEM;
-	if (nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
-		return -EMSGSIZE;
-	*ret = np_steal(&m);
-	return 0;
+	return np_nl_msg_new(RTM_DELLINK, 0, &ifi, sizeof(ifi), ret);
 }
 
 void np_nl_retired_name(int ifindex, char ret[16])
@@ -59,14 +51,7 @@ void np_nl_retired_name(int ifindex, char ret[16])
 
 int np_nl_msg_link_dump(struct nl_msg **ret)
 {
-	_np_nlmsg_free_ struct nl_msg *m = NULL;
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 
-	m = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
-	if (!m)
-		return -ENOMEM;
-	if (nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
-		return -EMSGSIZE;
-	*ret = np_steal(&m);
-	return 0;
+	return np_nl_msg_new(RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi), ret);
 }

@@ -31,28 +31,6 @@ OTHER_LO=127.0.0.2
 OTHER_PIDFILE=$NP_TMP/other-dnsmasq.pid
 
 # lookup NS ARGS...: busybox nslookup ARGS in namespace NS; output in OUT.
-# busybox also asks for AAAA, which may fail here (no upstream servers), so
-# only the answer counts, never the exit status.
-lookup()
-{
-	local ns=$1
-	shift
-	OUT=$(ip netns exec "$ns" timeout -k 1 5 busybox nslookup "$@" 2>&1 || true)
-}
-
-# expect_lookup DESC NS ERE ARGS...: within 10 s some line of the answer to
-# nslookup ARGS (from NS) matches ERE.
-expect_lookup()
-{
-	local desc=$1 ns=$2 re=$3
-	shift 3
-	_lookup_has() { lookup "$@" && grep -Eq -- "$re" <<<"$OUT"; }
-	wait_until 10 _lookup_has "$ns" "$@" ||
-		fail "$desc: 'nslookup $*' has no line matching /$re/:
-$OUT"
-	pass "$desc"
-}
-
 # guest_dhcp_name N NAME: like guest_dhcp, but the guest sends NAME as its
 # hostname (option 12).
 guest_dhcp_name()

@@ -28,27 +28,6 @@ RESOLV=$NP_TMP/resolv.conf
 SERVERS=$NP_STATE/$NET.servers
 export NETPLUMB_RESOLV_CONF=$RESOLV
 
-# lookup NS ARGS...: busybox nslookup in NS; output in OUT. busybox also asks
-# for AAAA, which the upstreams do not have: only the answer counts.
-lookup()
-{
-	local ns=$1
-	shift
-	OUT=$(ip netns exec "$ns" timeout -k 1 5 busybox nslookup "$@" 2>&1 || true)
-}
-
-# expect_lookup DESC NS ERE ARGS...: within 10 s a line of the answer matches.
-expect_lookup()
-{
-	local desc=$1 ns=$2 re=$3
-	shift 3
-	_lookup_has() { lookup "$@" && grep -Eq -- "$re" <<<"$OUT"; }
-	wait_until 10 _lookup_has "$ns" "$@" ||
-		fail "$desc: 'nslookup $*' has no line matching /$re/:
-$OUT"
-	pass "$desc"
-}
-
 # upstream NS ADDR ANSWER TAG: a dnsmasq in NS on ADDR:53 that knows only
 # $NAME = ANSWER (and TAG.test, which only it knows); its pid in UP_PID.
 # host-record, and local=/test/ for the rest of .test, answer every query

@@ -3,6 +3,7 @@
  * other networks alone and succeeds twice, one-transaction failures, and every
  * golden script accepted by this kernel. Needs root; exits 77 otherwise. */
 #include "check.h"
+#include "fw-net.h"
 
 #include "common/err.h"
 #include "common/fileio.h"
@@ -20,40 +21,6 @@
 #define GOLDEN_DIR NP_TEST_DATA "/fw"
 
 static struct np_fw *fw;
-
-static char *xstrdup(const char *s)
-{
-	char *r = strdup(s);
-
-	if (!r)
-		abort();
-	return r;
-}
-
-static struct np_net *net_new(const char *bridge, enum np_fwd_mode mode)
-{
-	struct np_net *net = calloc(1, sizeof(*net));
-
-	if (!net)
-		abort();
-	net->name = xstrdup(bridge);
-	net->bridge.name = xstrdup(bridge);
-	net->forward.present = mode != NP_FWD_NONE;
-	net->forward.mode = mode;
-	net->ips = calloc(NP_MAX_IPS, sizeof(*net->ips));
-	if (!net->ips)
-		abort();
-	return net;
-}
-
-static void net_add_ip(struct np_net *net, const char *addr, unsigned prefix)
-{
-	struct np_ip *ip = &net->ips[net->n_ips++];
-
-	if (np_addr_parse(addr, 0, &ip->address) < 0)
-		abort();
-	ip->prefix = prefix;
-}
 
 /* Runs argv in this (private) namespace; returns the exit status. */
 static int run_cmd(const char *const argv[])

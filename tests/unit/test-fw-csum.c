@@ -48,6 +48,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "../udp-csum.h"
 
 #define BR "npcs0"
 #define PORT_IF "npcs0p" /* the bridge's port */
@@ -719,41 +720,6 @@ out:
 	return rc;
 }
 
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
-/* True when the UDP checksum of an IPv4 datagram verifies (0 = none sent). */
-static bool udp_csum_ok(const struct iphdr *ip, const uint8_t *udp, size_t udp_len)
-{
-	uint8_t pseudo[12];
-	uint32_t sum;
-
-	if (udp[6] == 0 && udp[7] == 0)
-		return false;
-	memcpy(pseudo, &ip->saddr, 4);
-	memcpy(pseudo + 4, &ip->daddr, 4);
-	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_UDP;
-	pseudo[10] = (uint8_t)(udp_len >> 8);
-	pseudo[11] = (uint8_t)udp_len;
-	sum = sum16(pseudo, sizeof(pseudo), 0);
-	sum = sum16(udp, udp_len, sum);
-	return fold(sum) == 0xffff;
-}
-
 struct seen {
 	bool got;
 	bool csum_ok;
@@ -825,7 +791,7 @@ static struct seen send_and_capture(int peer_ifindex, const char *marker)
 			continue;
 		s.got = true;
 		s.not_ready = aux->tp_status & TP_STATUS_CSUMNOTREADY;
-		s.csum_ok = udp_csum_ok(ip, udp, udp_len);
+		s.csum_ok = np_test_udp_csum_ok(ip, udp, udp_len);
 	}
 out:
 	if (ps >= 0)

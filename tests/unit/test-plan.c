@@ -193,7 +193,7 @@ static void test_checksum_optional(const struct np_plan *plan)
  * inotify watch would cap the number of networks). */
 static void test_servers_file(const struct np_plan *plan)
 {
-	const struct np_step *sv = np_plan_servers_step(plan);
+	const struct np_step *sv = np_plan_file_step(plan, NP_PLAN_SERVERS_SUFFIX);
 	const struct np_step *conf = NULL, *dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
 
 	for (size_t i = 0; i < plan->n_steps; i++)
@@ -234,7 +234,7 @@ static void test_servers_file_absent(void)
 		if (!net)
 			continue;
 		CHECK(np_plan_build(net, &paths, &plan, &err) == 0);
-		CHECK(plan && !np_plan_servers_step(plan));
+		CHECK(plan && !np_plan_file_step(plan, NP_PLAN_SERVERS_SUFFIX));
 		for (size_t j = 0; plan && j < plan->n_steps; j++)
 			if (plan->steps[j].kind == NP_STEP_FILE_WRITE)
 				CHECK(!strstr(plan->steps[j].data, "servers-file"));

@@ -28,34 +28,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
-static bool udp_csum_ok(const struct iphdr *ip, const uint8_t *udp, size_t udp_len)
-{
-	uint8_t pseudo[12];
-	uint32_t sum;
-
-	if (udp[6] == 0 && udp[7] == 0)
-		return false;
-	memcpy(pseudo, &ip->saddr, 4);
-	memcpy(pseudo + 4, &ip->daddr, 4);
-	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_UDP;
-	pseudo[10] = (uint8_t)(udp_len >> 8);
-	pseudo[11] = (uint8_t)udp_len;
-	sum = sum16(udp, udp_len, sum16(pseudo, sizeof(pseudo), 0));
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
-}
+#include "../../udp-csum.h"
 
 /* One frame: 1 and its verdict printed when it is a DHCP reply, 0 for
  * another frame, -EAGAIN when none came. */
@@ -93,7 +66,7 @@ static int look(int ps, int flags)
 	if (aux->tp_status & TP_STATUS_CSUMNOTREADY)
 		puts("unfilled");
 	else
-		puts(udp_csum_ok(&ip, udp, udp_len) ? "valid" : "bad");
+		puts(np_test_udp_csum_ok(&ip, udp, udp_len) ? "valid" : "bad");
 	fflush(stdout);
 	return 1;
 }
