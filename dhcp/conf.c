@@ -98,6 +98,29 @@ bool np_dhcp_binds_statically(const struct np_net *net)
 	return true;
 }
 
+bool np_dhcp_ignores_addr_events(const struct np_net *net)
+{
+	/* dnsmasq acts on an address or route event only for these (its
+	 * newaddress(): bind-dynamic, local-service and IPv6 re-enumerate
+	 * interfaces; alias= and localise-queries read interface addresses;
+	 * a relay caches its interface index). IPv6 and the bind modes are
+	 * np_dhcp_binds_statically()'s. */
+	static const char *const uses[] = { "local-service", "localise-queries", "alias",
+					    "enable-ra",     "dhcp-relay",       "auth-server",
+					    "interface-name" };
+
+	if (!np_dhcp_binds_statically(net))
+		return false;
+	for (size_t i = 0; i < net->n_dnsmasq_options; i++) {
+		const char *v = net->dnsmasq_options[i].value;
+
+		for (size_t k = 0; v && k < sizeof(uses) / sizeof(uses[0]); k++)
+			if (option_sets(v, uses[k]))
+				return false;
+	}
+	return true;
+}
+
 /* Path of a per-network file as libvirt names it (dnsmasqContextNew):
  * DIR/NAME.SUFFIX with NAME XML-escaped. libvirt's escaping is a quirk
  * (nat-network-name-with-quotes expects "default&quot;with&quot;quotes&quot;"),

@@ -53,6 +53,12 @@ bool np_dhcp_uses_servers_file(const struct np_net *net);
  * bind-interfaces cannot bind it then; libvirt moved to bind-dynamic for
  * that) and no <dnsmasq:option> choosing a bind mode itself. */
 bool np_dhcp_binds_statically(const struct np_net *net);
+/* True when a bind-interfaces dnsmasq for net (np_dhcp_binds_statically)
+ * has no use for rtnetlink address and route events either: no
+ * <dnsmasq:option> that makes it look at interfaces again (local-service,
+ * localise-queries, alias, enable-ra, dhcp-relay, auth-server,
+ * interface-name). Such a dnsmasq may be muted (np_dnsmasq_mute). */
+bool np_dhcp_ignores_addr_events(const struct np_net *net);
 /* The servers-file contents from resolv.conf text (NULL or "" gives ""):
  * one "server=ADDR" line per "nameserver ADDR" line, in order, duplicates
  * dropped, at most 64. ADDR is an IPv4 or IPv6 address, or IPv6%IFNAME
@@ -110,6 +116,15 @@ int np_dnsmasq_running(const char *pidfile, const char *conf);
  * file) and keeps its leases. -ESRCH with err set when no such dnsmasq
  * runs; nothing is signalled then. */
 int np_dnsmasq_reload(const char *pidfile, const char *conf, struct np_err *err);
+
+/* Takes the running dnsmasq named by pidfile (checked as np_dnsmasq_reload()
+ * does) out of every rtnetlink multicast group, through a duplicate of its
+ * netlink socket (pidfd_getfd). Only for a dnsmasq that needs no address
+ * events: bind-interfaces, no DHCPv6, no router advertisements
+ * (np_dhcp_binds_statically). *ret_left (may be NULL): how many groups it
+ * left. -ESRCH when no such dnsmasq runs, -ENOENT when it has no
+ * rtnetlink socket, -EPERM without ptrace rights over it. */
+int np_dnsmasq_mute(const char *pidfile, const char *conf, int *ret_left, struct np_err *err);
 
 /* np_dnsmasq_start() in two halves, so that other work overlaps dnsmasq's
  * own start-up: spawn() forks and execs it and returns at once;

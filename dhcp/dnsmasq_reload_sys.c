@@ -30,7 +30,7 @@ static int not_running(const char *conf, struct np_err *err)
 	return np_err_set(err, -ESRCH, "dnsmasq for %s is not running", conf);
 }
 
-int np_dnsmasq_reload(const char *pidfile, const char *conf, struct np_err *err)
+int np_dnsmasq_pin(const char *pidfile, const char *conf, pid_t *ret_pid, struct np_err *err)
 {
 	_np_close_ int pidfd = -1;
 	struct pollfd p;
@@ -57,6 +57,20 @@ int np_dnsmasq_reload(const char *pidfile, const char *conf, struct np_err *err)
 	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	if (poll(&p, 1, 0) > 0)
 		return not_running(conf, err);
+	*ret_pid = pid;
+	r = pidfd;
+	pidfd = -1;
+	return r;
+}
+
+int np_dnsmasq_reload(const char *pidfile, const char *conf, struct np_err *err)
+{
+	_np_close_ int pidfd = -1;
+	pid_t pid;
+
+	pidfd = np_dnsmasq_pin(pidfile, conf, &pid, err);
+	if (pidfd < 0)
+		return pidfd;
 	if (pidfd_signal_(pidfd, SIGHUP) < 0) {
 		if (errno == ESRCH)
 			return not_running(conf, err);

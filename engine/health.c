@@ -192,6 +192,12 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw,
 		r = np_step_apply(dm, false, eng->ops, eng->ctx, err);
 		if (r < 0)
 			return r;
+		if (np_err_isset(err)) {
+			/* its unsubscription is optional, as at start */
+			if (eng->warn)
+				eng->warn(err->msg);
+			err->msg[0] = '\0';
+		}
 		append(ret_what, len, "dnsmasq restarted");
 	} else if (dm && reload) {
 		r = reread_servers(eng, plan, dm, reload, ret_what, len, err);

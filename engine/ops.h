@@ -50,6 +50,8 @@ struct np_ops {
 	int (*dnsmasq_spawn)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	int (*dnsmasq_ready)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	int (*dnsmasq_signal)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
+	/* np_dnsmasq_mute on the ready dnsmasq; NULL: nothing is done. */
+	int (*dnsmasq_mute)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	/* Health checks for a live network: 1 present, 0 gone, or -errno. */
 	int (*dnsmasq_running)(void *ctx, const char *conf, const char *pidfile);
 	/* fw_present: 1 rules there, 2 only partly (nat chain without the
@@ -63,6 +65,9 @@ struct np_ops {
 	int (*fw_csum_add)(void *ctx, const char *bridge, struct np_err *err);
 	int (*fw_csum_del)(void *ctx, const char *bridge, struct np_err *err);
 	int (*fw_csum_present)(void *ctx, const char *bridge);
+	/* fw_csum_add for a bridge whose chains fw_present just found absent
+	 * (np_fw_csum_insert); NULL: fw_csum_add. */
+	int (*fw_csum_insert)(void *ctx, const char *bridge, struct np_err *err);
 };
 
 /* The real system. ctx comes from np_sys_new() and holds one netlink socket

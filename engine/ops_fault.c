@@ -164,6 +164,13 @@ static int w_dnsmasq_signal(void *ctx, const char *conf, const char *pidfile, st
 	return r < 0 ? r : F(ctx)->base->dnsmasq_signal(F(ctx)->base_ctx, conf, pidfile, err);
 }
 
+static int w_dnsmasq_mute(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->dnsmasq_mute(F(ctx)->base_ctx, conf, pidfile, err);
+}
+
 static int w_port_add(void *ctx, const struct np_port *port, const char *bridge,
 		      struct np_err *err)
 {
@@ -204,6 +211,13 @@ static int w_fw_csum_add(void *ctx, const char *bridge, struct np_err *err)
 	return r < 0 ? r : F(ctx)->base->fw_csum_add(F(ctx)->base_ctx, bridge, err);
 }
 
+static int w_fw_csum_insert(void *ctx, const char *bridge, struct np_err *err)
+{
+	int r = hit(ctx, err);
+
+	return r < 0 ? r : F(ctx)->base->fw_csum_insert(F(ctx)->base_ctx, bridge, err);
+}
+
 static int w_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
 {
 	int r = hit(ctx, err);
@@ -239,9 +253,11 @@ const struct np_ops np_fault_ops = {
 	.dnsmasq_spawn = w_dnsmasq_spawn,
 	.dnsmasq_ready = w_dnsmasq_ready,
 	.dnsmasq_signal = w_dnsmasq_signal,
+	.dnsmasq_mute = w_dnsmasq_mute,
 	.dnsmasq_running = w_dnsmasq_running,
 	.fw_present = w_fw_present,
 	.fw_csum_add = w_fw_csum_add,
+	.fw_csum_insert = w_fw_csum_insert,
 	.fw_csum_del = w_fw_csum_del,
 	.fw_csum_present = w_fw_csum_present,
 };

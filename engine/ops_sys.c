@@ -257,6 +257,11 @@ static int sys_dnsmasq_ready(void *ctx, const char *conf, const char *pidfile,
 	return r;
 }
 
+static int sys_dnsmasq_mute(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	return np_dnsmasq_mute(pidfile, conf, NULL, err);
+}
+
 static int sys_dnsmasq_signal(void *ctx, const char *conf, const char *pidfile,
 			      struct np_err *err)
 {
@@ -383,6 +388,11 @@ static int sys_fw_csum_add(void *ctx, const char *bridge, struct np_err *err)
 	return np_fw_csum_add(bridge, err);
 }
 
+static int sys_fw_csum_insert(void *ctx, const char *bridge, struct np_err *err)
+{
+	return np_fw_csum_insert(bridge, err);
+}
+
 static int sys_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
 {
 	return np_fw_csum_del_detached(bridge, err);
@@ -419,9 +429,11 @@ const struct np_ops np_sys_ops = {
 	.dnsmasq_spawn = sys_dnsmasq_spawn,
 	.dnsmasq_ready = sys_dnsmasq_ready,
 	.dnsmasq_signal = sys_dnsmasq_signal,
+	.dnsmasq_mute = sys_dnsmasq_mute,
 	.dnsmasq_running = sys_dnsmasq_running,
 	.fw_present = sys_fw_present,
 	.fw_csum_add = sys_fw_csum_add,
+	.fw_csum_insert = sys_fw_csum_insert,
 	.fw_csum_del = sys_fw_csum_del,
 	.fw_csum_present = sys_fw_csum_present,
 };

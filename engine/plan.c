@@ -233,6 +233,27 @@ static int plan_dnsmasq_ready(struct np_plan *plan, const struct np_plan_paths *
 	return 0;
 }
 
+/* Every dnsmasq 2.90 joins rtnetlink's address and route groups, so each
+ * address or route a start adds would wake every other network's dnsmasq:
+ * O(N) wake-ups per start, O(N²) for N networks. One that binds once and
+ * does no IPv6 ignores those events anyway; it leaves the groups once it
+ * serves. */
+static int plan_dnsmasq_mute(struct np_plan *plan, const struct np_plan_paths *paths,
+			     const char *fname)
+{
+	struct np_step *s = add_step(plan, NP_STEP_DNSMASQ_MUTE);
+
+	if (!s)
+		return -ENOMEM;
+	s->optional = true;
+	if (fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
+	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
+	    dup_into(&s->why, "bind-interfaces and no IPv6: dnsmasq has no use for the host's "
+			      "address and route events, and each one would wake it") < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 static int plan_bridge(struct np_plan *plan, const struct np_net *net)
 {
 	const char *br = net->bridge.name;
@@ -496,6 +517,14 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		r = plan_dnsmasq_ready(plan, paths, fname);
 		if (r < 0)
 			goto fail;
+		if (np_dhcp_ignores_addr_events(net)) {
+			r = plan_dnsmasq_mute(plan, paths, fname);
+			if (r < 0)
+				goto fail;
+			for (size_t i = 0; i < plan->n_steps; i++)
+				if (plan->steps[i].kind == NP_STEP_DNSMASQ_START)
+					plan->steps[i].mute = true;
+		}
 	}
 	*ret = plan;
 	return 0;

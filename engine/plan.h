@@ -34,6 +34,9 @@ enum np_step_kind {
 				   * table ip mangle); text/undo_text: the iptables
 				   * command lines `plan` prints. optional: a failure
 				   * is a warning, as libvirt ignores it */
+	NP_STEP_DNSMASQ_MUTE,     /* conf path, pid path: take the ready dnsmasq out
+				   * of rtnetlink's multicast groups (np_dnsmasq_mute);
+				   * optional: a failure is a warning */
 };
 
 struct np_step {
@@ -62,6 +65,7 @@ struct np_step {
 	char *create_text;
 	char *pid_path; /* dnsmasq pid file */
 	bool optional;  /* a missing target (e.g. no IPv6 in the kernel) is not an error */
+	bool mute;      /* NP_STEP_DNSMASQ_START: a NP_STEP_DNSMASQ_MUTE follows its readiness */
 	char *why;      /* one short reason shown by `plan` (libvirt parity notes) */
 	struct np_port *port; /* NP_STEP_PORT_ADD: an owned copy */
 	char *master;         /* NP_STEP_PORT_ADD: the bridge */
@@ -99,7 +103,7 @@ static inline void np_plan_freep(struct np_plan **p)
 
 /* Applies every step in order. On the first failure, undoes the finished
  * steps in reverse and returns the failing step's error; err names the step.
- * An optional NP_STEP_FW_CSUM that fails does not fail the plan: it returns 0
+ * An optional NP_STEP_FW_CSUM or NP_STEP_DNSMASQ_MUTE that fails does not fail the plan: it returns 0
  * with the warning in err (err is empty on a clean success). */
 int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
 		  struct np_err *err);

@@ -61,6 +61,9 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_FW_CSUM:
 		snprintf(out, len, "add DHCP checksum rule for %s", s->ifname);
 		return;
+	case NP_STEP_DNSMASQ_MUTE:
+		snprintf(out, len, "unsubscribe dnsmasq from rtnetlink events");
+		return;
 	}
 	snprintf(out, len, "step %d", (int)s->kind);
 }
@@ -86,6 +89,7 @@ static enum np_phase phase_of(enum np_step_kind kind)
 		return NP_PHASE_NFT;
 	case NP_STEP_DNSMASQ_START:
 	case NP_STEP_DNSMASQ_READY:
+	case NP_STEP_DNSMASQ_MUTE:
 		return NP_PHASE_DNSMASQ;
 	case NP_STEP_PORT_ADD:
 		return NP_PHASE_NETLINK;
@@ -93,8 +97,10 @@ static enum np_phase phase_of(enum np_step_kind kind)
 	return NP_PHASE_TOTAL;
 }
 
+/* fw_fresh: carried from a plan's NP_STEP_FW_APPLY to its NP_STEP_FW_CSUM;
+ * true once the bridge's chains were found absent and created. */
 static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *ctx,
-		   struct np_err *err)
+		       bool *fw_fresh, struct np_err *err)
 {
 	char dev[16] = "", a[NP_ADDR_STRLEN];
 	struct np_bridge_spec spec;
@@ -150,11 +156,19 @@ static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *
 			if (r < 0)
 				return np_err_set(err, r, "cannot look up the chains of %s: %s",
 						  s->ifname, strerror(-r));
-			if (r == 0)
-				return ops->fw_apply(ctx, s->create_text, err);
+			if (r == 0) {
+				r = ops->fw_apply(ctx, s->create_text, err);
+				*fw_fresh = r == 0;
+				return r;
+			}
 		}
 		return ops->fw_apply(ctx, s->text, err);
 	case NP_STEP_FW_CSUM:
+		/* Chains absent means no checksum rule either (destroy removes
+		 * the rule before its chains): skip the search of the chain
+		 * every network's rule shares. */
+		if (*fw_fresh && ops->fw_csum_insert)
+			return ops->fw_csum_insert(ctx, s->ifname, err);
 		return ops->fw_csum_add ? ops->fw_csum_add(ctx, s->ifname, err) : 0;
 	case NP_STEP_DNSMASQ_START:
 		if (!ops->dnsmasq_spawn)
@@ -162,6 +176,8 @@ static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *
 		return ops->dnsmasq_spawn(ctx, s->path, s->pid_path, err);
 	case NP_STEP_DNSMASQ_READY:
 		return ops->dnsmasq_ready ? ops->dnsmasq_ready(ctx, s->path, s->pid_path, err) : 0;
+	case NP_STEP_DNSMASQ_MUTE:
+		return ops->dnsmasq_mute ? ops->dnsmasq_mute(ctx, s->path, s->pid_path, err) : 0;
 	case NP_STEP_PORT_ADD:
 		return ops->port_add(ctx, s->port, s->master, err);
 	}
@@ -169,10 +185,10 @@ static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *
 }
 
 static int step_do(const struct np_step *s, const struct np_ops *ops, void *ctx,
-		   struct np_err *err)
+		   bool *fw_fresh, struct np_err *err)
 {
 	long long t0 = np_time_ns();
-	int r = step_do_raw(s, ops, ctx, err);
+	int r = step_do_raw(s, ops, ctx, fw_fresh, err);
 
 	np_timing_add(phase_of(s->kind), np_time_ns() - t0);
 	return r;
@@ -204,6 +220,7 @@ static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void
 	case NP_STEP_ADDR_ADD:
 	case NP_STEP_LINK_UP:
 	case NP_STEP_ROUTE_ADD:
+	case NP_STEP_DNSMASQ_MUTE:
 		return 0;
 	case NP_STEP_FILE_WRITE:
 		r = ops->file_remove(ctx, s->path, err);
@@ -264,16 +281,18 @@ static int step_undo(const struct np_step *s, const struct np_ops *ops, void *ct
 }
 
 /* libvirt ignores a failure of the checksum rule (its transaction is
- * VIR_FIREWALL_TRANSACTION_IGNORE_ERRORS): only old DHCP clients need it. */
+ * VIR_FIREWALL_TRANSACTION_IGNORE_ERRORS): only old DHCP clients need it. A
+ * dnsmasq left in the rtnetlink groups serves the same; it only wakes more. */
 static bool ignorable(const struct np_step *s)
 {
-	return s->kind == NP_STEP_FW_CSUM && s->optional;
+	return (s->kind == NP_STEP_FW_CSUM || s->kind == NP_STEP_DNSMASQ_MUTE) && s->optional;
 }
 
 int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
 		  struct np_err *err)
 {
 	struct np_err warning = { { 0 } };
+	bool fw_fresh = false;
 	char what[256];
 	size_t i;
 	int r = 0;
@@ -281,14 +300,17 @@ int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ct
 	for (i = 0; i < plan->n_steps; i++) {
 		struct np_err e = { { 0 } };
 
-		r = step_do(&plan->steps[i], ops, ctx, &e);
+		r = step_do(&plan->steps[i], ops, ctx, &fw_fresh, &e);
 		if (r < 0 && ignorable(&plan->steps[i])) {
 			np_step_describe(&plan->steps[i], what, sizeof(what));
 			if (!np_err_isset(&e))
 				np_err_set(&e, r, "%s", strerror(-r));
 			/* kept apart: a later error must not be masked by it */
-			np_err_set(&warning, r, "%s: %s; the network runs without it, as libvirt's would",
-				   what, e.msg);
+			np_err_set(&warning, r, "%s: %s; %s", what, e.msg,
+				   plan->steps[i].kind == NP_STEP_DNSMASQ_MUTE
+					   ? "dnsmasq serves all the same, woken by the host's address "
+					     "events as libvirt's is"
+					   : "the network runs without it, as libvirt's would");
 			r = 0;
 			continue;
 		}
@@ -399,7 +421,7 @@ int np_step_apply(const struct np_step *step, bool undo, const struct np_ops *op
 {
 	struct np_step copy = *step;
 	const struct np_plan one = { .steps = &copy, .n_steps = 1 };
-	struct np_step both[2];
+	struct np_step both[3];
 
 	/* Some of the chains may exist: the idempotent script only. */
 	copy.create_text = NULL;
@@ -409,8 +431,12 @@ int np_step_apply(const struct np_step *step, bool undo, const struct np_ops *op
 		both[0] = *step;
 		both[1] = *step;
 		both[1].kind = NP_STEP_DNSMASQ_READY;
-		return np_plan_apply(&(const struct np_plan){ .steps = both, .n_steps = 2 }, ops,
-				     ctx, err);
+		both[2] = *step;
+		both[2].kind = NP_STEP_DNSMASQ_MUTE;
+		both[2].optional = true;
+		return np_plan_apply(&(const struct np_plan){ .steps = both,
+							      .n_steps = step->mute ? 3 : 2 },
+				     ops, ctx, err);
 	}
 	return undo ? np_plan_undo(&one, ops, ctx, err) : np_plan_apply(&one, ops, ctx, err);
 }

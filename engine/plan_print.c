@@ -116,6 +116,12 @@ static void print_step(const struct np_step *s, FILE *out)
 			     "it (spawned above, waited for here)\n",
 			s->pid_path);
 		return;
+	case NP_STEP_DNSMASQ_MUTE:
+		fprintf(out, "# take dnsmasq (pid in %s) out of its rtnetlink multicast groups: "
+			     "NETLINK_DROP_MEMBERSHIP on a duplicate of its netlink socket "
+			     "(pidfd_getfd); best effort\n",
+			s->pid_path);
+		return;
 	case NP_STEP_PORT_ADD: {
 		uint8_t host_mac[NP_MAC_LEN];
 		char hm[NP_MAC_STRLEN];
@@ -162,6 +168,7 @@ static const char *const kind_names[] = {
 	[NP_STEP_PORT_ADD] = "port-add",
 	[NP_STEP_DNSMASQ_READY] = "dnsmasq-ready",
 	[NP_STEP_FW_CSUM] = "dhcp-checksum",
+	[NP_STEP_DNSMASQ_MUTE] = "dnsmasq-mute",
 };
 
 static void json_kv(struct np_buf *b, const char *k, const char *v)

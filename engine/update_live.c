@@ -122,9 +122,16 @@ static int write_changes(struct live *l, struct np_update_live_report *rep, stru
 
 static int dnsmasq_start(struct live *l, const struct np_step *dm, struct np_err *err)
 {
-	int r = l->eng->ops->dnsmasq_start(l->eng->ctx, dm->path, dm->pid_path, err);
+	const struct np_ops *ops = l->eng->ops;
+	struct np_err ignored = { { 0 } };
+	int r = ops->dnsmasq_start(l->eng->ctx, dm->path, dm->pid_path, err);
 
-	return r < 0 ? np_err_set(err, r, "cannot start dnsmasq: %s", strerror(-r)) : 0;
+	if (r < 0)
+		return np_err_set(err, r, "cannot start dnsmasq: %s", strerror(-r));
+	/* best effort, as at start: a subscribed dnsmasq serves the same */
+	if (dm->mute && ops->dnsmasq_mute)
+		ops->dnsmasq_mute(l->eng->ctx, dm->path, dm->pid_path, &ignored);
+	return 0;
 }
 
 static int update_dnsmasq(struct live *l, const struct np_plan *oplan, bool conf_changed,

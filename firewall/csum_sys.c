@@ -226,7 +226,9 @@ static int open_for(const char *bridge, char tag[NP_FW_CSUM_TAG_MAX], struct con
 	return rc < 0 ? fail(err, rc, "netlink socket", bridge) : 0;
 }
 
-int np_fw_csum_add(const char *bridge, struct np_err *err)
+/* look: first list the chain (every rule in it, since the kernel can only
+ * filter a dump by chain) and add nothing when bridge's rule is there. */
+static int add(const char *bridge, bool look, struct np_err *err)
 {
 	np_cleanup(conn_closep) struct conn *c = NULL;
 	struct nftnl_batch *b = NULL;
@@ -241,7 +243,7 @@ int np_fw_csum_add(const char *bridge, struct np_err *err)
 	have_chain = chain_exists(c);
 	if (have_chain < 0)
 		return fail(err, have_chain, "look up chain POSTROUTING", bridge);
-	if (have_chain) {
+	if (have_chain && look) {
 		rc = find_ours(c, tag, &ours);
 		if (rc < 0)
 			return fail(err, rc, "list chain POSTROUTING", bridge);
@@ -260,6 +262,16 @@ int np_fw_csum_add(const char *bridge, struct np_err *err)
 	if (rc < 0)
 		return fail(err, rc, "add rule", bridge);
 	return 0;
+}
+
+int np_fw_csum_add(const char *bridge, struct np_err *err)
+{
+	return add(bridge, true, err);
+}
+
+int np_fw_csum_insert(const char *bridge, struct np_err *err)
+{
+	return add(bridge, false, err);
 }
 
 int np_fw_csum_del(const char *bridge, struct np_err *err)

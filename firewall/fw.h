@@ -73,6 +73,11 @@ int np_fw_csum_remove_render(const char *bridge, char **ret, struct np_err *err)
  * POSTROUTING base chain (iptables-nft's spec) only when missing; does
  * nothing when the bridge's tagged rule is there already. */
 int np_fw_csum_add(const char *bridge, struct np_err *err);
+/* np_fw_csum_add for a caller that knows the rule is not there (the
+ * bridge's own chains were just created): it does not list the chain, which
+ * holds every other bridge's rule too, so the cost does not grow with the
+ * number of networks. */
+int np_fw_csum_insert(const char *bridge, struct np_err *err);
 /* Deletes every rule tagged for bridge, by handle; the table and chain stay
  * (they are iptables-nft's). A missing table, chain or rule is success. */
 int np_fw_csum_del(const char *bridge, struct np_err *err);

@@ -8,7 +8,9 @@
 #     and net-destroy cleans up again.
 #   Except libvirt's DHCP checksum rule (issue 4): libvirt ignores its
 #     failure, so a fault there makes net-start succeed with one warning
-#     naming it, the network whole but without that rule.
+#     naming it, the network whole but without that rule. And dnsmasq's
+#     unsubscription from rtnetlink events (issue 7), best effort too: a
+#     fault there leaves the network whole with dnsmasq still subscribed.
 #   net-destroy (of a running network): exit 1, one line naming the step;
 #     the network is still known as active, and a second net-destroy finishes
 #     the job, leaving nothing.
@@ -82,6 +84,17 @@ fault_start()
 	STARTS_FAILED=0
 	for ((n = 1; n <= MAX_STEPS; n++)); do
 		np_env NETPLUMB_FAULT_AT=$n -- net-start "$name"
+		if [ "$NP_RC" -eq 0 ] && [ -n "$NP_ERR" ] &&
+			[[ "$NP_ERR" =~ ^"netplumb: warning: unsubscribe dnsmasq from rtnetlink events: injected fault at system change $n; "[^$'\n']*$ ]]; then
+			pass "$name: fault at $n: the optional unsubscription: ${NP_ERR#netplumb: }"
+			expect_active_whole "$name: fault at $n: started" "$name" "$br" "$CHAINS" 1
+			[ "$(dnsmasq_rtnl_groups "$name")" != 00000000 ] ||
+				fail "$name: fault at $n: dnsmasq left the rtnetlink groups all the same"
+			expect_np_ok "$name: fault at $n: net-destroy" net-destroy "$name"
+			expect_inactive_clean "$name: fault at $n: after net-destroy" "$name" "$br"
+			expect_snapshot "$name: fault at $n: as before the start" "$SYS_BASE"
+			continue
+		fi
 		if [ "$NP_RC" -eq 0 ] && [ -n "$NP_ERR" ]; then
 			[[ "$NP_ERR" =~ ^"netplumb: warning: add DHCP checksum rule for $br: injected fault at system change $n; "[^$'\n']*$ ]] ||
 				fail "$name: fault at $n: net-start succeeded but said: $NP_ERR"

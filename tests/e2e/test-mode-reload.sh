@@ -50,6 +50,14 @@ expect_eq "the same rules, once" "$RULES" \
 expect_eq "dnsmasq is still the same process" "$DNSMASQ_PID" "$(np_dnsmasq_pid mnat || true)"
 expect_ping "guest still reaches the uplink" "${GUEST_NS[1]}" "$UPLINK_IP"
 
+log "net-reload restarts a dnsmasq that died, out of the rtnetlink groups again"
+kill_pid "$DNSMASQ_PID"
+expect_np_ok "net-reload mnat (dnsmasq gone)" net-reload mnat
+NEW_PID=$(np_dnsmasq_pid mnat) || fail "no dnsmasq after net-reload"
+[ "$NEW_PID" != "$DNSMASQ_PID" ] || fail "net-reload did not start a new dnsmasq"
+expect_eq "the new dnsmasq is in no rtnetlink group" 00000000 \
+	"$(dnsmasq_rtnl_groups mnat || echo none)"
+
 expect_np_ok "net-destroy mnat" net-destroy mnat
 
 e2e_done

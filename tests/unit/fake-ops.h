@@ -23,6 +23,9 @@ struct fake {
 	int csum_fail;  /* fail the Nth fw_csum_add (1-based) like a kernel without
 			 * CHECKSUM; not a mutating call that fail_at counts */
 	int csum_adds;
+	int csum_inserts; /* ... of them through fw_csum_insert (no search) */
+	int mutes;      /* dnsmasq_mute calls; not counted by fail_at */
+	bool mute_fail; /* dnsmasq_mute fails (no ptrace rights, say) */
 	int dnsmasq;    /* processes running */
 	bool link_taken; /* a foreign link with the bridge's name */
 	int foreign_links;
@@ -232,6 +235,26 @@ static int f_fw_csum_add(void *ctx, const char *bridge, struct np_err *err)
 	return 0;
 }
 
+static int f_fw_csum_insert(void *ctx, const char *bridge, struct np_err *err)
+{
+	struct fake *f = ctx;
+
+	f->csum_inserts++;
+	return f_fw_csum_add(ctx, bridge, err);
+}
+
+static int f_dnsmasq_mute(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	struct fake *f = ctx;
+
+	if (!f->dnsmasq)
+		return np_err_set(err, -ESRCH, "dnsmasq for %s is not running", conf);
+	if (f->mute_fail)
+		return np_err_set(err, -EPERM, "pidfd_getfd: Operation not permitted");
+	f->mutes++;
+	return 0;
+}
+
 static int f_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
 {
 	((struct fake *)ctx)->csum = 0;
@@ -268,6 +291,8 @@ static const struct np_ops fake_ops = {
 	.dnsmasq_running = f_dnsmasq_running,
 	.fw_present = f_fw_present,
 	.fw_csum_add = f_fw_csum_add,
+	.fw_csum_insert = f_fw_csum_insert,
+	.dnsmasq_mute = f_dnsmasq_mute,
 	.fw_csum_del = f_fw_csum_del,
 	.fw_csum_present = f_fw_csum_present,
 };

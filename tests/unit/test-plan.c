@@ -52,7 +52,10 @@ static void test_shape(const struct np_plan *plan)
 
 	CHECK(plan->n_steps > 5);
 	CHECK(plan->steps[0].kind == NP_STEP_CHECK_LINK_FREE);
-	CHECK(plan->steps[plan->n_steps - 1].kind == NP_STEP_DNSMASQ_READY);
+	/* the last: dnsmasq serves, then leaves the rtnetlink groups */
+	CHECK(plan->n_steps > 2 && plan->steps[plan->n_steps - 2].kind == NP_STEP_DNSMASQ_READY);
+	CHECK(plan->steps[plan->n_steps - 1].kind == NP_STEP_DNSMASQ_MUTE);
+	CHECK(plan->steps[plan->n_steps - 1].optional && dm && dm->mute);
 	CHECK(br && !strcmp(br->ifname, "virbr0") && br->has_mac && br->stp == 1 &&
 	      br->delay_cs == 0);
 	CHECK(addr && addr->prefix == 24);
@@ -137,12 +140,16 @@ static void test_create_form(const struct np_plan *plan)
 
 	CHECK(np_plan_apply(plan, &fake_ops, &f, &err) == 0);
 	CHECK(f.fw == 1 && f.fw_creates == 1 && f.csum == 1);
+	/* chains just created: the checksum rule is added without a search */
+	CHECK(f.csum_adds == 1 && f.csum_inserts == 1);
 	CHECK(!np_err_isset(&err));
 	CHECK(np_plan_undo(plan, &fake_ops, &f, &err) == 0 && clean(&f));
 
 	/* chains left behind (a crash between their creation and the record) */
 	CHECK(np_plan_apply(plan, &fake_ops, &left, &err) == 0);
 	CHECK(left.fw == 1 && left.fw_creates == 0);
+	/* ... so the rule may be there too: searched for first */
+	CHECK(left.csum_adds == 1 && left.csum_inserts == 0);
 	CHECK(np_plan_undo(plan, &fake_ops, &left, &err) == 0 && clean(&left));
 
 	/* a repair: the chains are absent, still the idempotent script */
@@ -288,6 +295,80 @@ static void test_bridge_taken(const struct np_plan *plan)
 	CHECK(strstr(err.msg, "virbr0") != NULL);
 }
 
+/* A dnsmasq that binds once and does no IPv6 leaves the rtnetlink groups
+ * once it serves; one that uses address events (IPv6, bind-dynamic, an
+ * option that re-reads interfaces) keeps them. */
+static void test_mute_wanted(void)
+{
+	static const struct {
+		const char *opt;
+		bool v6, want;
+	} cases[] = {
+		{ NULL, false, true },
+		{ "no-ping", false, true },
+		{ NULL, true, false },
+		{ "local-service", false, false },
+		{ "  bind-dynamic", false, false },
+		{ "alias=10.8.9.0,10.9.9.0", false, false },
+		{ "enable-ra", false, false },
+		{ "localise-queries", false, false },
+		{ "local-service-x", false, true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct np_err err = { { 0 } };
+		struct np_net *net = NULL;
+		struct np_plan *plan = NULL;
+		const struct np_step *mute, *dm;
+		char xml[1024];
+
+		snprintf(xml, sizeof(xml),
+			 "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>"
+			 "<name>m</name><forward mode='nat'/><bridge name='vbm0'/>"
+			 "<ip address='10.8.9.1' prefix='24'><dhcp><range start='10.8.9.2' "
+			 "end='10.8.9.9'/></dhcp></ip>%s%s%s%s</network>",
+			 cases[i].v6 ? "<ip family='ipv6' address='fd00:9::1' prefix='64'/>" : "",
+			 cases[i].opt ? "<dnsmasq:options><dnsmasq:option value='" : "",
+			 cases[i].opt ? cases[i].opt : "", cases[i].opt ? "'/></dnsmasq:options>" : "");
+		CHECK(np_xml_net_parse(xml, strlen(xml), "t.xml", &net, &err) == 0);
+		if (!net) {
+			fprintf(stderr, "  case %zu: %s\n", i, err.msg);
+			continue;
+		}
+		CHECK(np_plan_build(net, &paths, &plan, &err) == 0);
+		mute = plan ? np_plan_find(plan, NP_STEP_DNSMASQ_MUTE) : NULL;
+		dm = plan ? np_plan_find(plan, NP_STEP_DNSMASQ_START) : NULL;
+		CHECK((mute != NULL) == cases[i].want && dm && dm->mute == cases[i].want);
+		if ((mute != NULL) != cases[i].want)
+			fprintf(stderr, "  case %zu (%s)\n", i, cases[i].opt ? cases[i].opt : "-");
+		np_plan_free(plan);
+		np_net_free(net);
+	}
+}
+
+/* The mute is best effort: a failure is a warning and the network runs; a
+ * repair's dnsmasq restart (the start step on its own) mutes it too. */
+static void test_mute_apply(const struct np_plan *plan)
+{
+	const struct np_step *dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
+	struct fake f = { 0 };
+	struct np_err err = { { 0 } };
+
+	CHECK(np_plan_apply(plan, &fake_ops, &f, &err) == 0 && f.mutes == 1 && !np_err_isset(&err));
+	CHECK(np_plan_undo(plan, &fake_ops, &f, &err) == 0 && clean(&f));
+
+	f = (struct fake){ .mute_fail = true };
+	CHECK(np_plan_apply(plan, &fake_ops, &f, &err) == 0);
+	CHECK(f.mutes == 0 && f.dnsmasq == 1 && f.links == 1);
+	CHECK(strstr(err.msg, "unsubscribe dnsmasq from rtnetlink events: pidfd_getfd") != NULL);
+	CHECK(np_plan_undo(plan, &fake_ops, &f, &err) == 0 && clean(&f));
+
+	f = (struct fake){ 0 };
+	memset(&err, 0, sizeof(err));
+	CHECK(dm && np_step_apply(dm, false, &fake_ops, &f, &err) == 0);
+	CHECK(f.dnsmasq == 1 && f.mutes == 1);
+}
+
 static void test_golden(const struct np_plan *plan)
 {
 	char *text = NULL;
@@ -331,6 +412,8 @@ int main(void)
 	test_checksum_wanted();
 	test_create_form(plan);
 	test_checksum_optional(plan);
+	test_mute_wanted();
+	test_mute_apply(plan);
 	test_bridge_taken(plan);
 	test_golden(plan);
 	np_plan_free(plan);
