@@ -68,6 +68,10 @@ struct np_ops {
 	/* fw_csum_add for a bridge whose chains fw_present just found absent
 	 * (np_fw_csum_insert); NULL: fw_csum_add. */
 	int (*fw_csum_insert)(void *ctx, const char *bridge, struct np_err *err);
+	/* With it set, fw_csum_del only starts the removal (in a helper, as
+	 * fw_remove does) and this returns its outcome; NULL: fw_csum_del is
+	 * whole. */
+	int (*fw_csum_del_wait)(void *ctx, struct np_err *err);
 };
 
 /* The real system. ctx comes from np_sys_new() and holds one netlink socket

@@ -218,6 +218,12 @@ static int w_fw_csum_insert(void *ctx, const char *bridge, struct np_err *err)
 	return r < 0 ? r : F(ctx)->base->fw_csum_insert(F(ctx)->base_ctx, bridge, err);
 }
 
+/* Not a change of its own: the outcome of the fw_csum_del before it. */
+static int w_fw_csum_del_wait(void *ctx, struct np_err *err)
+{
+	return F(ctx)->base->fw_csum_del_wait(F(ctx)->base_ctx, err);
+}
+
 static int w_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
 {
 	int r = hit(ctx, err);
@@ -259,5 +265,6 @@ const struct np_ops np_fault_ops = {
 	.fw_csum_add = w_fw_csum_add,
 	.fw_csum_insert = w_fw_csum_insert,
 	.fw_csum_del = w_fw_csum_del,
+	.fw_csum_del_wait = w_fw_csum_del_wait,
 	.fw_csum_present = w_fw_csum_present,
 };

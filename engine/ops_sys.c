@@ -34,6 +34,7 @@ struct np_sys {
 	struct np_dnsmasq_stopping *stopping;
 	char *stopping_pidfile;
 	int fw_pending; /* report of a started nft removal, or -1 */
+	int csum_pending; /* report of a started checksum-rule removal, or -1 */
 };
 
 int np_sys_new(struct np_sys **ret)
@@ -45,6 +46,7 @@ int np_sys_new(struct np_sys **ret)
 		return -ENOMEM;
 	sys->dnsmasq = bin && *bin ? bin : "/usr/sbin/dnsmasq";
 	sys->fw_pending = -1;
+	sys->csum_pending = -1;
 	*ret = sys;
 	return 0;
 }
@@ -62,6 +64,8 @@ void np_sys_free(struct np_sys *sys)
 	free(sys->stopping_pidfile);
 	if (sys->fw_pending >= 0)
 		close(sys->fw_pending);
+	if (sys->csum_pending >= 0)
+		close(sys->csum_pending);
 	if (sys->nl)
 		np_nl_close(sys->nl);
 	if (sys->fw)
@@ -393,9 +397,23 @@ static int sys_fw_csum_insert(void *ctx, const char *bridge, struct np_err *err)
 	return np_fw_csum_insert(bridge, err);
 }
 
+static int sys_fw_csum_del_wait(void *ctx, struct np_err *err)
+{
+	struct np_sys *sys = ctx;
+	int fd = sys->csum_pending;
+
+	sys->csum_pending = -1;
+	return np_fw_apply_detached_end(fd, err);
+}
+
 static int sys_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
 {
-	return np_fw_csum_del_detached(bridge, err);
+	struct np_sys *sys = ctx;
+	struct np_err ignored = { { 0 } };
+
+	/* one at a time, as sys_fw_remove */
+	sys_fw_csum_del_wait(ctx, &ignored);
+	return np_fw_csum_del_detached_begin(bridge, &sys->csum_pending, err);
 }
 
 static int sys_fw_csum_present(void *ctx, const char *bridge)
@@ -435,5 +453,6 @@ const struct np_ops np_sys_ops = {
 	.fw_csum_add = sys_fw_csum_add,
 	.fw_csum_insert = sys_fw_csum_insert,
 	.fw_csum_del = sys_fw_csum_del,
+	.fw_csum_del_wait = sys_fw_csum_del_wait,
 	.fw_csum_present = sys_fw_csum_present,
 };

@@ -111,8 +111,9 @@ int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ct
  * Used by destroy and crash recovery. Returns the real error of the step
  * latest in the plan, but still tries every step. Two departures from strict
  * reverse order, for speed: the bridge is retired first when no guest port
- * hangs on it, and the nft removal runs in a helper process while the steps
- * before it in the plan are undone. */
+ * hangs on it, and the nft removal and the checksum rule's run in helper
+ * processes (side by side) while the steps before them in the plan are
+ * undone. */
 int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
 		 struct np_err *err);
 

@@ -200,13 +200,23 @@ static int already_gone(int r)
 	return r == -ENOENT || r == -ENODEV || r == -ESRCH ? 0 : r;
 }
 
+/* An undo's outcome as undo sees it. */
+static int undo_result(const struct np_step *s, int r)
+{
+	/* no nf_tables at all: no checksum rule of ours can be there */
+	if (s->kind == NP_STEP_FW_CSUM && (r == -EPROTONOSUPPORT || r == -EAFNOSUPPORT))
+		return 0;
+	return already_gone(r);
+}
+
 /* Addresses, routes, link state and per-bridge sysctls vanish with the
  * bridge, and libvirt leaves ip_forward on, so only a few kinds of step have
  * anything to undo. In reverse order, dnsmasq's readiness comes first: it is
  * told to stop (SIGTERM) then, and its exit overlaps the nft removal until
  * the undo of its start waits for it. The bridge is only taken out of
  * service; the kernel's slow part of deleting it happens in the background.
- * defer: an nft removal is only started (see np_plan_undo()). */
+ * defer: an nft or checksum-rule removal is only started (see
+ * np_plan_undo()). */
 static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void *ctx,
 			 bool defer, struct np_err *err)
 {
@@ -252,12 +262,11 @@ static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void
 	case NP_STEP_FW_CSUM:
 		if (ops->fw_csum_del)
 			r = ops->fw_csum_del(ctx, s->ifname, err);
-		/* no nf_tables at all: no rule of ours can be there */
-		if (r == -EPROTONOSUPPORT || r == -EAFNOSUPPORT)
-			r = 0;
+		if (r >= 0 && ops->fw_csum_del && ops->fw_csum_del_wait && !defer)
+			r = ops->fw_csum_del_wait(ctx, err);
 		break;
 	}
-	return already_gone(r);
+	return undo_result(s, r);
 }
 
 static int step_undo_deferred(const struct np_step *s, const struct np_ops *ops, void *ctx,
@@ -362,10 +371,23 @@ static void undo_error(const struct np_plan *plan, size_t i, int r, struct np_er
 	np_err_set(err, r, "%s", e->msg);
 }
 
+/* The outcome of step i's removal, started in a helper by its undo. */
+static void collect(const struct np_plan *plan, size_t i, int (*wait)(void *, struct np_err *),
+		    void *ctx, size_t *first_i, int *first, struct np_err *err)
+{
+	struct np_err e = { { 0 } };
+	long long t0 = np_time_ns();
+	int r = undo_result(&plan->steps[i], wait(ctx, &e));
+
+	np_timing_add(NP_PHASE_NFT, np_time_ns() - t0);
+	if (r < 0)
+		undo_error(plan, i, r, &e, first_i, first, err);
+}
+
 int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
 		 struct np_err *err)
 {
-	size_t first_i = 0, fw_i = SIZE_MAX, br_i = SIZE_MAX;
+	size_t first_i = 0, fw_i = SIZE_MAX, cs_i = SIZE_MAX, br_i = SIZE_MAX;
 	int first = 0;
 
 	/* The bridge goes first unless a guest port hangs on it (ports are
@@ -393,26 +415,26 @@ int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx
 
 		if (i == br_i)
 			continue;
-		/* The nft removal runs in a helper while the rest is undone;
-		 * its outcome is collected below. */
-		bool defer = s->kind == NP_STEP_FW_APPLY && ops->fw_remove && ops->fw_remove_wait &&
-			     fw_i == SIZE_MAX;
-		int r = step_undo_deferred(s, ops, ctx, defer, &e);
+		/* The nft removal and the checksum rule's run in helpers while
+		 * the rest is undone (the two at once); their outcomes are
+		 * collected below. */
+		bool fw_defer = s->kind == NP_STEP_FW_APPLY && ops->fw_remove && ops->fw_remove_wait &&
+				fw_i == SIZE_MAX;
+		bool cs_defer = s->kind == NP_STEP_FW_CSUM && ops->fw_csum_del &&
+				ops->fw_csum_del_wait && cs_i == SIZE_MAX;
+		int r = step_undo_deferred(s, ops, ctx, fw_defer || cs_defer, &e);
 
 		if (r < 0)
 			undo_error(plan, i, r, &e, &first_i, &first, err);
-		else if (defer)
+		else if (fw_defer)
 			fw_i = i;
+		else if (cs_defer)
+			cs_i = i;
 	}
-	if (fw_i != SIZE_MAX) {
-		struct np_err e = { { 0 } };
-		long long t0 = np_time_ns();
-		int r = already_gone(ops->fw_remove_wait(ctx, &e));
-
-		np_timing_add(NP_PHASE_NFT, np_time_ns() - t0);
-		if (r < 0)
-			undo_error(plan, fw_i, r, &e, &first_i, &first, err);
-	}
+	if (cs_i != SIZE_MAX)
+		collect(plan, cs_i, ops->fw_csum_del_wait, ctx, &first_i, &first, err);
+	if (fw_i != SIZE_MAX)
+		collect(plan, fw_i, ops->fw_remove_wait, ctx, &first_i, &first, err);
 	return first;
 }
 

@@ -84,6 +84,10 @@ int np_fw_csum_del(const char *bridge, struct np_err *err);
 /* np_fw_csum_del in a helper process that reports before it closes its
  * socket: after a rule delete that close waits 8-16 ms for nf_tables. */
 int np_fw_csum_del_detached(const char *bridge, struct np_err *err);
+/* Its first half: starts the helper, whose report np_fw_apply_detached_end()
+ * reads from *ret_fd, so other work overlaps the removal (a chain of 1000
+ * bridges' rules takes ~9 ms to list and change). */
+int np_fw_csum_del_detached_begin(const char *bridge, int *ret_fd, struct np_err *err);
 /* Called by a detached helper once its caller has exited, before it lets go
  * of its nfnetlink sockets (whose release stalls any other nft transaction
  * for milliseconds): the engine waits there until the store is idle. */

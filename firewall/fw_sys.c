@@ -348,10 +348,16 @@ int np_fw_apply_detached(const char *script, struct np_err *err)
 	return r < 0 ? r : np_fw_apply_detached_end(fd, err);
 }
 
+int np_fw_csum_del_detached_begin(const char *bridge, int *ret_fd, struct np_err *err)
+{
+	*ret_fd = -1;
+	return detached_begin(job_csum_del, bridge, ret_fd, err);
+}
+
 int np_fw_csum_del_detached(const char *bridge, struct np_err *err)
 {
 	int fd, r;
 
-	r = detached_begin(job_csum_del, bridge, &fd, err);
+	r = np_fw_csum_del_detached_begin(bridge, &fd, err);
 	return r < 0 ? r : np_fw_apply_detached_end(fd, err);
 }
