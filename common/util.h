@@ -25,6 +25,15 @@ static inline void np_freep(void *p)
 }
 #define _np_free_ np_cleanup(np_freep)
 
+/* name(type **p) frees *p with fn unless it is NULL: a cleanup function
+ * for a library's own free (np_cleanup(name)). */
+#define NP_DEFINE_FREEP(name, type, fn)                                        \
+	static inline void name(type **p)                                      \
+	{                                                                      \
+		if (*p)                                                        \
+			fn(*p);                                                \
+	}
+
 static inline void np_closep(int *fd)
 {
 	if (*fd >= 0)

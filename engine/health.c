@@ -129,6 +129,21 @@ static int reread_servers(struct np_engine *eng, const struct np_plan *plan,
 	return 0;
 }
 
+/* np_step_apply() of step; a warning of an optional part (the checksum
+ * rule, dnsmasq's unsubscription) is said, not failed, as at start.
+ * Returns 1 after a warning, 0 when clean, or the error. */
+static int apply_warned(struct np_engine *eng, const struct np_step *step, struct np_err *err)
+{
+	int r = np_step_apply(step, false, eng->ops, eng->ctx, err);
+
+	if (r < 0 || !np_err_isset(err))
+		return r;
+	if (eng->warn)
+		eng->warn(err->msg);
+	err->msg[0] = '\0';
+	return 1;
+}
+
 static int repair(struct np_engine *eng, const char *name, bool force_fw,
 		  np_engine_reload_fn reload, char *ret_what, unsigned len, struct np_err *err)
 {
@@ -168,17 +183,11 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw,
 	}
 	cs = np_plan_find(plan, NP_STEP_FW_CSUM);
 	if (cs && !h.checksum) {
-		r = np_step_apply(cs, false, eng->ops, eng->ctx, err);
+		r = apply_warned(eng, cs, err);
 		if (r < 0)
 			return r;
-		if (np_err_isset(err)) {
-			/* optional, as at start: said, not failed */
-			if (eng->warn)
-				eng->warn(err->msg);
-			err->msg[0] = '\0';
-		} else {
+		if (r == 0)
 			append(ret_what, len, "DHCP checksum rule re-added");
-		}
 	}
 	dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
 	if (dm && !h.dnsmasq) {
@@ -189,15 +198,9 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw,
 				if (r < 0)
 					return r;
 			}
-		r = np_step_apply(dm, false, eng->ops, eng->ctx, err);
+		r = apply_warned(eng, dm, err);
 		if (r < 0)
 			return r;
-		if (np_err_isset(err)) {
-			/* its unsubscription is optional, as at start */
-			if (eng->warn)
-				eng->warn(err->msg);
-			err->msg[0] = '\0';
-		}
 		append(ret_what, len, "dnsmasq restarted");
 	} else if (dm && reload) {
 		r = reread_servers(eng, plan, dm, reload, ret_what, len, err);

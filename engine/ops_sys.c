@@ -162,22 +162,34 @@ static int sys_fw_apply(void *ctx, const char *script, struct np_err *err)
 	return np_fw_apply(sys->fw, script, err);
 }
 
+/* The report of a removal started in a helper, read once. */
+static int pending_end(int *pending, struct np_err *err)
+{
+	int fd = *pending;
+
+	*pending = -1;
+	return np_fw_apply_detached_end(fd, err);
+}
+
+/* One removal of a kind at a time: an earlier one not waited for is
+ * finished first. */
+static void pending_drop(int *pending)
+{
+	struct np_err ignored = { { 0 } };
+
+	pending_end(pending, &ignored);
+}
+
 static int sys_fw_remove_wait(void *ctx, struct np_err *err)
 {
-	struct np_sys *sys = ctx;
-	int fd = sys->fw_pending;
-
-	sys->fw_pending = -1;
-	return np_fw_apply_detached_end(fd, err);
+	return pending_end(&((struct np_sys *)ctx)->fw_pending, err);
 }
 
 static int sys_fw_remove(void *ctx, const char *script, struct np_err *err)
 {
 	struct np_sys *sys = ctx;
-	struct np_err ignored = { { 0 } };
 
-	/* one at a time: an earlier one not waited for is finished first */
-	sys_fw_remove_wait(ctx, &ignored);
+	pending_drop(&sys->fw_pending);
 	return np_fw_apply_detached_begin(script, &sys->fw_pending, err);
 }
 
@@ -399,20 +411,14 @@ static int sys_fw_csum_insert(void *ctx, const char *bridge, struct np_err *err)
 
 static int sys_fw_csum_del_wait(void *ctx, struct np_err *err)
 {
-	struct np_sys *sys = ctx;
-	int fd = sys->csum_pending;
-
-	sys->csum_pending = -1;
-	return np_fw_apply_detached_end(fd, err);
+	return pending_end(&((struct np_sys *)ctx)->csum_pending, err);
 }
 
 static int sys_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
 {
 	struct np_sys *sys = ctx;
-	struct np_err ignored = { { 0 } };
 
-	/* one at a time, as sys_fw_remove */
-	sys_fw_csum_del_wait(ctx, &ignored);
+	pending_drop(&sys->csum_pending);
 	return np_fw_csum_del_detached_begin(bridge, &sys->csum_pending, err);
 }
 

@@ -202,55 +202,58 @@ static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
 	return add_file(plan, servers_path, servers, why);
 }
 
-static int plan_dnsmasq_start(struct np_plan *plan, const struct np_net *net,
-			      const struct np_plan_paths *paths, const char *fname)
+/* One of dnsmasq's steps, all naming its config and pid file. */
+static struct np_step *dnsmasq_step(struct np_plan *plan, enum np_step_kind kind,
+				    const struct np_plan_paths *paths, const char *fname,
+				    const char *why)
 {
-	struct np_step *s = add_step(plan, NP_STEP_DNSMASQ_START);
+	struct np_step *s = add_step(plan, kind);
+
+	if (!s || fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
+	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
+	    dup_into(&s->why, why) < 0)
+		return NULL;
+	return s;
+}
+
+/* mute: a NP_STEP_DNSMASQ_MUTE will follow its readiness (plan_dnsmasq_ready). */
+static int plan_dnsmasq_start(struct np_plan *plan, const struct np_plan_paths *paths,
+			      const char *fname, bool mute)
+{
+	struct np_step *s = dnsmasq_step(plan, NP_STEP_DNSMASQ_START, paths, fname,
+					 "DHCP and DNS for the network");
 
 	if (!s)
 		return -ENOMEM;
-	if (fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
-	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
-	    dup_into(&s->why, "DHCP and DNS for the network") < 0)
-		return -ENOMEM;
+	s->mute = mute;
 	return 0;
 }
 
 /* dnsmasq is spawned once its bridge is up with its addresses, and waited
  * for at the very end, so its start-up (milliseconds of dynamic linking and
- * daemonizing) overlaps ports, sysctls and the nft transaction. */
-static int plan_dnsmasq_ready(struct np_plan *plan, const struct np_plan_paths *paths,
-			      const char *fname)
-{
-	struct np_step *s = add_step(plan, NP_STEP_DNSMASQ_READY);
-
-	if (!s)
-		return -ENOMEM;
-	if (fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
-	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
-	    dup_into(&s->why, "dnsmasq answers DHCP and DNS before net-start returns") < 0)
-		return -ENOMEM;
-	return 0;
-}
-
-/* Every dnsmasq 2.90 joins rtnetlink's address and route groups, so each
+ * daemonizing) overlaps ports, sysctls and the nft transaction.
+ *
+ * Every dnsmasq 2.90 joins rtnetlink's address and route groups, so each
  * address or route a start adds would wake every other network's dnsmasq:
  * O(N) wake-ups per start, O(N²) for N networks. One that binds once and
- * does no IPv6 ignores those events anyway; it leaves the groups once it
- * serves. */
-static int plan_dnsmasq_mute(struct np_plan *plan, const struct np_plan_paths *paths,
-			     const char *fname)
+ * does no IPv6 ignores those events anyway (mute); it leaves the groups
+ * once it serves. */
+static int plan_dnsmasq_ready(struct np_plan *plan, const struct np_plan_paths *paths,
+			      const char *fname, bool mute)
 {
-	struct np_step *s = add_step(plan, NP_STEP_DNSMASQ_MUTE);
+	struct np_step *s;
 
+	if (!dnsmasq_step(plan, NP_STEP_DNSMASQ_READY, paths, fname,
+			  "dnsmasq answers DHCP and DNS before net-start returns"))
+		return -ENOMEM;
+	if (!mute)
+		return 0;
+	s = dnsmasq_step(plan, NP_STEP_DNSMASQ_MUTE, paths, fname,
+			 "bind-interfaces and no IPv6: dnsmasq has no use for the host's "
+			 "address and route events, and each one would wake it");
 	if (!s)
 		return -ENOMEM;
 	s->optional = true;
-	if (fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
-	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
-	    dup_into(&s->why, "bind-interfaces and no IPv6: dnsmasq has no use for the host's "
-			      "address and route events, and each one would wake it") < 0)
-		return -ENOMEM;
 	return 0;
 }
 
@@ -497,7 +500,7 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	if (r < 0)
 		goto fail;
 	if (dnsmasq) {
-		r = plan_dnsmasq_start(plan, net, paths, fname);
+		r = plan_dnsmasq_start(plan, paths, fname, np_dhcp_ignores_addr_events(net));
 		if (r < 0)
 			goto fail;
 	}
@@ -514,17 +517,9 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	if (r < 0)
 		goto fail;
 	if (dnsmasq) {
-		r = plan_dnsmasq_ready(plan, paths, fname);
+		r = plan_dnsmasq_ready(plan, paths, fname, np_dhcp_ignores_addr_events(net));
 		if (r < 0)
 			goto fail;
-		if (np_dhcp_ignores_addr_events(net)) {
-			r = plan_dnsmasq_mute(plan, paths, fname);
-			if (r < 0)
-				goto fail;
-			for (size_t i = 0; i < plan->n_steps; i++)
-				if (plan->steps[i].kind == NP_STEP_DNSMASQ_START)
-					plan->steps[i].mute = true;
-		}
 	}
 	*ret = plan;
 	return 0;

@@ -122,15 +122,14 @@ static int write_changes(struct live *l, struct np_update_live_report *rep, stru
 
 static int dnsmasq_start(struct live *l, const struct np_step *dm, struct np_err *err)
 {
-	const struct np_ops *ops = l->eng->ops;
-	struct np_err ignored = { { 0 } };
-	int r = ops->dnsmasq_start(l->eng->ctx, dm->path, dm->pid_path, err);
+	/* as at net-start: spawned, ready, out of rtnetlink's groups */
+	int r = np_step_apply(dm, false, l->eng->ops, l->eng->ctx, err);
 
 	if (r < 0)
 		return np_err_set(err, r, "cannot start dnsmasq: %s", strerror(-r));
-	/* best effort, as at start: a subscribed dnsmasq serves the same */
-	if (dm->mute && ops->dnsmasq_mute)
-		ops->dnsmasq_mute(l->eng->ctx, dm->path, dm->pid_path, &ignored);
+	/* the unsubscription is best effort: a subscribed dnsmasq serves the same */
+	if (err)
+		err->msg[0] = '\0';
 	return 0;
 }
 

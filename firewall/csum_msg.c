@@ -36,35 +36,11 @@
 
 #define DHCP_CLIENT_PORT 68
 
-static void rule_freep(struct nftnl_rule **p)
-{
-	if (*p)
-		nftnl_rule_free(*p);
-}
-
-static void batch_freep(struct nftnl_batch **p)
-{
-	if (*p)
-		nftnl_batch_free(*p);
-}
-
-static void table_freep(struct nftnl_table **p)
-{
-	if (*p)
-		nftnl_table_free(*p);
-}
-
-static void chain_freep(struct nftnl_chain **p)
-{
-	if (*p)
-		nftnl_chain_free(*p);
-}
-
-static void udata_freep(struct nftnl_udata_buf **p)
-{
-	if (*p)
-		nftnl_udata_buf_free(*p);
-}
+NP_DEFINE_FREEP(rule_freep, struct nftnl_rule, nftnl_rule_free)
+NP_DEFINE_FREEP(batch_freep, struct nftnl_batch, nftnl_batch_free)
+NP_DEFINE_FREEP(table_freep, struct nftnl_table, nftnl_table_free)
+NP_DEFINE_FREEP(chain_freep, struct nftnl_chain, nftnl_chain_free)
+NP_DEFINE_FREEP(udata_freep, struct nftnl_udata_buf, nftnl_udata_buf_free)
 
 bool np_fw_csum_wanted(const struct np_net *net)
 {
@@ -251,16 +227,36 @@ int np_fw_csum_rule_build(const char *bridge, struct nftnl_rule **ret)
 	return 0;
 }
 
-static struct nftnl_batch *batch_new(void)
-{
-	return nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);
-}
-
 /* Room for one more message of up to MNL_SOCKET_BUFFER_SIZE bytes: the
  * batch moves to a new page when the current one passes its size. */
 static int batch_next(struct nftnl_batch *b)
 {
 	return nftnl_batch_update(b) < 0 ? -ENOMEM : 0;
+}
+
+/* A transaction's batch with its BEGIN message (sequence *seq, advanced). */
+static int batch_open(uint32_t *seq, struct nftnl_batch **ret)
+{
+	np_cleanup(batch_freep) struct nftnl_batch *b =
+		nftnl_batch_alloc(MNL_SOCKET_BUFFER_SIZE, MNL_SOCKET_BUFFER_SIZE);
+
+	if (!b)
+		return -ENOMEM;
+	nftnl_batch_begin(nftnl_batch_buffer(b), (*seq)++);
+	if (batch_next(b) < 0)
+		return -ENOMEM;
+	*ret = np_steal(&b);
+	return 0;
+}
+
+/* Its END message, and the batch handed to the caller. */
+static int batch_close(struct nftnl_batch **b, uint32_t seq, struct nftnl_batch **ret)
+{
+	nftnl_batch_end(nftnl_batch_buffer(*b), seq);
+	if (batch_next(*b) < 0)
+		return -ENOMEM;
+	*ret = np_steal(b);
+	return 0;
 }
 
 static int add_table_chain(struct nftnl_batch *b, uint32_t *seq)
@@ -308,12 +304,9 @@ int np_fw_csum_add_batch_build(const char *bridge, bool with_chain, uint32_t seq
 	rc = np_fw_csum_rule_build(bridge, &r);
 	if (rc < 0)
 		return rc;
-	b = batch_new();
-	if (!b)
-		return -ENOMEM;
-	nftnl_batch_begin(nftnl_batch_buffer(b), seq++);
-	if (batch_next(b) < 0)
-		return -ENOMEM;
+	rc = batch_open(&seq, &b);
+	if (rc < 0)
+		return rc;
 	if (with_chain) {
 		rc = add_table_chain(b, &seq);
 		if (rc < 0)
@@ -327,26 +320,20 @@ int np_fw_csum_add_batch_build(const char *bridge, bool with_chain, uint32_t seq
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	if (batch_next(b) < 0)
 		return -ENOMEM;
-	nftnl_batch_end(nftnl_batch_buffer(b), seq);
-	if (batch_next(b) < 0)
-		return -ENOMEM;
-	*ret = np_steal(&b);
-	return 0;
+	return batch_close(&b, seq, ret);
 }
 
 int np_fw_csum_del_batch_build(const uint64_t *handles, size_t n, uint32_t seq,
 			       struct nftnl_batch **ret)
 {
 	np_cleanup(batch_freep) struct nftnl_batch *b = NULL;
+	int rc;
 
 	if (n > NP_FW_CSUM_DEL_MAX)
 		return -E2BIG;
-	b = batch_new();
-	if (!b)
-		return -ENOMEM;
-	nftnl_batch_begin(nftnl_batch_buffer(b), seq++);
-	if (batch_next(b) < 0)
-		return -ENOMEM;
+	rc = batch_open(&seq, &b);
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; i < n; i++) {
 		np_cleanup(rule_freep) struct nftnl_rule *r = nftnl_rule_alloc();
 		struct nlmsghdr *nlh;
@@ -364,11 +351,7 @@ int np_fw_csum_del_batch_build(const uint64_t *handles, size_t n, uint32_t seq,
 		if (batch_next(b) < 0)
 			return -ENOMEM;
 	}
-	nftnl_batch_end(nftnl_batch_buffer(b), seq);
-	if (batch_next(b) < 0)
-		return -ENOMEM;
-	*ret = np_steal(&b);
-	return 0;
+	return batch_close(&b, seq, ret);
 }
 
 struct nlmsghdr *np_fw_csum_chain_get_build(char *buf, uint32_t seq)

@@ -50,11 +50,7 @@ static void conn_close(struct conn *c)
 	free(c);
 }
 
-static void conn_closep(struct conn **p)
-{
-	if (*p)
-		conn_close(*p);
-}
+NP_DEFINE_FREEP(conn_closep, struct conn, conn_close)
 
 static int conn_open(struct conn **ret)
 {

@@ -81,12 +81,11 @@ int np_fw_csum_insert(const char *bridge, struct np_err *err);
 /* Deletes every rule tagged for bridge, by handle; the table and chain stay
  * (they are iptables-nft's). A missing table, chain or rule is success. */
 int np_fw_csum_del(const char *bridge, struct np_err *err);
-/* np_fw_csum_del in a helper process that reports before it closes its
- * socket: after a rule delete that close waits 8-16 ms for nf_tables. */
-int np_fw_csum_del_detached(const char *bridge, struct np_err *err);
-/* Its first half: starts the helper, whose report np_fw_apply_detached_end()
- * reads from *ret_fd, so other work overlaps the removal (a chain of 1000
- * bridges' rules takes ~9 ms to list and change). */
+/* Starts np_fw_csum_del in a helper process that reports before it closes
+ * its socket (after a rule delete that close waits 8-16 ms for nf_tables);
+ * np_fw_apply_detached_end() reads the report from *ret_fd, so other work
+ * overlaps the removal (a chain of 1000 bridges' rules takes ~9 ms to list
+ * and change). */
 int np_fw_csum_del_detached_begin(const char *bridge, int *ret_fd, struct np_err *err);
 /* Called by a detached helper once its caller has exited, before it lets go
  * of its nfnetlink sockets (whose release stalls any other nft transaction
@@ -99,10 +98,8 @@ int np_fw_csum_count(const char *bridge, struct np_err *err);
  * before it releases its nft socket, so the caller does not wait for the
  * kernel's clean-up after deleted base chains (milliseconds). The helper is
  * not waited for; it exits (and is reaped by init or a subreaper, or when
- * the caller exits) shortly after. Used for removals. */
-int np_fw_apply_detached(const char *script, struct np_err *err);
-/* The same in two halves, so other work overlaps the helper's: begin()
- * starts it (*ret_fd: its report, -1 for an empty script), end() reads the
- * outcome and closes the fd. */
+ * the caller exits) shortly after. Used for removals. In two halves, so
+ * other work overlaps the helper's: begin() starts it (*ret_fd: its report,
+ * -1 for an empty script), end() reads the outcome and closes the fd. */
 int np_fw_apply_detached_begin(const char *script, int *ret_fd, struct np_err *err);
 int np_fw_apply_detached_end(int fd, struct np_err *err);

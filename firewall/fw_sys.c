@@ -200,7 +200,7 @@ int np_fw_present(struct np_fw *fw, const char *bridge)
 	return r > 0 ? 2 : r;
 }
 
-/* What the helper of np_fw_apply_detached() reports. */
+/* What a detached helper (np_fw_apply_detached_begin) reports. */
 struct detached_result {
 	int r;
 	struct np_err err;
@@ -340,24 +340,8 @@ int np_fw_apply_detached_end(int fd, struct np_err *err)
 	return 0;
 }
 
-int np_fw_apply_detached(const char *script, struct np_err *err)
-{
-	int fd, r;
-
-	r = np_fw_apply_detached_begin(script, &fd, err);
-	return r < 0 ? r : np_fw_apply_detached_end(fd, err);
-}
-
 int np_fw_csum_del_detached_begin(const char *bridge, int *ret_fd, struct np_err *err)
 {
 	*ret_fd = -1;
 	return detached_begin(job_csum_del, bridge, ret_fd, err);
-}
-
-int np_fw_csum_del_detached(const char *bridge, struct np_err *err)
-{
-	int fd, r;
-
-	r = np_fw_csum_del_detached_begin(bridge, &fd, err);
-	return r < 0 ? r : np_fw_apply_detached_end(fd, err);
 }

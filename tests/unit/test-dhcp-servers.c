@@ -198,23 +198,35 @@ static struct np_net *parse(const char *xml)
 	return net;
 }
 
+/* xml parsed, and its config rendered with paths `with` (*a) and with
+ * the pid file alone (*b); NULL when it does not parse. */
+static struct np_net *render_pair(const char *xml, const struct np_dhcp_paths *with, char **a,
+				  char **b)
+{
+	struct np_dhcp_paths without = { .pidfile = with->pidfile };
+	struct np_err err = { { 0 } };
+	struct np_net *net = parse(xml);
+
+	CHECK(net != NULL);
+	if (!net)
+		return NULL;
+	CHECK(np_dhcp_conf_render(net, with, a, &err) == 0);
+	CHECK(np_dhcp_conf_render(net, &without, b, &err) == 0);
+	return net;
+}
+
 /* The config of xml with and without a serversfile: whether it uses it, and
  * that without one the text is what it always was. */
 static void conf_case(const char *what, const char *xml, bool want_used)
 {
 	struct np_dhcp_paths with = { .pidfile = "/run/np/n.pid",
 				      .serversfile = "/var/lib/np/n.servers" };
-	struct np_dhcp_paths without = { .pidfile = "/run/np/n.pid" };
-	struct np_err err = { { 0 } };
-	struct np_net *net = parse(xml);
 	char *a = NULL, *b = NULL;
+	struct np_net *net = render_pair(xml, &with, &a, &b);
 
-	CHECK(net != NULL);
 	if (!net)
 		return;
 	CHECK(np_dhcp_uses_servers_file(net) == want_used);
-	CHECK(np_dhcp_conf_render(net, &with, &a, &err) == 0);
-	CHECK(np_dhcp_conf_render(net, &without, &b, &err) == 0);
 	if (a && b) {
 		bool has = strstr(a, "\nservers-file=/var/lib/np/n.servers\n") != NULL;
 
@@ -296,17 +308,12 @@ static void test_conf_path_checked(void)
 static void bind_case(const char *what, const char *xml, bool want_static)
 {
 	struct np_dhcp_paths with = { .pidfile = "/run/np/n.pid", .bind_static = true };
-	struct np_dhcp_paths without = { .pidfile = "/run/np/n.pid" };
-	struct np_err err = { { 0 } };
-	struct np_net *net = parse(xml);
 	char *a = NULL, *b = NULL;
+	struct np_net *net = render_pair(xml, &with, &a, &b);
 
-	CHECK(net != NULL);
 	if (!net)
 		return;
 	CHECK(np_dhcp_binds_statically(net) == want_static);
-	CHECK(np_dhcp_conf_render(net, &with, &a, &err) == 0);
-	CHECK(np_dhcp_conf_render(net, &without, &b, &err) == 0);
 	if (a && b) {
 		bool st = strstr(a, "\nbind-interfaces\ninterface=") != NULL;
 

@@ -291,14 +291,10 @@ static bool make_links(void)
 
 int main(void)
 {
-	if (geteuid() != 0) {
-		printf("SKIP: needs root (a private network namespace and nftables)\n");
-		return 77;
-	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		printf("SKIP: unshare(CLONE_NEWNET): %s\n", strerror(errno));
-		return 77;
-	}
+	int skip = fw_net_private();
+
+	if (skip)
+		return skip;
 	/* Rules match interfaces by name, so links are not required; having
 	 * the bridges present is the realistic case. */
 	CHECK(make_links());

@@ -192,14 +192,10 @@ static void test_among_many(void)
 
 int main(void)
 {
-	if (geteuid() != 0) {
-		printf("SKIP: needs root (a private network namespace and nftables)\n");
-		return 77;
-	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		printf("SKIP: unshare(CLONE_NEWNET): %s\n", strerror(errno));
-		return 77;
-	}
+	int skip = fw_net_private();
+
+	if (skip)
+		return skip;
 	if (np_fw_open(&fw) < 0) {
 		fprintf(stderr, "np_fw_open failed\n");
 		return 1;

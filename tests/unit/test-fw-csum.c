@@ -758,40 +758,19 @@ static struct seen send_and_capture(int peer_ifindex, const char *marker)
 	}
 	end = time(NULL) + 3;
 	while (!s.got && time(NULL) < end) {
-		uint8_t frame[2048];
-		union {
-			struct cmsghdr align;
-			char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
-		} ctl;
-		struct iovec iov = { .iov_base = frame, .iov_len = sizeof(frame) };
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-				      .msg_controllen = sizeof(ctl.buf) };
-		const struct tpacket_auxdata *aux = NULL;
-		struct iphdr iph, *ip = &iph; /* copied: the frame leaves it unaligned */
-		const uint8_t *udp;
-		size_t ihl, udp_len;
-		ssize_t n = recvmsg(ps, &msg, 0);
+		struct np_test_udp u;
+		int r = np_test_udp_recv(ps, 0, &u);
 
-		if (n < 0)
+		if (r < 0)
 			break;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-			if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA)
-				aux = (const struct tpacket_auxdata *)CMSG_DATA(c);
-		if (!aux || n < (ssize_t)(sizeof(struct ether_header) + sizeof(iph) + 8))
+		if (r == 0 || u.ip.saddr != src.sin_addr.s_addr)
 			continue;
-		memcpy(&iph, frame + sizeof(struct ether_header), sizeof(iph));
-		ihl = ip->ihl * 4u;
-		if (ip->protocol != IPPROTO_UDP || ip->saddr != src.sin_addr.s_addr ||
-		    n < (ssize_t)(sizeof(struct ether_header) + ihl + 8 + sizeof(payload)))
-			continue;
-		udp = frame + sizeof(struct ether_header) + ihl;
-		udp_len = (size_t)(udp[4] << 8 | udp[5]);
-		if ((udp[2] << 8 | udp[3]) != 68 || udp_len != 8 + sizeof(payload) ||
-		    memcmp(udp + 8, marker, strlen(marker)) != 0)
+		if ((u.udp[2] << 8 | u.udp[3]) != 68 || u.udp_len != 8 + sizeof(payload) ||
+		    memcmp(u.udp + 8, marker, strlen(marker)) != 0)
 			continue;
 		s.got = true;
-		s.not_ready = aux->tp_status & TP_STATUS_CSUMNOTREADY;
-		s.csum_ok = np_test_udp_csum_ok(ip, udp, udp_len);
+		s.not_ready = u.not_ready;
+		s.csum_ok = np_test_udp_csum_ok(&u.ip, u.udp, u.udp_len);
 	}
 out:
 	if (ps >= 0)

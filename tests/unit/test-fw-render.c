@@ -1,6 +1,7 @@
 /* Firewall rendering: golden nft scripts for networks built in C, the remove
  * script, names that must never reach nft, and invalid NAT port ranges. */
 #include "check.h"
+#include "fw-net.h"
 
 #include "common/err.h"
 #include "common/util.h"
@@ -11,48 +12,6 @@
 #include <sys/socket.h>
 
 #define GOLDEN_DIR NP_TEST_DATA "/fw/"
-
-static char *xstrdup(const char *s)
-{
-	char *r = strdup(s);
-
-	if (!r)
-		abort();
-	return r;
-}
-
-static struct np_net *net_new(const char *bridge, enum np_fwd_mode mode)
-{
-	struct np_net *net = calloc(1, sizeof(*net));
-
-	if (!net)
-		abort();
-	net->name = xstrdup("default");
-	net->bridge.present = true;
-	net->bridge.name = xstrdup(bridge);
-	net->forward.present = mode != NP_FWD_NONE;
-	net->forward.mode = mode;
-	net->ips = calloc(NP_MAX_IPS, sizeof(*net->ips));
-	if (!net->ips)
-		abort();
-	return net;
-}
-
-static void net_add_ip(struct np_net *net, const char *addr, unsigned prefix)
-{
-	struct np_ip *ip = &net->ips[net->n_ips++];
-
-	if (np_addr_parse(addr, 0, &ip->address) < 0)
-		abort();
-	ip->has_prefix = true;
-	ip->prefix = prefix;
-}
-
-static void net_set_dev(struct np_net *net, const char *dev)
-{
-	free(net->forward.dev);
-	net->forward.dev = xstrdup(dev);
-}
 
 static char *render(const struct np_net *net, int *ret_code, struct np_err *err)
 {

@@ -34,39 +34,17 @@
  * another frame, -EAGAIN when none came. */
 static int look(int ps, int flags)
 {
-	uint8_t frame[2048];
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
-	} ctl;
-	struct iovec iov = { .iov_base = frame, .iov_len = sizeof(frame) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-			      .msg_controllen = sizeof(ctl.buf) };
-	const struct tpacket_auxdata *aux = NULL;
-	struct iphdr ip;
-	const uint8_t *udp;
-	size_t ihl, udp_len, off = sizeof(struct ether_header);
-	ssize_t n = recvmsg(ps, &msg, flags);
+	struct np_test_udp u;
+	int r = np_test_udp_recv(ps, flags, &u);
 
-	if (n < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA)
-			aux = (const struct tpacket_auxdata *)CMSG_DATA(c);
-	if (!aux || n < (ssize_t)(off + sizeof(ip) + 8))
+	if (r <= 0)
+		return r;
+	if ((u.udp[0] << 8 | u.udp[1]) != 67)
 		return 0;
-	memcpy(&ip, frame + off, sizeof(ip)); /* unaligned in the frame */
-	ihl = ip.ihl * 4u;
-	if (ip.version != 4 || ip.protocol != IPPROTO_UDP || n < (ssize_t)(off + ihl + 8))
-		return 0;
-	udp = frame + off + ihl;
-	udp_len = (size_t)(udp[4] << 8 | udp[5]);
-	if ((udp[0] << 8 | udp[1]) != 67 || udp_len < 8 || n < (ssize_t)(off + ihl + udp_len))
-		return 0;
-	if (aux->tp_status & TP_STATUS_CSUMNOTREADY)
+	if (u.not_ready)
 		puts("unfilled");
 	else
-		puts(np_test_udp_csum_ok(&ip, udp, udp_len) ? "valid" : "bad");
+		puts(np_test_udp_csum_ok(&u.ip, u.udp, u.udp_len) ? "valid" : "bad");
 	fflush(stdout);
 	return 1;
 }
