@@ -117,15 +117,6 @@ int np_dnsmasq_running(const char *pidfile, const char *conf);
  * runs; nothing is signalled then. */
 int np_dnsmasq_reload(const char *pidfile, const char *conf, struct np_err *err);
 
-/* Takes the running dnsmasq named by pidfile (checked as np_dnsmasq_reload()
- * does) out of every rtnetlink multicast group, through a duplicate of its
- * netlink socket (pidfd_getfd). Only for a dnsmasq that needs no address
- * events: bind-interfaces, no DHCPv6, no router advertisements
- * (np_dhcp_binds_statically). *ret_left (may be NULL): how many groups it
- * left. -ESRCH when no such dnsmasq runs, -ENOENT when it has no
- * rtnetlink socket, -EPERM without ptrace rights over it. */
-int np_dnsmasq_mute(const char *pidfile, const char *conf, int *ret_left, struct np_err *err);
-
 /* np_dnsmasq_start() in two halves, so that other work overlaps dnsmasq's
  * own start-up: spawn() forks and execs it and returns at once;
  * wait_ready() then applies np_dnsmasq_start()'s readiness rule (first

@@ -5,7 +5,6 @@
 #include "engine/lifecycle.h"
 #include "engine/ops.h"
 #include "engine/ops_fault.h"
-#include "engine/reaper_sys.h"
 #include "engine/store.h"
 #include "engine/timing.h"
 #include "firewall/fw.h"
@@ -139,6 +138,19 @@ static int np_netns_enter(const char *name, struct np_err *err)
 	return 0;
 }
 
+/* "net:[INODE]" of the namespace we act in, and its `ip netns` name. */
+static void netns_id(const char *name, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st) < 0)
+		snprintf(buf, len, "net:[unknown]");
+	else
+		snprintf(buf, len, "net:[%llu]", (unsigned long long)st.st_ino);
+	if (name)
+		snprintf(buf + strlen(buf), len - strlen(buf), " %s", name);
+}
+
 static void print_warning(const char *msg)
 {
 	fprintf(stderr, "netplumb: warning: %s\n", msg);
@@ -159,6 +171,7 @@ int np_cli_main(int argc, char **argv)
 	struct np_engine eng = { 0 };
 	struct np_fault fault;
 	struct np_cli cli = { .eng = &eng };
+	char netns[300];
 	const struct command *cmd;
 	int i, r, rc;
 
@@ -247,20 +260,23 @@ int np_cli_main(int argc, char **argv)
 	r = np_store_open(&dirs, &store, &err);
 	if (r < 0)
 		return fail(&err, r);
-	np_engine_reap_setup(np_store_run_dir(store));
-	np_fw_set_linger(np_engine_idle_hold);
 	r = np_sys_new(&sys);
 	if (r < 0) {
 		np_store_free(store);
 		return fail(&err, r);
 	}
+	netns_id(dirs.netns, netns, sizeof(netns));
 	eng = (struct np_engine){
 		.store = store,
 		.ops = &np_sys_ops,
 		.ctx = sys,
 		.dnsmasq_user = np_dnsmasq_default_user(),
 		.warn = print_warning,
+		.netns = netns,
+		.hooks_dir = getenv("NETPLUMB_HOOKS_DIR"),
 	};
+	if (eng.hooks_dir && !*eng.hooks_dir)
+		eng.hooks_dir = NULL;
 	if (np_fault_from_env(&fault, &np_sys_ops, sys)) {
 		eng.ops = &np_fault_ops;
 		eng.ctx = &fault;

@@ -96,7 +96,7 @@ int np_cmd_reload(struct np_cli *c, int argc, char **argv, struct np_err *err)
 
 	if (one_arg(argc, argv, &name, err))
 		return 1;
-	if (np_engine_reload(c->eng, name, np_dnsmasq_reload, what, sizeof(what), err) < 0)
+	if (np_engine_reload(c->eng, name, what, sizeof(what), err) < 0)
 		return 1;
 	printf("Network %s reloaded: %s\n\n", name, what);
 	return 0;

@@ -112,7 +112,7 @@ int np_cmd_update(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	}
 	req.flags = (live ? NP_UPDATE_AFFECT_LIVE : 0) | (config ? NP_UPDATE_AFFECT_CONFIG : 0);
 
-	if (np_engine_update(c->eng, &req, np_dnsmasq_reload, &done, NULL, err) < 0)
+	if (np_engine_update(c->eng, &req, &done, NULL, err) < 0)
 		return 1;
 	if (done == (NP_UPDATE_AFFECT_LIVE | NP_UPDATE_AFFECT_CONFIG))
 		printf("Updated network %s persistent config and live state\n", req.name);

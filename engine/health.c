@@ -5,6 +5,7 @@
 #include "engine/lifecycle.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
+#include "engine/record.h"
 #include "engine/store.h"
 #include "xml/net.h"
 
@@ -26,18 +27,47 @@ static int live_plan(struct np_engine *eng, const char *name, struct np_plan **r
 	return np_engine_plan(eng, net, ret, err);
 }
 
+/* The bridge is the one start made: same ifindex (when the record has it)
+ * and the MAC it was given; a bridge of that name made by someone else after
+ * ours went is not ours. */
+static int bridge_ours(struct np_engine *eng, const struct np_plan *plan, const char *name)
+{
+	_np_plan_free_ struct np_plan *rec = NULL;
+	_np_free_ char *text = NULL, *path = NULL;
+	const struct np_step *want = np_plan_find(plan, NP_STEP_BRIDGE_ADD);
+	struct np_err ignored = { { 0 } };
+	struct np_link_id cur;
+	int r;
+
+	r = eng->ops->link_get(eng->ctx, plan->bridge, &cur);
+	if (r <= 0 || !want)
+		return r;
+	if (np_store_record_read(eng->store, name, &text, &path) == 0 &&
+	    np_record_parse(text, path, &rec, &ignored) == 0) {
+		const struct np_step *got = np_plan_find(rec, NP_STEP_BRIDGE_ADD);
+
+		if (got && got->link.ifindex)
+			return got->link.ifindex == cur.ifindex &&
+			       !memcmp(got->link.mac, cur.mac, NP_MAC_LEN);
+	}
+	return !want->has_mac || !memcmp(want->mac, cur.mac, NP_MAC_LEN);
+}
+
 static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 		 struct np_health *h)
 {
 	const struct np_step *fw = np_plan_find(plan, NP_STEP_FW_APPLY);
 	const struct np_step *dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
-	const struct np_step *cs = np_plan_find(plan, NP_STEP_FW_CSUM);
+	struct np_link_id id;
 	int r;
 
-	*h = (struct np_health){ .firewall = true, .dnsmasq = true, .checksum = true };
+	*h = (struct np_health){ .firewall = true, .dnsmasq = true };
 	h->complete = np_store_is_started(eng->store, plan->net_name);
 	h->starting = !h->complete && np_store_lock_busy(eng->store);
-	r = eng->ops->link_exists(eng->ctx, plan->bridge);
+	if (np_plan_find(plan, NP_STEP_BRIDGE_ADD))
+		r = bridge_ours(eng, plan, plan->net_name);
+	else
+		r = eng->ops->link_get(eng->ctx, plan->bridge, &id);
 	if (r < 0)
 		return r;
 	h->bridge = r > 0;
@@ -52,14 +82,6 @@ static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 		if (r < 0)
 			return r;
 		h->firewall = r == 1;
-		h->checked_fw = true;
-	}
-	/* `nft flush ruleset` takes iptables-nft's tables with it */
-	if (cs && deep && eng->ops->fw_csum_present) {
-		r = eng->ops->fw_csum_present(eng->ctx, plan->bridge);
-		if (r < 0)
-			return r;
-		h->checksum = r > 0;
 		h->checked_fw = true;
 	}
 	return 0;
@@ -88,9 +110,6 @@ void np_health_describe(const struct np_health *h, char *buf, unsigned len)
 	if (!h->firewall)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%sfirewall rules missing",
 			 buf[0] ? ", " : "");
-	if (!h->checksum)
-		snprintf(buf + strlen(buf), len - strlen(buf), "%sDHCP checksum rule missing",
-			 buf[0] ? ", " : "");
 	if (!h->dnsmasq)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%sdnsmasq not running",
 			 buf[0] ? ", " : "");
@@ -105,20 +124,19 @@ static void append(char *buf, unsigned len, const char *what)
  * resolv.conf of now), then SIGHUP: dnsmasq re-reads it, with its hosts
  * files, and keeps its pid and leases. */
 static int reread_servers(struct np_engine *eng, const struct np_plan *plan,
-			  const struct np_step *dm, np_engine_reload_fn reload, char *ret_what,
-			  unsigned len, struct np_err *err)
+			  const struct np_step *dm, char *ret_what, unsigned len, struct np_err *err)
 {
-	const struct np_step *sv = np_plan_file_step(plan, NP_PLAN_SERVERS_SUFFIX);
+	struct np_step *sv = (struct np_step *)np_plan_file_step(plan, NP_PLAN_SERVERS_SUFFIX);
 	char what[64];
 	unsigned n = 0;
 	int r;
 
 	if (!sv)
 		return 0;
-	r = np_step_apply(sv, false, eng->ops, eng->ctx, err);
+	r = np_step_apply(sv, false, eng->ops, eng->ctx, eng->warn, err);
 	if (r < 0)
 		return r;
-	r = reload(dm->pid_path, dm->path, err);
+	r = eng->ops->dnsmasq_reload(eng->ctx, dm->path, dm->pid_path, err);
 	if (r < 0)
 		return np_err_set(err, r, "cannot make dnsmasq re-read %s: %s", sv->path,
 				  strerror(-r));
@@ -129,31 +147,19 @@ static int reread_servers(struct np_engine *eng, const struct np_plan *plan,
 	return 0;
 }
 
-/* np_step_apply() of step; a warning of an optional part (the checksum
- * rule, dnsmasq's unsubscription) is said, not failed, as at start.
- * Returns 1 after a warning, 0 when clean, or the error. */
-static int apply_warned(struct np_engine *eng, const struct np_step *step, struct np_err *err)
-{
-	int r = np_step_apply(step, false, eng->ops, eng->ctx, err);
-
-	if (r < 0 || !np_err_isset(err))
-		return r;
-	if (eng->warn)
-		eng->warn(err->msg);
-	err->msg[0] = '\0';
-	return 1;
-}
-
-static int repair(struct np_engine *eng, const char *name, bool force_fw,
-		  np_engine_reload_fn reload, char *ret_what, unsigned len, struct np_err *err)
+static int repair(struct np_engine *eng, const char *name, bool force_fw, bool reload,
+		  char *ret_what, unsigned len, struct np_err *err)
 {
 	_np_plan_free_ struct np_plan *plan = NULL;
-	const struct np_step *fw, *cs, *dm;
+	struct np_step *fw, *dm;
 	struct np_health h;
 	int r;
 
 	ret_what[0] = '\0';
 	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	r = np_engine_check_netns(eng, name, err);
 	if (r < 0)
 		return r;
 	r = live_plan(eng, name, &plan, err);
@@ -174,36 +180,29 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw,
 				: "restarted (its bridge was gone)");
 		return 0;
 	}
-	fw = np_plan_find(plan, NP_STEP_FW_APPLY);
+	fw = (struct np_step *)np_plan_find(plan, NP_STEP_FW_APPLY);
 	if (fw && (!h.firewall || force_fw)) {
-		r = np_step_apply(fw, false, eng->ops, eng->ctx, err);
+		r = np_step_apply(fw, false, eng->ops, eng->ctx, eng->warn, err);
 		if (r < 0)
 			return r;
 		append(ret_what, len, "firewall rules re-applied");
 	}
-	cs = np_plan_find(plan, NP_STEP_FW_CSUM);
-	if (cs && !h.checksum) {
-		r = apply_warned(eng, cs, err);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			append(ret_what, len, "DHCP checksum rule re-added");
-	}
-	dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
+	dm = (struct np_step *)np_plan_find(plan, NP_STEP_DNSMASQ_START);
 	if (dm && !h.dnsmasq) {
 		/* Its files first: they may have been removed with the process. */
 		for (size_t i = 0; i < plan->n_steps; i++)
-			if (plan->steps[i].kind == NP_STEP_FILE_WRITE) {
-				r = np_step_apply(&plan->steps[i], false, eng->ops, eng->ctx, err);
+			if (plan->steps[i].generated) {
+				r = np_step_apply(&plan->steps[i], false, eng->ops, eng->ctx, eng->warn,
+						  err);
 				if (r < 0)
 					return r;
 			}
-		r = apply_warned(eng, dm, err);
+		r = np_step_apply(dm, false, eng->ops, eng->ctx, eng->warn, err);
 		if (r < 0)
 			return r;
 		append(ret_what, len, "dnsmasq restarted");
 	} else if (dm && reload) {
-		r = reread_servers(eng, plan, dm, reload, ret_what, len, err);
+		r = reread_servers(eng, plan, dm, ret_what, len, err);
 		if (r < 0)
 			return r;
 	}
@@ -213,11 +212,11 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw,
 int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, char *ret_what,
 		     unsigned len, struct np_err *err)
 {
-	return repair(eng, name, force_fw, NULL, ret_what, len, err);
+	return repair(eng, name, force_fw, false, ret_what, len, err);
 }
 
-int np_engine_reload(struct np_engine *eng, const char *name, np_engine_reload_fn reload,
-		     char *ret_what, unsigned len, struct np_err *err)
+int np_engine_reload(struct np_engine *eng, const char *name, char *ret_what, unsigned len,
+		     struct np_err *err)
 {
-	return repair(eng, name, true, reload, ret_what, len, err);
+	return repair(eng, name, true, true, ret_what, len, err);
 }

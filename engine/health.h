@@ -12,8 +12,6 @@ struct np_health {
 	bool bridge;       /* the bridge exists */
 	bool firewall;     /* the network's nft chains exist (or it needs none) */
 	bool dnsmasq;      /* our dnsmasq runs (or it needs none) */
-	bool checksum;     /* the DHCP checksum rule is in table ip mangle (or it
-			    * needs none); checked with the firewall */
 	bool checked_fw;   /* firewall was checked (it costs an nft round trip) */
 	bool complete;     /* the start that made it finished */
 	bool starting;     /* ... and one is running in another process now */
@@ -24,26 +22,22 @@ int np_engine_health(struct np_engine *eng, const char *name, bool deep, struct 
 		     struct np_err *err);
 static inline bool np_health_ok(const struct np_health *h)
 {
-	return h->bridge && h->firewall && h->dnsmasq && h->checksum && h->complete;
+	return h->bridge && h->firewall && h->dnsmasq && h->complete;
 }
 /* "dnsmasq not running, firewall rules missing" into buf. */
 void np_health_describe(const struct np_health *h, char *buf, unsigned len);
 
 /* Brings a degraded network back without touching what is healthy: the
- * firewall is re-applied (one transaction, idempotent), a missing DHCP
- * checksum rule is added again (its failure is handed to eng->warn, as at
- * start) and a dead dnsmasq is started again; a network whose bridge is gone
- * is restarted whole.
- * *ret_what says what was done ("" when nothing was needed). */
+ * firewall is re-applied (one transaction, idempotent) and a dead dnsmasq is
+ * started again; a network whose bridge is gone (or is not the one start
+ * made) is restarted whole. *ret_what says what was done ("" when nothing
+ * was needed). */
 int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, char *ret_what,
 		     unsigned len, struct np_err *err);
 
-/* How a running dnsmasq is told to re-read its files: np_dnsmasq_reload in
- * the program, a recorder in tests. */
-typedef int (*np_engine_reload_fn)(const char *pidfile, const char *conf, struct np_err *err);
 /* `net-reload`: np_engine_repair with the firewall always re-applied, and a
  * dnsmasq that was running (not restarted) has its servers-file rewritten
  * from the resolv.conf of now and gets SIGHUP, so a change of upstream DNS
  * servers is picked up with the same pid and leases. */
-int np_engine_reload(struct np_engine *eng, const char *name, np_engine_reload_fn reload,
-		     char *ret_what, unsigned len, struct np_err *err);
+int np_engine_reload(struct np_engine *eng, const char *name, char *ret_what, unsigned len,
+		     struct np_err *err);

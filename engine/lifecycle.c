@@ -8,6 +8,7 @@
 #include "engine/ops.h"
 #include "engine/plan.h"
 #include "engine/port.h"
+#include "engine/record.h"
 #include "engine/store.h"
 #include "engine/timing.h"
 #include "xml/net.h"
@@ -131,7 +132,9 @@ static int fill_bridge(struct np_engine *eng, struct np_net *net, struct np_err 
 			return r;
 		if (user)
 			continue;
-		r = eng->ops->link_exists(eng->ctx, name);
+		struct np_link_id id;
+
+		r = eng->ops->link_get(eng->ctx, name, &id);
 		if (r < 0)
 			return np_err_set(err, r, "cannot check interface %s: %s", name, strerror(-r));
 		if (r > 0)
@@ -311,39 +314,11 @@ int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, s
 	return *ret_name ? 0 : -ENOMEM;
 }
 
-/* Hands a non-fatal problem to the caller's warn() and clears it, so the
- * command still succeeds. */
-static void warn(struct np_engine *eng, struct np_err *err)
-{
-	if (eng->warn)
-		eng->warn(err->msg);
-	err->msg[0] = '\0';
-}
-
-/* Runs the hook with the network's live XML, if the ops table has one. */
-static int hook(struct np_engine *eng, const struct np_net *net, const char *op,
-		const char *subop, struct np_err *err)
-{
-	_np_free_ char *xml = NULL;
-
-	if (!eng->ops->hook)
-		return 0;
-	if (np_xml_net_format(net, 0, &xml) < 0)
-		return -ENOMEM;
-	return eng->ops->hook(eng->ctx, net->name, op, subop, xml, err);
-}
-
 static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *err)
 {
 	_np_plan_free_ struct np_plan *plan = NULL;
 	int r;
 
-	long long t0 = np_time_ns();
-
-	r = np_engine_plan(eng, net, &plan, err);
-	np_timing_add(NP_PHASE_PLAN, np_time_ns() - t0);
-	if (r < 0)
-		return r;
 	/* libvirt's live XML of a NAT network shows the source port range its
 	 * rules use; the firewall renders the same rules either way. */
 	if (net->forward.mode == NP_FWD_NAT && !net->forward.nat.port_start &&
@@ -351,35 +326,18 @@ static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *e
 		net->forward.nat.port_start = 1024;
 		net->forward.nat.port_end = 65535;
 	}
-	/* The live record goes first: if we are killed mid-way, destroy finds
-	 * it and undoes whatever was done. */
-	t0 = np_time_ns();
-	r = np_store_live_save(eng->store, net, err);
-	np_timing_add(NP_PHASE_FILES, np_time_ns() - t0);
+	long long t0 = np_time_ns();
+
+	r = np_engine_plan(eng, net, &plan, err);
+	np_timing_add(NP_PHASE_PLAN, np_time_ns() - t0);
 	if (r < 0)
 		return r;
-	r = hook(eng, net, "start", "begin", err);
-	if (r < 0) {
-		np_store_live_remove(eng->store, net->name);
-		return r;
-	}
-	r = np_plan_apply(plan, eng->ops, eng->ctx, err);
-	if (r < 0) {
-		np_store_live_remove(eng->store, net->name);
-		return r;
-	}
-	/* an optional step that failed (the DHCP checksum rule) */
-	if (np_err_isset(err))
-		warn(eng, err);
-	r = np_store_started_mark(eng->store, net->name, true);
+	r = np_store_live_claim(eng->store, net, err);
 	if (r < 0)
-		return np_err_set(err, r, "cannot record that '%s' started: %s", net->name,
-				  strerror(-r));
-	/* Too late to refuse: as in libvirt, a failing "started" hook is
-	 * reported but the network stays up. */
-	if (hook(eng, net, "started", "begin", err) < 0)
-		warn(eng, err);
-	return 0;
+		return r;
+	/* The plan writes the live record first (a start killed half way is
+	 * found and undone) and the record of what it applied last. */
+	return np_plan_apply(plan, eng->ops, eng->ctx, eng->warn, err);
 }
 
 int np_engine_create(struct np_engine *eng, const char *file, char **ret_name, struct np_err *err)
@@ -423,8 +381,12 @@ int np_engine_start(struct np_engine *eng, const char *name, struct np_err *err)
 	r = np_store_lock(eng->store, err);
 	if (r < 0)
 		return r;
-	if (np_store_is_active(eng->store, name))
+	if (np_store_is_active(eng->store, name)) {
+		r = np_engine_check_netns(eng, name, err);
+		if (r < 0)
+			return r;
 		return np_err_set(err, -EEXIST, "network '%s' is already active", name);
+	}
 	r = np_store_def_load(eng->store, name, &net, err);
 	if (r == -ENOENT)
 		return not_found(name, err);
@@ -436,36 +398,77 @@ int np_engine_start(struct np_engine *eng, const char *name, struct np_err *err)
 	return r;
 }
 
-int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *err)
+/* A command about an active network runs in the namespace it lives in. */
+int np_engine_check_netns(struct np_engine *eng, const char *name, struct np_err *err)
+{
+	_np_free_ char *there = NULL;
+	size_t n;
+	int r;
+
+	r = np_store_netns_read(eng->store, name, &there);
+	if (r == -ENOENT || !eng->netns)
+		return 0;
+	if (r < 0)
+		return np_err_set(err, r, "cannot read the namespace of network '%s': %s", name,
+				  strerror(-r));
+	n = strlen(there);
+	if (n && there[n - 1] == '\n')
+		there[--n] = '\0';
+	if (!strcmp(there, eng->netns))
+		return 0;
+	return np_err_set(err, -EXDEV,
+			  "network '%s' is active in another network namespace (%s), not in this "
+			  "one (%s)",
+			  name, there, eng->netns);
+}
+
+/* What destroy undoes: the record start wrote, or (a start killed before
+ * its end) the plan of the live definition. */
+static int applied_plan(struct np_engine *eng, const char *name, struct np_plan **ret,
+			struct np_err *err)
 {
 	_np_net_free_ struct np_net *net = NULL;
+	_np_free_ char *text = NULL, *path = NULL;
+	int r;
+
+	r = np_store_record_read(eng->store, name, &text, &path);
+	if (r == 0)
+		return np_record_parse(text, path, ret, err);
+	if (r != -ENOENT)
+		return np_err_set(err, r, "cannot read what was applied for '%s': %s", name,
+				  strerror(-r));
+	r = np_store_live_load(eng->store, name, &net, err);
+	if (r < 0)
+		return r;
+	return np_engine_plan(eng, net, ret, err);
+}
+
+int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *err)
+{
 	_np_plan_free_ struct np_plan *plan = NULL;
 	int r;
 
 	r = np_store_lock(eng->store, err);
 	if (r < 0)
 		return r;
-	r = np_store_live_load(eng->store, name, &net, err);
-	if (r == -ENOENT) {
+	if (!np_store_is_active(eng->store, name)) {
 		if (np_store_is_persistent(eng->store, name))
 			return np_err_set(err, -EINVAL, "network '%s' is not active", name);
 		return not_found(name, err);
 	}
+	r = np_engine_check_netns(eng, name, err);
 	if (r < 0)
 		return r;
-	r = np_engine_plan(eng, net, &plan, err);
+	r = applied_plan(eng, name, &plan, err);
 	if (r < 0)
 		return r;
-	r = np_plan_undo(plan, eng->ops, eng->ctx, err);
+	r = np_plan_undo(plan, eng->ops, eng->ctx, eng->warn, err);
 	if (r < 0) {
 		np_err_prefix(err, "failed to destroy network '%s'", name);
 		return r;
 	}
-	if (hook(eng, net, "stopped", "end", err) < 0)
-		warn(eng, err);
-	r = np_store_live_remove(eng->store, name);
-	if (r < 0)
-		return np_err_set(err, r, "cannot remove the live state of '%s'", name);
+	/* Left by an older netplumb whose plan did not hold them. */
+	np_store_live_remove(eng->store, name);
 	/* A transient network is gone for good, its ports and files with it. */
 	if (!np_store_is_persistent(eng->store, name)) {
 		np_store_ports_remove_all(eng->store, name);
@@ -579,6 +582,8 @@ int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_pl
 	r = plan_paths(eng, net->name, &paths);
 	if (r < 0)
 		return np_err_set(err, r, "cannot read the ports of '%s': %s", net->name, strerror(-r));
+	paths.netns = eng->netns;
+	paths.hooks_dir = eng->hooks_dir;
 	resolv = read_resolv(eng, net);
 	paths.resolv_text = resolv;
 	paths.resolv_path = np_engine_resolv_path();
@@ -644,32 +649,31 @@ int np_engine_autostart(struct np_engine *eng, bool force, np_autostart_report_f
 int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_err *err)
 {
 	_np_net_free_ struct np_net *net = NULL;
-	_np_plan_free_ struct np_plan *plan = NULL;
+	_np_plan_free_ struct np_plan *old = NULL, *plan = NULL;
 	int r;
 
 	r = np_store_lock(eng->store, err);
 	if (r < 0)
 		return r;
+	r = np_engine_check_netns(eng, name, err);
+	if (r < 0)
+		return r;
 	r = np_store_live_load(eng->store, name, &net, err);
+	if (r < 0)
+		return r;
+	r = applied_plan(eng, name, &old, err);
 	if (r < 0)
 		return r;
 	r = np_engine_plan(eng, net, &plan, err);
 	if (r < 0)
 		return r;
-	r = np_store_started_mark(eng->store, name, false);
-	if (r < 0)
-		return np_err_set(err, r, "cannot update the live state of '%s'", name);
-	r = np_plan_undo(plan, eng->ops, eng->ctx, err);
+	r = np_plan_undo(old, eng->ops, eng->ctx, eng->warn, err);
 	if (r < 0)
 		return r;
-	r = np_plan_apply(plan, eng->ops, eng->ctx, err);
+	r = np_plan_apply(plan, eng->ops, eng->ctx, eng->warn, err);
 	if (r < 0) {
-		np_store_live_remove(eng->store, name);
 		np_err_prefix(err, "failed to restart network '%s'", name);
 		return r;
 	}
-	if (np_err_isset(err))
-		warn(eng, err);
-	r = np_store_started_mark(eng->store, name, true);
-	return r < 0 ? np_err_set(err, r, "cannot record that '%s' started", name) : 0;
+	return 0;
 }

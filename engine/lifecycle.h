@@ -18,6 +18,10 @@ struct np_engine {
 	/* Optional: told about problems that do not fail the command (a hook
 	 * that failed after the fact), for the CLI to print. */
 	void (*warn)(const char *msg);
+	/* The network namespace commands act in ("net:[INODE]" and its `ip
+	 * netns` name), recorded with each network started; NULL: unchecked. */
+	const char *netns;
+	const char *hooks_dir; /* the network hook's dir; NULL: /etc/netplumb/hooks */
 };
 
 /* Told about each network `autostart` tried: err is NULL when it started. */
@@ -34,8 +38,13 @@ int np_engine_create(struct np_engine *eng, const char *file, char **ret_name, s
 int np_engine_undefine(struct np_engine *eng, const char *name, struct np_err *err);
 int np_engine_start(struct np_engine *eng, const char *name, struct np_err *err);
 int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *err);
-/* Undoes and re-applies an active network's live plan (its bridge was lost). */
+/* Undoes what was applied for an active network and applies its live plan
+ * again (its bridge was lost, or its start did not finish). */
 int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_err *err);
+
+/* -EXDEV with err set when NAME is active in another network namespace
+ * than eng->netns; 0 otherwise. */
+int np_engine_check_netns(struct np_engine *eng, const char *name, struct np_err *err);
 
 /* A network for `plan`: FILE (parsed, validated and completed as define
  * would, without storing anything) when arg names a file, else NAME's

@@ -18,7 +18,8 @@ int np_fault_from_env(struct np_fault *f, const struct np_ops *base, void *base_
 	return f->fail_at > 0 || f->kill_at > 0;
 }
 
-/* Counts one system change; kills or fails it when its number comes up. */
+/* Counts one system change; kills or fails it when its number comes up.
+ * Lookups are not changes and are passed through uncounted. */
 static int hit(struct np_fault *f, struct np_err *err)
 {
 	f->n++;
@@ -30,241 +31,134 @@ static int hit(struct np_fault *f, struct np_err *err)
 }
 
 #define F(ctx) ((struct np_fault *)(ctx))
+#define BASE(ctx) F(ctx)->base
+#define BCTX(ctx) F(ctx)->base_ctx
+/* A change: counted, then passed on unless it was failed. */
+#define CHANGE(ctx, err, call)                                                 \
+	do {                                                                   \
+		int r_ = hit(F(ctx), err);                                     \
+		return r_ < 0 ? r_ : BASE(ctx)->call;                          \
+	} while (0)
 
-static int w_link_exists(void *ctx, const char *ifname)
+static int w_link_get(void *ctx, const char *ifname, struct np_link_id *ret)
 {
-	return F(ctx)->base->link_exists(F(ctx)->base_ctx, ifname);
+	return BASE(ctx)->link_get(BCTX(ctx), ifname, ret);
 }
 
 static int w_route_find(void *ctx, const struct np_addr *dst, unsigned prefix, char dev[16])
 {
-	return F(ctx)->base->route_find(F(ctx)->base_ctx, dst, prefix, dev);
+	return BASE(ctx)->route_find(BCTX(ctx), dst, prefix, dev);
 }
 
-static int w_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_err *err)
+static int w_fw_present(void *ctx, const char *bridge)
 {
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->bridge_add(F(ctx)->base_ctx, spec, err);
+	return BASE(ctx)->fw_present(BCTX(ctx), bridge);
 }
 
-static int w_link_del(void *ctx, const char *ifname, struct np_err *err)
+static int w_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 {
-	int r = hit(ctx, err);
+	return BASE(ctx)->dnsmasq_running(BCTX(ctx), conf, pidfile);
+}
 
-	return r < 0 ? r : F(ctx)->base->link_del(F(ctx)->base_ctx, ifname, err);
+static int w_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_link_id *ret,
+			struct np_err *err)
+{
+	CHANGE(ctx, err, bridge_add(BCTX(ctx), spec, ret, err));
+}
+
+static int w_link_del(void *ctx, const struct np_link_id *id, struct np_err *err)
+{
+	CHANGE(ctx, err, link_del(BCTX(ctx), id, err));
 }
 
 static int w_link_up(void *ctx, const char *ifname, struct np_err *err)
 {
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->link_up(F(ctx)->base_ctx, ifname, err);
+	CHANGE(ctx, err, link_up(BCTX(ctx), ifname, err));
 }
 
 static int w_addr_add(void *ctx, const char *ifname, const struct np_addr *a, unsigned prefix,
 		      struct np_err *err)
 {
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->addr_add(F(ctx)->base_ctx, ifname, a, prefix, err);
+	CHANGE(ctx, err, addr_add(BCTX(ctx), ifname, a, prefix, err));
 }
 
 static int w_route_add(void *ctx, const char *ifname, const struct np_addr *dst, unsigned prefix,
 		       const struct np_addr *gw, unsigned metric, struct np_err *err)
 {
-	int r = hit(ctx, err);
-
-	return r < 0 ? r
-		     : F(ctx)->base->route_add(F(ctx)->base_ctx, ifname, dst, prefix, gw, metric,
-					       err);
+	CHANGE(ctx, err, route_add(BCTX(ctx), ifname, dst, prefix, gw, metric, err));
 }
 
 static int w_sysctl_set(void *ctx, const char *key, const char *value, struct np_err *err)
 {
-	int r = hit(ctx, err);
+	CHANGE(ctx, err, sysctl_set(BCTX(ctx), key, value, err));
+}
 
-	return r < 0 ? r : F(ctx)->base->sysctl_set(F(ctx)->base_ctx, key, value, err);
+static int w_port_add(void *ctx, const struct np_port *port, const char *bridge,
+		      struct np_link_id *ret, struct np_err *err)
+{
+	CHANGE(ctx, err, port_add(BCTX(ctx), port, bridge, ret, err));
 }
 
 static int w_fw_apply(void *ctx, const char *script, struct np_err *err)
 {
-	int r = hit(ctx, err);
+	CHANGE(ctx, err, fw_apply(BCTX(ctx), script, err));
+}
 
-	return r < 0 ? r : F(ctx)->base->fw_apply(F(ctx)->base_ctx, script, err);
+static int w_fw_prune(void *ctx, struct np_err *err)
+{
+	CHANGE(ctx, err, fw_prune(BCTX(ctx), err));
 }
 
 static int w_file_write(void *ctx, const char *path, const char *data, unsigned mode,
 			struct np_err *err)
 {
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->file_write(F(ctx)->base_ctx, path, data, mode, err);
+	CHANGE(ctx, err, file_write(BCTX(ctx), path, data, mode, err));
 }
 
 static int w_file_remove(void *ctx, const char *path, struct np_err *err)
 {
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->file_remove(F(ctx)->base_ctx, path, err);
+	CHANGE(ctx, err, file_remove(BCTX(ctx), path, err));
 }
 
 static int w_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
 {
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->dnsmasq_start(F(ctx)->base_ctx, conf, pidfile, err);
+	CHANGE(ctx, err, dnsmasq_start(BCTX(ctx), conf, pidfile, err));
 }
 
 static int w_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
 {
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->dnsmasq_stop(F(ctx)->base_ctx, conf, pidfile, err);
+	CHANGE(ctx, err, dnsmasq_stop(BCTX(ctx), conf, pidfile, err));
 }
 
-static int w_link_retire(void *ctx, const char *ifname, struct np_err *err)
+static int w_dnsmasq_reload(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
 {
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->link_retire(F(ctx)->base_ctx, ifname, err);
+	CHANGE(ctx, err, dnsmasq_reload(BCTX(ctx), conf, pidfile, err));
 }
 
-static int w_fw_remove(void *ctx, const char *script, struct np_err *err)
-{
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->fw_remove(F(ctx)->base_ctx, script, err);
-}
-
-/* Not a change of its own: the outcome of the fw_remove before it. */
-static int w_fw_remove_wait(void *ctx, struct np_err *err)
-{
-	return F(ctx)->base->fw_remove_wait(F(ctx)->base_ctx, err);
-}
-
-static int w_dnsmasq_spawn(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
-{
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->dnsmasq_spawn(F(ctx)->base_ctx, conf, pidfile, err);
-}
-
-static int w_dnsmasq_ready(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
-{
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->dnsmasq_ready(F(ctx)->base_ctx, conf, pidfile, err);
-}
-
-static int w_dnsmasq_signal(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
-{
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->dnsmasq_signal(F(ctx)->base_ctx, conf, pidfile, err);
-}
-
-static int w_dnsmasq_mute(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
-{
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->dnsmasq_mute(F(ctx)->base_ctx, conf, pidfile, err);
-}
-
-static int w_port_add(void *ctx, const struct np_port *port, const char *bridge,
-		      struct np_err *err)
-{
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->port_add(F(ctx)->base_ctx, port, bridge, err);
-}
-
-static int w_port_del(void *ctx, const struct np_port *port, struct np_err *err)
-{
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->port_del(F(ctx)->base_ctx, port, err);
-}
-
-static int w_hook(void *ctx, const char *name, const char *op, const char *subop,
+static int w_hook(void *ctx, const char *dir, const char *name, const char *op, const char *subop,
 		  const char *xml, struct np_err *err)
 {
-	if (!F(ctx)->base->hook)
-		return 0;
-	return F(ctx)->base->hook(F(ctx)->base_ctx, name, op, subop, xml, err);
-}
-
-static int w_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
-{
-	return F(ctx)->base->dnsmasq_running(F(ctx)->base_ctx, conf, pidfile);
-}
-
-static int w_fw_present(void *ctx, const char *bridge)
-{
-	return F(ctx)->base->fw_present(F(ctx)->base_ctx, bridge);
-}
-
-static int w_fw_csum_add(void *ctx, const char *bridge, struct np_err *err)
-{
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->fw_csum_add(F(ctx)->base_ctx, bridge, err);
-}
-
-static int w_fw_csum_insert(void *ctx, const char *bridge, struct np_err *err)
-{
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->fw_csum_insert(F(ctx)->base_ctx, bridge, err);
-}
-
-/* Not a change of its own: the outcome of the fw_csum_del before it. */
-static int w_fw_csum_del_wait(void *ctx, struct np_err *err)
-{
-	return F(ctx)->base->fw_csum_del_wait(F(ctx)->base_ctx, err);
-}
-
-static int w_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
-{
-	int r = hit(ctx, err);
-
-	return r < 0 ? r : F(ctx)->base->fw_csum_del(F(ctx)->base_ctx, bridge, err);
-}
-
-static int w_fw_csum_present(void *ctx, const char *bridge)
-{
-	return F(ctx)->base->fw_csum_present(F(ctx)->base_ctx, bridge);
+	CHANGE(ctx, err, hook(BCTX(ctx), dir, name, op, subop, xml, err));
 }
 
 const struct np_ops np_fault_ops = {
-	.link_exists = w_link_exists,
+	.link_get = w_link_get,
 	.route_find = w_route_find,
+	.fw_present = w_fw_present,
+	.dnsmasq_running = w_dnsmasq_running,
 	.bridge_add = w_bridge_add,
 	.link_del = w_link_del,
 	.link_up = w_link_up,
 	.addr_add = w_addr_add,
 	.route_add = w_route_add,
 	.sysctl_set = w_sysctl_set,
+	.port_add = w_port_add,
 	.fw_apply = w_fw_apply,
+	.fw_prune = w_fw_prune,
 	.file_write = w_file_write,
 	.file_remove = w_file_remove,
 	.dnsmasq_start = w_dnsmasq_start,
 	.dnsmasq_stop = w_dnsmasq_stop,
+	.dnsmasq_reload = w_dnsmasq_reload,
 	.hook = w_hook,
-	.port_add = w_port_add,
-	.port_del = w_port_del,
-	.link_retire = w_link_retire,
-	.fw_remove = w_fw_remove,
-	.fw_remove_wait = w_fw_remove_wait,
-	.dnsmasq_spawn = w_dnsmasq_spawn,
-	.dnsmasq_ready = w_dnsmasq_ready,
-	.dnsmasq_signal = w_dnsmasq_signal,
-	.dnsmasq_mute = w_dnsmasq_mute,
-	.dnsmasq_running = w_dnsmasq_running,
-	.fw_present = w_fw_present,
-	.fw_csum_add = w_fw_csum_add,
-	.fw_csum_insert = w_fw_csum_insert,
-	.fw_csum_del = w_fw_csum_del,
-	.fw_csum_del_wait = w_fw_csum_del_wait,
-	.fw_csum_present = w_fw_csum_present,
 };

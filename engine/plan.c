@@ -7,6 +7,7 @@
 #include "engine/port.h"
 #include "firewall/fw.h"
 #include "xml/net.h"
+#include "xml/xml.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -14,6 +15,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+const char *const np_step_kind_names[NP_STEP_KIND_COUNT] = {
+	[NP_STEP_CHECK_LINK_FREE] = "check-link-free",
+	[NP_STEP_CHECK_ROUTE_FREE] = "check-route-free",
+	[NP_STEP_CHECK_LINK_PRESENT] = "check-link-present",
+	[NP_STEP_FILE_WRITE] = "file-write",
+	[NP_STEP_HOOK] = "hook",
+	[NP_STEP_BRIDGE_ADD] = "bridge-add",
+	[NP_STEP_SYSCTL] = "sysctl",
+	[NP_STEP_ADDR_ADD] = "addr-add",
+	[NP_STEP_LINK_UP] = "link-up",
+	[NP_STEP_ROUTE_ADD] = "route-add",
+	[NP_STEP_PORT_ADD] = "port-add",
+	[NP_STEP_FW_APPLY] = "nft-transaction",
+	[NP_STEP_DNSMASQ_START] = "dnsmasq-start",
+	[NP_STEP_RECORD] = "record",
+};
 
 static void step_clear(struct np_step *s)
 {
@@ -24,7 +42,6 @@ static void step_clear(struct np_step *s)
 	free(s->data);
 	free(s->text);
 	free(s->undo_text);
-	free(s->create_text);
 	free(s->pid_path);
 	free(s->why);
 	free(s->port);
@@ -115,6 +132,23 @@ static bool has_family(const struct np_net *net, int family)
 	return false;
 }
 
+static int add_file_step(struct np_plan *plan, const char *path, char *data, const char *why,
+			 bool generated)
+{
+	struct np_step *s = add_step(plan, NP_STEP_FILE_WRITE);
+
+	if (!s) {
+		free(data);
+		return -ENOMEM;
+	}
+	s->data = data;
+	s->mode = 0644;
+	s->generated = generated;
+	if (dup_into(&s->path, path) < 0 || dup_into(&s->why, why) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 static int add_sysctl(struct np_plan *plan, const char *key, const char *value, bool optional,
 		      const char *why)
 {
@@ -130,17 +164,12 @@ static int add_sysctl(struct np_plan *plan, const char *key, const char *value, 
 
 static int add_file(struct np_plan *plan, const char *path, char *data, const char *why)
 {
-	struct np_step *s = add_step(plan, NP_STEP_FILE_WRITE);
+	return add_file_step(plan, path, data, why, false);
+}
 
-	if (!s) {
-		free(data);
-		return -ENOMEM;
-	}
-	s->data = data;
-	s->mode = 0644;
-	if (dup_into(&s->path, path) < 0 || dup_into(&s->why, why) < 0)
-		return -ENOMEM;
-	return 0;
+static int add_generated(struct np_plan *plan, const char *path, char *data, const char *why)
+{
+	return add_file_step(plan, path, data, why, true);
 }
 
 static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
@@ -174,19 +203,19 @@ static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
 	r = np_dhcp_conf_render(net, &dp, &conf, err);
 	if (r < 0)
 		return r;
-	r = add_file(plan, conf_path, conf, "dnsmasq configuration");
+	r = add_generated(plan, conf_path, conf, "dnsmasq configuration");
 	if (r < 0)
 		return r;
 	r = np_dhcp_hosts_render(net, &hosts, err);
 	if (r < 0)
 		return r;
-	r = add_file(plan, hosts_path, hosts, "static DHCP hosts (dhcp-hostsfile)");
+	r = add_generated(plan, hosts_path, hosts, "static DHCP hosts (dhcp-hostsfile)");
 	if (r < 0)
 		return r;
 	r = np_dhcp_addnhosts_render(net, &addn, err);
 	if (r < 0)
 		return r;
-	r = add_file(plan, addn_path, addn, "DNS hosts (addn-hosts)");
+	r = add_generated(plan, addn_path, addn, "DNS hosts (addn-hosts)");
 	if (r < 0 || !servers_path)
 		return r;
 	r = np_dhcp_servers_render(paths->resolv_text, &servers);
@@ -199,62 +228,87 @@ static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
 		free(servers);
 		return -ENOMEM;
 	}
-	return add_file(plan, servers_path, servers, why);
+	return add_generated(plan, servers_path, servers, why);
 }
 
-/* One of dnsmasq's steps, all naming its config and pid file. */
-static struct np_step *dnsmasq_step(struct np_plan *plan, enum np_step_kind kind,
-				    const struct np_plan_paths *paths, const char *fname,
-				    const char *why)
+/* dnsmasq starts last, as in libvirt: once the bridge, its ports and its
+ * rules are there, and net-start returns once it serves. */
+static int plan_dnsmasq_start(struct np_plan *plan, const struct np_plan_paths *paths,
+			      const char *fname)
 {
-	struct np_step *s = add_step(plan, kind);
+	struct np_step *s = add_step(plan, NP_STEP_DNSMASQ_START);
 
 	if (!s || fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
 	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
-	    dup_into(&s->why, why) < 0)
-		return NULL;
-	return s;
-}
-
-/* mute: a NP_STEP_DNSMASQ_MUTE will follow its readiness (plan_dnsmasq_ready). */
-static int plan_dnsmasq_start(struct np_plan *plan, const struct np_plan_paths *paths,
-			      const char *fname, bool mute)
-{
-	struct np_step *s = dnsmasq_step(plan, NP_STEP_DNSMASQ_START, paths, fname,
-					 "DHCP and DNS for the network");
-
-	if (!s)
+	    dup_into(&s->why, "DHCP and DNS for the network; net-start returns once it serves") < 0)
 		return -ENOMEM;
-	s->mute = mute;
 	return 0;
 }
 
-/* dnsmasq is spawned once its bridge is up with its addresses, and waited
- * for at the very end, so its start-up (milliseconds of dynamic linking and
- * daemonizing) overlaps ports, sysctls and the nft transaction.
- *
- * Every dnsmasq 2.90 joins rtnetlink's address and route groups, so each
- * address or route a start adds would wake every other network's dnsmasq:
- * O(N) wake-ups per start, O(N²) for N networks. One that binds once and
- * does no IPv6 ignores those events anyway (mute); it leaves the groups
- * once it serves. */
-static int plan_dnsmasq_ready(struct np_plan *plan, const struct np_plan_paths *paths,
-			      const char *fname, bool mute)
+static int add_hook(struct np_plan *plan, const struct np_plan_paths *paths, const char *xml,
+		    const char *op, const char *subop, bool optional, const char *why)
 {
-	struct np_step *s;
+	struct np_step *s = add_step(plan, NP_STEP_HOOK);
 
-	if (!dnsmasq_step(plan, NP_STEP_DNSMASQ_READY, paths, fname,
-			  "dnsmasq answers DHCP and DNS before net-start returns"))
+	if (!s || dup_into(&s->key, op) < 0 || dup_into(&s->value, subop) < 0 ||
+	    dup_into(&s->path, paths->hooks_dir ? paths->hooks_dir : "/etc/netplumb/hooks") < 0 ||
+	    dup_into(&s->data, xml) < 0 || dup_into(&s->why, why) < 0)
 		return -ENOMEM;
-	if (!mute)
-		return 0;
-	s = dnsmasq_step(plan, NP_STEP_DNSMASQ_MUTE, paths, fname,
-			 "bind-interfaces and no IPv6: dnsmasq has no use for the host's "
-			 "address and route events, and each one would wake it");
-	if (!s)
-		return -ENOMEM;
-	s->optional = true;
+	s->optional = optional;
 	return 0;
+}
+
+/* The run dir's record of an active network: its live definition and the
+ * namespace it lives in come first, so that a start killed half way is
+ * found and undone; the hook may veto the start. */
+static int plan_live_begin(struct np_plan *plan, const struct np_net *net,
+			   const struct np_plan_paths *paths, const char *fname, const char *xml)
+{
+	_np_free_ char *live = NULL, *ns = NULL, *ns_data = NULL;
+	char *data;
+	int r;
+
+	if (fmt_into(&live, "%s/%s.xml", paths->run_dir, fname) < 0 ||
+	    fmt_into(&ns, "%s/%s.netns", paths->run_dir, fname) < 0 ||
+	    fmt_into(&ns_data, "%s\n", paths->netns ? paths->netns : "") < 0)
+		return -ENOMEM;
+	data = strdup(xml);
+	if (!data)
+		return -ENOMEM;
+	r = add_file(plan, live, data, "the live definition: the network is active");
+	if (r < 0)
+		return r;
+	r = add_file(plan, ns, np_steal(&ns_data), "the network namespace it lives in");
+	if (r < 0)
+		return r;
+	(void)net;
+	return add_hook(plan, paths, xml, "start", "begin", false,
+			"the network hook may refuse the start (undone by 'stopped end')");
+}
+
+static int plan_live_end(struct np_plan *plan, const struct np_plan_paths *paths,
+			 const char *fname, const char *xml)
+{
+	struct np_step *s = add_step(plan, NP_STEP_RECORD);
+	_np_free_ char *started = NULL;
+	char *empty;
+	int r;
+
+	if (!s || fmt_into(&s->path, "%s/%s.applied", paths->run_dir, fname) < 0 ||
+	    dup_into(&s->why, "what was applied, with the links' ifindex and MAC: "
+			      "net-destroy undoes exactly this") < 0)
+		return -ENOMEM;
+	s->mode = 0600;
+	if (fmt_into(&started, "%s/%s.started", paths->run_dir, fname) < 0)
+		return -ENOMEM;
+	empty = strdup("");
+	if (!empty)
+		return -ENOMEM;
+	r = add_file(plan, started, empty, "the start finished");
+	if (r < 0)
+		return r;
+	return add_hook(plan, paths, xml, "started", "begin", true,
+			"the network hook is told; too late to refuse");
 }
 
 static int plan_bridge(struct np_plan *plan, const struct np_net *net)
@@ -387,7 +441,7 @@ static int plan_forwarding(struct np_plan *plan, const struct np_net *net)
 
 static int plan_firewall(struct np_plan *plan, const struct np_net *net, struct np_err *err)
 {
-	_np_free_ char *add = NULL, *del = NULL, *create = NULL;
+	_np_free_ char *add = NULL, *del = NULL;
 	struct np_step *s;
 	int r;
 
@@ -399,56 +453,22 @@ static int plan_firewall(struct np_plan *plan, const struct np_net *net, struct 
 	r = np_fw_ruleset_remove_render(net, &del, err);
 	if (r < 0)
 		return r;
-	r = np_fw_ruleset_create_render(net, &create, err);
-	if (r < 0)
-		return r;
 	s = add_step(plan, NP_STEP_FW_APPLY);
 	if (!s)
 		return -ENOMEM;
 	s->text = np_steal(&add);
 	s->undo_text = np_steal(&del);
-	s->create_text = np_steal(&create);
 	if (dup_into(&s->ifname, net->bridge.name) < 0)
 		return -ENOMEM;
 	return dup_into(&s->why, "the network's own chains in table inet " NP_FW_TABLE
 				 ", one transaction");
 }
 
-/* libvirt 9.0 (networkAddChecksumFirewallRules) adds this rule in a
- * transaction whose errors it ignores, after its other rules and before
- * dnsmasq serves. */
-static int plan_checksum(struct np_plan *plan, const struct np_net *net, struct np_err *err)
-{
-	_np_free_ char *add = NULL, *del = NULL;
-	struct np_step *s;
-	int r;
-
-	if (!np_fw_csum_wanted(net))
-		return 0;
-	r = np_fw_csum_render(net->bridge.name, &add, err);
-	if (r < 0)
-		return r;
-	r = np_fw_csum_remove_render(net->bridge.name, &del, err);
-	if (r < 0)
-		return r;
-	s = add_step(plan, NP_STEP_FW_CSUM);
-	if (!s)
-		return -ENOMEM;
-	s->text = np_steal(&add);
-	s->undo_text = np_steal(&del);
-	s->optional = true;
-	if (dup_into(&s->ifname, net->bridge.name) < 0)
-		return -ENOMEM;
-	return dup_into(&s->why, "libvirt's DHCP checksum fix (CHECKSUM --checksum-fill) in "
-				 "iptables-nft's table ip mangle: nft cannot express the CHECKSUM "
-				 "target");
-}
-
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		  struct np_plan **ret, struct np_err *err)
 {
 	struct np_plan *plan = NULL;
-	_np_free_ char *fname = NULL;
+	_np_free_ char *fname = NULL, *xml = NULL;
 	bool dnsmasq;
 	int r;
 
@@ -469,26 +489,39 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = -ENOMEM;
 	if (dup_into(&plan->net_name, net->name) < 0 || dup_into(&plan->bridge, net->bridge.name) < 0)
 		goto fail;
+	r = np_plan_file_name(net->name, &fname);
+	if (r < 0)
+		goto fail;
+	r = np_xml_net_format(net, 0, &xml);
+	if (r < 0)
+		goto fail;
 	if (host_bridge) {
 		/* libvirt only records such a network as active: the host's
 		 * bridge is someone else's, and guests are plugged into it. */
 		struct np_step *s = add_step(plan, NP_STEP_CHECK_LINK_PRESENT);
 
+		r = -ENOMEM;
 		if (!s || dup_into(&s->ifname, net->bridge.name) < 0)
+			goto fail;
+		r = plan_live_begin(plan, net, paths, fname, xml);
+		if (r < 0)
 			goto fail;
 		/* Guests' ports still go onto that bridge. */
 		r = plan_ports(plan, net, paths);
 		if (r < 0)
 			goto fail;
+		r = plan_live_end(plan, paths, fname, xml);
+		if (r < 0)
+			goto fail;
 		*ret = plan;
 		return 0;
 	}
-	r = np_plan_file_name(net->name, &fname);
-	if (r < 0)
-		goto fail;
 
 	dnsmasq = np_dhcp_needed(net);
 	r = plan_bridge(plan, net);
+	if (r < 0)
+		goto fail;
+	r = plan_live_begin(plan, net, paths, fname, xml);
 	if (r < 0)
 		goto fail;
 	if (dnsmasq) {
@@ -499,11 +532,6 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = plan_link(plan, net);
 	if (r < 0)
 		goto fail;
-	if (dnsmasq) {
-		r = plan_dnsmasq_start(plan, paths, fname, np_dhcp_ignores_addr_events(net));
-		if (r < 0)
-			goto fail;
-	}
 	r = plan_ports(plan, net, paths);
 	if (r < 0)
 		goto fail;
@@ -513,14 +541,14 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = plan_firewall(plan, net, err);
 	if (r < 0)
 		goto fail;
-	r = plan_checksum(plan, net, err);
-	if (r < 0)
-		goto fail;
 	if (dnsmasq) {
-		r = plan_dnsmasq_ready(plan, paths, fname, np_dhcp_ignores_addr_events(net));
+		r = plan_dnsmasq_start(plan, paths, fname);
 		if (r < 0)
 			goto fail;
 	}
+	r = plan_live_end(plan, paths, fname, xml);
+	if (r < 0)
+		goto fail;
 	*ret = plan;
 	return 0;
 fail:

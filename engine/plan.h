@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/addr.h"
+#include "engine/ops.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,27 +18,30 @@ struct np_ops;
 struct np_port;
 
 enum np_step_kind {
-	NP_STEP_CHECK_LINK_FREE,  /* ifname must not exist */
-	NP_STEP_CHECK_ROUTE_FREE, /* no route to addr/prefix may exist */
+	NP_STEP_CHECK_LINK_FREE,    /* ifname must not exist */
+	NP_STEP_CHECK_ROUTE_FREE,   /* no route to addr/prefix may exist */
 	NP_STEP_CHECK_LINK_PRESENT, /* ifname must exist (a host bridge) */
-	NP_STEP_FILE_WRITE,       /* path <- data (mode) */
-	NP_STEP_BRIDGE_ADD,       /* ifname, mac, mtu, stp, delay */
-	NP_STEP_SYSCTL,           /* key = value */
-	NP_STEP_ADDR_ADD,         /* addr/prefix on ifname */
-	NP_STEP_LINK_UP,          /* ifname */
-	NP_STEP_ROUTE_ADD,        /* addr/prefix via gw on ifname */
-	NP_STEP_FW_APPLY,         /* text (one nft transaction); undo_text */
-	NP_STEP_DNSMASQ_START,    /* conf path, pid path: spawn, do not wait */
-	NP_STEP_PORT_ADD,         /* a guest port (tap or veth) onto the bridge */
-	NP_STEP_DNSMASQ_READY,    /* conf path, pid path: wait until it serves */
-	NP_STEP_FW_CSUM,          /* the DHCP checksum rule for ifname (iptables-nft
-				   * table ip mangle); text/undo_text: the iptables
-				   * command lines `plan` prints. optional: a failure
-				   * is a warning, as libvirt ignores it */
-	NP_STEP_DNSMASQ_MUTE,     /* conf path, pid path: take the ready dnsmasq out
-				   * of rtnetlink's multicast groups (np_dnsmasq_mute);
-				   * optional: a failure is a warning */
+	NP_STEP_FILE_WRITE,         /* path <- data (mode); undo: remove */
+	NP_STEP_HOOK,               /* the network hook: path = hooks dir, key = op, value
+				     * = subop, data = the live XML; undo of "start" runs
+				     * "stopped end";
+				     * optional: a failure is a warning */
+	NP_STEP_BRIDGE_ADD,         /* ifname, mac, mtu, stp, delay; link: what the kernel
+				     * made (undo deletes exactly that link) */
+	NP_STEP_SYSCTL,             /* key = value */
+	NP_STEP_ADDR_ADD,           /* addr/prefix on ifname */
+	NP_STEP_LINK_UP,            /* ifname */
+	NP_STEP_ROUTE_ADD,          /* addr/prefix via gw on ifname */
+	NP_STEP_PORT_ADD,           /* a guest port (tap or veth) onto the bridge; link */
+	NP_STEP_FW_APPLY,           /* text (one nft transaction); undo_text, then the
+				     * table goes when it is empty */
+	NP_STEP_DNSMASQ_START,      /* conf path, pid path: returns once dnsmasq serves */
+	NP_STEP_RECORD,             /* path <- the record of the steps before it, with
+				     * what the kernel returned (np_record_render) */
 };
+#define NP_STEP_KIND_COUNT (NP_STEP_RECORD + 1)
+/* "bridge-add", ... as `plan --json` and the record name them. */
+extern const char *const np_step_kind_names[NP_STEP_KIND_COUNT];
 
 struct np_step {
 	enum np_step_kind kind;
@@ -47,28 +51,26 @@ struct np_step {
 	struct np_addr gw;
 	unsigned metric;
 	bool has_mac;
-	uint8_t mac[NP_MAC_LEN];
+	uint8_t mac[NP_MAC_LEN]; /* the bridge's; a port's guest MAC */
 	unsigned mtu;
 	int stp;        /* -1 leave, 0, 1 */
 	long delay_cs;  /* -1 leave */
-	char *key;      /* sysctl key */
-	char *value;    /* sysctl value */
+	char *key;      /* sysctl key; hook op */
+	char *value;    /* sysctl value; hook subop */
 	char *path;     /* file to write; dnsmasq conf */
-	char *data;     /* file contents */
+	char *data;     /* file contents; the hook's XML */
 	unsigned mode;
 	char *text;     /* nft script */
 	char *undo_text;
-	/* NP_STEP_FW_APPLY: the same rules as text for chains that do not
-	 * exist yet (np_fw_ruleset_create_render), cheaper for nft; a plan
-	 * applied whole sends it when ops->fw_present says ifname's chains are
-	 * absent. NULL: always text. */
-	char *create_text;
 	char *pid_path; /* dnsmasq pid file */
-	bool optional;  /* a missing target (e.g. no IPv6 in the kernel) is not an error */
-	bool mute;      /* NP_STEP_DNSMASQ_START: a NP_STEP_DNSMASQ_MUTE follows its readiness */
+	bool optional;  /* sysctl: a missing key is skipped; hook: a failure warns */
+	bool generated; /* FILE_WRITE of a dnsmasq file: repair and net-update rewrite it */
 	char *why;      /* one short reason shown by `plan` (libvirt parity notes) */
 	struct np_port *port; /* NP_STEP_PORT_ADD: an owned copy */
 	char *master;         /* NP_STEP_PORT_ADD: the bridge */
+	/* BRIDGE_ADD, PORT_ADD: the link as created, filled in by apply (and
+	 * read back from the record); ifindex 0 when unknown. */
+	struct np_link_id link;
 };
 
 struct np_plan {
@@ -90,6 +92,10 @@ struct np_plan_paths {
 	 * network uses one (np_dhcp_uses_servers_file). NULL: no servers. */
 	const char *resolv_text;
 	const char *resolv_path; /* where it came from, named by `plan` */
+	/* The network namespace the network lives in ("net:[INODE]", and the
+	 * `ip netns` name when there is one), recorded in RUN/NAME.netns. */
+	const char *netns;
+	const char *hooks_dir; /* where the network hook is looked for */
 };
 
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
@@ -101,28 +107,25 @@ static inline void np_plan_freep(struct np_plan **p)
 }
 #define _np_plan_free_ __attribute__((cleanup(np_plan_freep)))
 
-/* Applies every step in order. On the first failure, undoes the finished
- * steps in reverse and returns the failing step's error; err names the step.
- * An optional NP_STEP_FW_CSUM or NP_STEP_DNSMASQ_MUTE that fails does not fail the plan: it returns 0
- * with the warning in err (err is empty on a clean success). */
-int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+/* Told about what does not fail a command (an optional step that failed). */
+typedef void (*np_warn_fn)(const char *msg);
+
+/* Applies every step in order, filling in the links the kernel made. On the
+ * first failure, undoes the finished steps in reverse and returns the
+ * failing step's error; err names the step. An optional step that fails is
+ * handed to warn (may be NULL) and the plan goes on. */
+int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
 		  struct np_err *err);
-/* Undoes every undoable step in reverse, tolerating what is already gone.
- * Used by destroy and crash recovery. Returns the real error of the step
- * latest in the plan, but still tries every step. Two departures from strict
- * reverse order, for speed: the bridge is retired first when no guest port
- * hangs on it, and the nft removal and the checksum rule's run in helper
- * processes (side by side) while the steps before them in the plan are
- * undone. */
-int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+/* Undoes every step in strict reverse order, tolerating what is already
+ * gone, and deleting only links that are still the ones recorded. Returns
+ * the error of the step latest in the plan but tries every step. */
+int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
 		 struct np_err *err);
 
-/* One step on its own (an update to a running network, a repair), with the
- * same error naming, timing and undo semantics as a whole plan (warnings
- * included). An NP_STEP_FW_APPLY on its own always sends the idempotent text:
- * a repair or re-apply may meet some of the chains. */
-int np_step_apply(const struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,
-		  struct np_err *err);
+/* One step on its own (an update to a running network, a repair, a port),
+ * with the same error naming and undo semantics as a whole plan. */
+int np_step_apply(struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,
+		  np_warn_fn warn, struct np_err *err);
 
 /* A person-readable, paste-able rendering (`ip ...`, `sysctl -w`, `nft -f`). */
 void np_plan_print(const struct np_plan *plan, FILE *out);

@@ -3,6 +3,9 @@
 #include "engine/plan.h"
 
 #include "common/err.h"
+#include "common/util.h"
+#include "engine/port.h"
+#include "engine/record.h"
 #include "engine/timing.h"
 #include "netlink/nl.h"
 
@@ -52,17 +55,14 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_DNSMASQ_START:
 		snprintf(out, len, "start dnsmasq");
 		return;
-	case NP_STEP_DNSMASQ_READY:
-		snprintf(out, len, "start dnsmasq: wait until it is ready");
-		return;
 	case NP_STEP_PORT_ADD:
 		snprintf(out, len, "attach port %s", s->ifname);
 		return;
-	case NP_STEP_FW_CSUM:
-		snprintf(out, len, "add DHCP checksum rule for %s", s->ifname);
+	case NP_STEP_HOOK:
+		snprintf(out, len, "run the network hook (%s %s)", s->key, s->value);
 		return;
-	case NP_STEP_DNSMASQ_MUTE:
-		snprintf(out, len, "unsubscribe dnsmasq from rtnetlink events");
+	case NP_STEP_RECORD:
+		snprintf(out, len, "record what was applied in %s", s->path);
 		return;
 	}
 	snprintf(out, len, "step %d", (int)s->kind);
@@ -76,39 +76,50 @@ static enum np_phase phase_of(enum np_step_kind kind)
 	case NP_STEP_CHECK_LINK_PRESENT:
 		return NP_PHASE_CHECK;
 	case NP_STEP_FILE_WRITE:
+	case NP_STEP_RECORD:
+	case NP_STEP_HOOK:
 		return NP_PHASE_FILES;
 	case NP_STEP_BRIDGE_ADD:
 	case NP_STEP_ADDR_ADD:
 	case NP_STEP_LINK_UP:
 	case NP_STEP_ROUTE_ADD:
+	case NP_STEP_PORT_ADD:
 		return NP_PHASE_NETLINK;
 	case NP_STEP_SYSCTL:
 		return NP_PHASE_SYSCTL;
 	case NP_STEP_FW_APPLY:
-	case NP_STEP_FW_CSUM:
 		return NP_PHASE_NFT;
 	case NP_STEP_DNSMASQ_START:
-	case NP_STEP_DNSMASQ_READY:
-	case NP_STEP_DNSMASQ_MUTE:
 		return NP_PHASE_DNSMASQ;
-	case NP_STEP_PORT_ADD:
-		return NP_PHASE_NETLINK;
 	}
 	return NP_PHASE_TOTAL;
 }
 
-/* fw_fresh: carried from a plan's NP_STEP_FW_APPLY to its NP_STEP_FW_CSUM;
- * true once the bridge's chains were found absent and created. */
-static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *ctx,
-		       bool *fw_fresh, struct np_err *err)
+/* The record of the plan, written by its step i: the steps before it with
+ * the links they made, itself and the steps after it, so that undoing the
+ * record undoes the whole plan. */
+static int write_record(const struct np_plan *plan, size_t i, const struct np_ops *ops,
+			void *ctx, struct np_err *err)
+{
+	_np_free_ char *text = NULL;
+	int r = np_record_render(plan, plan->n_steps, &text);
+
+	if (r < 0)
+		return r;
+	return ops->file_write(ctx, plan->steps[i].path, text, plan->steps[i].mode, err);
+}
+
+static int step_do_raw(const struct np_plan *plan, struct np_step *s, const struct np_ops *ops,
+		       void *ctx, struct np_err *err)
 {
 	char dev[16] = "", a[NP_ADDR_STRLEN];
 	struct np_bridge_spec spec;
+	struct np_link_id id;
 	int r;
 
 	switch (s->kind) {
 	case NP_STEP_CHECK_LINK_FREE:
-		r = ops->link_exists(ctx, s->ifname);
+		r = ops->link_get(ctx, s->ifname, &id);
 		if (r > 0)
 			return np_err_set(err, -EEXIST, "interface %s already exists", s->ifname);
 		return r;
@@ -120,12 +131,14 @@ static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *
 					  np_addr_str(&s->addr, a), s->prefix, dev);
 		return r;
 	case NP_STEP_CHECK_LINK_PRESENT:
-		r = ops->link_exists(ctx, s->ifname);
+		r = ops->link_get(ctx, s->ifname, &id);
 		if (r == 0)
 			return np_err_set(err, -ENODEV, "bridge %s does not exist", s->ifname);
 		return r < 0 ? r : 0;
 	case NP_STEP_FILE_WRITE:
 		return ops->file_write(ctx, s->path, s->data, s->mode, err);
+	case NP_STEP_HOOK:
+		return ops->hook(ctx, s->path, plan->net_name, s->key, s->value, s->data, err);
 	case NP_STEP_BRIDGE_ADD:
 		spec = (struct np_bridge_spec){
 			.ifname = s->ifname,
@@ -134,7 +147,7 @@ static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *
 			.stp = s->stp,
 			.delay_cs = s->delay_cs,
 		};
-		return ops->bridge_add(ctx, &spec, err);
+		return ops->bridge_add(ctx, &spec, &s->link, err);
 	case NP_STEP_SYSCTL:
 		r = ops->sysctl_set(ctx, s->key, s->value, err);
 		if (r == -ENOENT && s->optional)
@@ -146,49 +159,27 @@ static int step_do_raw(const struct np_step *s, const struct np_ops *ops, void *
 		return ops->link_up(ctx, s->ifname, err);
 	case NP_STEP_ROUTE_ADD:
 		return ops->route_add(ctx, s->ifname, &s->addr, s->prefix, &s->gw, s->metric, err);
-	case NP_STEP_FW_APPLY:
-		/* Chains that do not exist yet take the create-only script,
-		 * which spares nft a dump of every chain; any that exist (a
-		 * start after a crash) take the idempotent one, since the
-		 * other would add their rules a second time. */
-		if (s->create_text && s->ifname && ops->fw_present) {
-			r = ops->fw_present(ctx, s->ifname);
-			if (r < 0)
-				return np_err_set(err, r, "cannot look up the chains of %s: %s",
-						  s->ifname, strerror(-r));
-			if (r == 0) {
-				r = ops->fw_apply(ctx, s->create_text, err);
-				*fw_fresh = r == 0;
-				return r;
-			}
-		}
-		return ops->fw_apply(ctx, s->text, err);
-	case NP_STEP_FW_CSUM:
-		/* Chains absent means no checksum rule either (destroy removes
-		 * the rule before its chains): skip the search of the chain
-		 * every network's rule shares. */
-		if (*fw_fresh && ops->fw_csum_insert)
-			return ops->fw_csum_insert(ctx, s->ifname, err);
-		return ops->fw_csum_add ? ops->fw_csum_add(ctx, s->ifname, err) : 0;
-	case NP_STEP_DNSMASQ_START:
-		if (!ops->dnsmasq_spawn)
-			return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
-		return ops->dnsmasq_spawn(ctx, s->path, s->pid_path, err);
-	case NP_STEP_DNSMASQ_READY:
-		return ops->dnsmasq_ready ? ops->dnsmasq_ready(ctx, s->path, s->pid_path, err) : 0;
-	case NP_STEP_DNSMASQ_MUTE:
-		return ops->dnsmasq_mute ? ops->dnsmasq_mute(ctx, s->path, s->pid_path, err) : 0;
 	case NP_STEP_PORT_ADD:
-		return ops->port_add(ctx, s->port, s->master, err);
+		r = ops->port_add(ctx, s->port, s->master, &s->link, err);
+		if (r == -EEXIST && !np_err_isset(err))
+			np_err_set(err, r, "interface %s already exists and is not netplumb's",
+				   s->ifname);
+		return r;
+	case NP_STEP_FW_APPLY:
+		return ops->fw_apply(ctx, s->text, err);
+	case NP_STEP_DNSMASQ_START:
+		return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
+	case NP_STEP_RECORD:
+		return write_record(plan, (size_t)(s - plan->steps), ops, ctx, err);
 	}
 	return -EINVAL;
 }
 
-static int step_do(const struct np_step *s, const struct np_ops *ops, void *ctx,
-		   bool *fw_fresh, struct np_err *err)
+static int step_do(const struct np_plan *plan, struct np_step *s, const struct np_ops *ops,
+		   void *ctx, struct np_err *err)
 {
 	long long t0 = np_time_ns();
-	int r = step_do_raw(s, ops, ctx, fw_fresh, err);
+	int r = step_do_raw(plan, s, ops, ctx, err);
 
 	np_timing_add(phase_of(s->kind), np_time_ns() - t0);
 	return r;
@@ -200,26 +191,55 @@ static int already_gone(int r)
 	return r == -ENOENT || r == -ENODEV || r == -ESRCH ? 0 : r;
 }
 
-/* An undo's outcome as undo sees it. */
-static int undo_result(const struct np_step *s, int r)
+static void warn_step(const struct np_step *s, const char *verb, struct np_err *e, int r,
+		      np_warn_fn warn)
 {
-	/* no nf_tables at all: no checksum rule of ours can be there */
-	if (s->kind == NP_STEP_FW_CSUM && (r == -EPROTONOSUPPORT || r == -EAFNOSUPPORT))
+	char what[256], msg[sizeof(what) + sizeof(e->msg) + 16];
+
+	if (!warn)
+		return;
+	np_step_describe(s, what, sizeof(what));
+	snprintf(msg, sizeof(msg), "%s%s: %s", verb, what, np_err_isset(e) ? e->msg : strerror(-r));
+	warn(msg);
+}
+
+/* The link a BRIDGE_ADD or PORT_ADD step made: as recorded, or (a start that
+ * was killed before its record) the link of that name, if it has the MAC
+ * netplumb gave it. 0 and *ret set, 1 when there is nothing of ours to
+ * delete, or -errno. */
+static int owned_link(const struct np_step *s, const struct np_ops *ops, void *ctx,
+		      struct np_link_id *ret)
+{
+	uint8_t want[NP_MAC_LEN];
+	struct np_link_id cur;
+	int r;
+
+	if (s->link.ifindex > 0) {
+		*ret = s->link;
 		return 0;
-	return already_gone(r);
+	}
+	if (s->kind == NP_STEP_PORT_ADD && s->port)
+		np_port_host_mac(s->port, want);
+	else if (s->kind == NP_STEP_BRIDGE_ADD && s->has_mac)
+		memcpy(want, s->mac, NP_MAC_LEN);
+	else
+		return 1;
+	r = ops->link_get(ctx, s->ifname, &cur);
+	if (r <= 0)
+		return r < 0 ? r : 1;
+	if (memcmp(cur.mac, want, NP_MAC_LEN))
+		return 1;
+	*ret = cur;
+	return 0;
 }
 
 /* Addresses, routes, link state and per-bridge sysctls vanish with the
  * bridge, and libvirt leaves ip_forward on, so only a few kinds of step have
- * anything to undo. In reverse order, dnsmasq's readiness comes first: it is
- * told to stop (SIGTERM) then, and its exit overlaps the nft removal until
- * the undo of its start waits for it. The bridge is only taken out of
- * service; the kernel's slow part of deleting it happens in the background.
- * defer: an nft or checksum-rule removal is only started (see
- * np_plan_undo()). */
-static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void *ctx,
-			 bool defer, struct np_err *err)
+ * anything to undo. */
+static int step_undo_raw(const struct np_plan *plan, const struct np_step *s,
+			 const struct np_ops *ops, void *ctx, np_warn_fn warn, struct np_err *err)
 {
+	struct np_link_id id;
 	int r = 0;
 
 	switch (s->kind) {
@@ -230,96 +250,73 @@ static int step_undo_raw(const struct np_step *s, const struct np_ops *ops, void
 	case NP_STEP_ADDR_ADD:
 	case NP_STEP_LINK_UP:
 	case NP_STEP_ROUTE_ADD:
-	case NP_STEP_DNSMASQ_MUTE:
 		return 0;
 	case NP_STEP_FILE_WRITE:
+	case NP_STEP_RECORD:
 		r = ops->file_remove(ctx, s->path, err);
 		break;
+	case NP_STEP_HOOK:
+		/* libvirt runs "stopped end" once a network is down, also after
+		 * a start that failed; its failure changes nothing. */
+		if (s->key && !strcmp(s->key, "start")) {
+			struct np_err e = { { 0 } };
+
+			r = ops->hook(ctx, s->path, plan->net_name, "stopped", "end", s->data, &e);
+			if (r < 0)
+				warn_step(s, "undo ", &e, r, warn);
+		}
+		return 0;
 	case NP_STEP_BRIDGE_ADD:
-		r = ops->link_retire ? ops->link_retire(ctx, s->ifname, err)
-				     : ops->link_del(ctx, s->ifname, err);
+	case NP_STEP_PORT_ADD:
+		r = owned_link(s, ops, ctx, &id);
+		if (r == 0)
+			r = ops->link_del(ctx, &id, err);
+		else if (r == 1)
+			r = 0;
+		/* Someone else's link has its place now: leave it alone. */
+		if (r == -EPERM) {
+			warn_step(s, "undo ", err, r, warn);
+			err->msg[0] = '\0';
+			r = 0;
+		}
 		break;
 	case NP_STEP_FW_APPLY:
-		if (!ops->fw_remove) {
-			r = ops->fw_apply(ctx, s->undo_text, err);
-			break;
-		}
-		r = ops->fw_remove(ctx, s->undo_text, err);
-		/* deferred: np_plan_undo() collects the outcome at the end */
-		if (r >= 0 && ops->fw_remove_wait && !defer)
-			r = ops->fw_remove_wait(ctx, err);
+		r = ops->fw_apply(ctx, s->undo_text, err);
+		if (r >= 0 || already_gone(r) == 0)
+			r = ops->fw_prune(ctx, err);
 		break;
 	case NP_STEP_DNSMASQ_START:
 		r = ops->dnsmasq_stop(ctx, s->path, s->pid_path, err);
 		break;
-	case NP_STEP_DNSMASQ_READY:
-		if (ops->dnsmasq_signal)
-			r = ops->dnsmasq_signal(ctx, s->path, s->pid_path, err);
-		break;
-	case NP_STEP_PORT_ADD:
-		r = ops->port_del(ctx, s->port, err);
-		break;
-	case NP_STEP_FW_CSUM:
-		if (ops->fw_csum_del)
-			r = ops->fw_csum_del(ctx, s->ifname, err);
-		if (r >= 0 && ops->fw_csum_del && ops->fw_csum_del_wait && !defer)
-			r = ops->fw_csum_del_wait(ctx, err);
-		break;
 	}
-	return undo_result(s, r);
+	return already_gone(r);
 }
 
-static int step_undo_deferred(const struct np_step *s, const struct np_ops *ops, void *ctx,
-			      bool defer, struct np_err *err)
+static int step_undo(const struct np_plan *plan, const struct np_step *s, const struct np_ops *ops,
+		     void *ctx, np_warn_fn warn, struct np_err *err)
 {
 	long long t0 = np_time_ns();
-	int r = step_undo_raw(s, ops, ctx, defer, err);
+	int r = step_undo_raw(plan, s, ops, ctx, warn, err);
 
 	np_timing_add(phase_of(s->kind), np_time_ns() - t0);
 	return r;
 }
 
-static int step_undo(const struct np_step *s, const struct np_ops *ops, void *ctx,
-		     struct np_err *err)
-{
-	long long t0 = np_time_ns();
-	int r = step_undo_raw(s, ops, ctx, false, err);
-
-	np_timing_add(phase_of(s->kind), np_time_ns() - t0);
-	return r;
-}
-
-/* libvirt ignores a failure of the checksum rule (its transaction is
- * VIR_FIREWALL_TRANSACTION_IGNORE_ERRORS): only old DHCP clients need it. A
- * dnsmasq left in the rtnetlink groups serves the same; it only wakes more. */
-static bool ignorable(const struct np_step *s)
-{
-	return (s->kind == NP_STEP_FW_CSUM || s->kind == NP_STEP_DNSMASQ_MUTE) && s->optional;
-}
-
-int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
 		  struct np_err *err)
 {
-	struct np_err warning = { { 0 } };
-	bool fw_fresh = false;
 	char what[256];
 	size_t i;
 	int r = 0;
 
 	for (i = 0; i < plan->n_steps; i++) {
 		struct np_err e = { { 0 } };
+		struct np_step *s = &plan->steps[i];
 
-		r = step_do(&plan->steps[i], ops, ctx, &fw_fresh, &e);
-		if (r < 0 && ignorable(&plan->steps[i])) {
-			np_step_describe(&plan->steps[i], what, sizeof(what));
-			if (!np_err_isset(&e))
-				np_err_set(&e, r, "%s", strerror(-r));
-			/* kept apart: a later error must not be masked by it */
-			np_err_set(&warning, r, "%s: %s; %s", what, e.msg,
-				   plan->steps[i].kind == NP_STEP_DNSMASQ_MUTE
-					   ? "dnsmasq serves all the same, woken by the host's address "
-					     "events as libvirt's is"
-					   : "the network runs without it, as libvirt's would");
+		r = step_do(plan, s, ops, ctx, &e);
+		if (r < 0 && s->optional && s->kind == NP_STEP_HOOK) {
+			/* too late to refuse: as in libvirt, said and not failed */
+			warn_step(s, "", &e, r, warn);
 			r = 0;
 			continue;
 		}
@@ -329,11 +326,8 @@ int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ct
 			break;
 		}
 	}
-	if (r >= 0) {
-		if (np_err_isset(&warning))
-			np_err_set(err, 0, "%s", warning.msg);
+	if (r >= 0)
 		return 0;
-	}
 
 	np_step_describe(&plan->steps[i], what, sizeof(what));
 	if (!np_err_isset(err))
@@ -347,118 +341,38 @@ int np_plan_apply(const struct np_plan *plan, const struct np_ops *ops, void *ct
 	while (i-- > 0) {
 		struct np_err ignored = { { 0 } };
 
-		step_undo(&plan->steps[i], ops, ctx, &ignored);
+		step_undo(plan, &plan->steps[i], ops, ctx, warn, &ignored);
 	}
 	return r;
 }
 
-/* Records the error of step i when it comes first in undo order. */
-static void undo_error(const struct np_plan *plan, size_t i, int r, struct np_err *e,
-		       size_t *first_i, int *first, struct np_err *err)
-{
-	char what[256];
-
-	if (*first != 0 && *first_i > i)
-		return;
-	*first = r;
-	*first_i = i;
-	np_step_describe(&plan->steps[i], what, sizeof(what));
-	if (!np_err_isset(e))
-		np_err_set(e, r, "%s", strerror(-r));
-	np_err_prefix(e, "undo %s", what);
-	if (err)
-		err->msg[0] = '\0';
-	np_err_set(err, r, "%s", e->msg);
-}
-
-/* The outcome of step i's removal, started in a helper by its undo. */
-static void collect(const struct np_plan *plan, size_t i, int (*wait)(void *, struct np_err *),
-		    void *ctx, size_t *first_i, int *first, struct np_err *err)
-{
-	struct np_err e = { { 0 } };
-	long long t0 = np_time_ns();
-	int r = undo_result(&plan->steps[i], wait(ctx, &e));
-
-	np_timing_add(NP_PHASE_NFT, np_time_ns() - t0);
-	if (r < 0)
-		undo_error(plan, i, r, &e, first_i, first, err);
-}
-
-int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
 		 struct np_err *err)
 {
-	size_t first_i = 0, fw_i = SIZE_MAX, cs_i = SIZE_MAX, br_i = SIZE_MAX;
 	int first = 0;
 
-	/* The bridge goes first unless a guest port hangs on it (ports are
-	 * deleted before it): deleting a bridge holds the kernel's RTNL lock
-	 * for an RCU barrier (br_multicast_dev_del) in the background, and the
-	 * sooner that starts, the less of it the next command meets. */
-	for (size_t i = 0; i < plan->n_steps; i++) {
-		if (plan->steps[i].kind == NP_STEP_PORT_ADD) {
-			br_i = SIZE_MAX;
-			break;
-		}
-		if (plan->steps[i].kind == NP_STEP_BRIDGE_ADD && ops->link_retire)
-			br_i = i;
-	}
-	if (br_i != SIZE_MAX) {
-		struct np_err e = { { 0 } };
-		int r = step_undo(&plan->steps[br_i], ops, ctx, &e);
-
-		if (r < 0)
-			undo_error(plan, br_i, r, &e, &first_i, &first, err);
-	}
 	for (size_t i = plan->n_steps; i-- > 0;) {
 		struct np_err e = { { 0 } };
-		const struct np_step *s = &plan->steps[i];
+		char what[256];
+		int r = step_undo(plan, &plan->steps[i], ops, ctx, warn, &e);
 
-		if (i == br_i)
+		if (r >= 0 || first)
 			continue;
-		/* The nft removal and the checksum rule's run in helpers while
-		 * the rest is undone (the two at once); their outcomes are
-		 * collected below. */
-		bool fw_defer = s->kind == NP_STEP_FW_APPLY && ops->fw_remove && ops->fw_remove_wait &&
-				fw_i == SIZE_MAX;
-		bool cs_defer = s->kind == NP_STEP_FW_CSUM && ops->fw_csum_del &&
-				ops->fw_csum_del_wait && cs_i == SIZE_MAX;
-		int r = step_undo_deferred(s, ops, ctx, fw_defer || cs_defer, &e);
-
-		if (r < 0)
-			undo_error(plan, i, r, &e, &first_i, &first, err);
-		else if (fw_defer)
-			fw_i = i;
-		else if (cs_defer)
-			cs_i = i;
+		first = r;
+		np_step_describe(&plan->steps[i], what, sizeof(what));
+		if (!np_err_isset(&e))
+			np_err_set(&e, r, "%s", strerror(-r));
+		np_err_prefix(&e, "undo %s", what);
+		np_err_set(err, r, "%s", e.msg);
 	}
-	if (cs_i != SIZE_MAX)
-		collect(plan, cs_i, ops->fw_csum_del_wait, ctx, &first_i, &first, err);
-	if (fw_i != SIZE_MAX)
-		collect(plan, fw_i, ops->fw_remove_wait, ctx, &first_i, &first, err);
 	return first;
 }
 
-int np_step_apply(const struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,
-		  struct np_err *err)
+int np_step_apply(struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,
+		  np_warn_fn warn, struct np_err *err)
 {
-	struct np_step copy = *step;
-	const struct np_plan one = { .steps = &copy, .n_steps = 1 };
-	struct np_step both[3];
+	struct np_plan one = { .steps = step, .n_steps = 1 };
 
-	/* Some of the chains may exist: the idempotent script only. */
-	copy.create_text = NULL;
-
-	/* A spawn alone would not be waited for: pair it with its readiness. */
-	if (!undo && step->kind == NP_STEP_DNSMASQ_START) {
-		both[0] = *step;
-		both[1] = *step;
-		both[1].kind = NP_STEP_DNSMASQ_READY;
-		both[2] = *step;
-		both[2].kind = NP_STEP_DNSMASQ_MUTE;
-		both[2].optional = true;
-		return np_plan_apply(&(const struct np_plan){ .steps = both,
-							      .n_steps = step->mute ? 3 : 2 },
-				     ops, ctx, err);
-	}
-	return undo ? np_plan_undo(&one, ops, ctx, err) : np_plan_apply(&one, ops, ctx, err);
+	return undo ? np_plan_undo(&one, ops, ctx, warn, err)
+		    : np_plan_apply(&one, ops, ctx, warn, err);
 }

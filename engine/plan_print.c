@@ -36,7 +36,33 @@ static void print_heredoc(FILE *out, const char *cmd, const char *data)
 		end);
 }
 
-static void print_step(const struct np_step *s, FILE *out)
+/* name as one shell word: bare when it is plain, else single-quoted. */
+static const char *shell_word(const char *name, char *buf, size_t len)
+{
+	size_t n = 0;
+	bool plain = *name != '\0';
+
+	for (const char *c = name; *c; c++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/:+,@%",
+			    *c))
+			plain = false;
+	if (plain)
+		return name;
+	buf[n++] = '\'';
+	for (const char *c = name; *c && n + 6 < len; c++) {
+		if (*c == '\'') {
+			memcpy(buf + n, "'\\''", 4);
+			n += 4;
+		} else {
+			buf[n++] = *c;
+		}
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+	return buf;
+}
+
+static void print_step(const struct np_step *s, const char *plan_name, FILE *out)
 {
 	char a[NP_ADDR_STRLEN], g[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN], cmd[4200];
 
@@ -98,29 +124,32 @@ static void print_step(const struct np_step *s, FILE *out)
 		return;
 	case NP_STEP_FW_APPLY:
 		print_heredoc(out, "nft -f -", s->text);
-		if (s->create_text)
-			fprintf(out, "# note: net-start sends the same rules as one 'add chain ... { rules }' "
-				     "block per chain when the chains do not exist yet (cheaper for nft; "
-				     "`netplumb plan --json` shows it as nft_create)\n");
-		return;
-	case NP_STEP_FW_CSUM:
-		fprintf(out, "%s%s\n", s->text, s->optional ? "  # best effort (libvirt ignores failure)" : "");
+		fprintf(out, "# undone by: nft -f - (delete the chains above), then 'delete table "
+			     "inet netplumb' once it holds no chain\n");
 		return;
 	case NP_STEP_DNSMASQ_START:
 		fprintf(out, "dnsmasq --conf-file=%s\n", s->path);
 		fprintf(out, "# note: dnsmasq pings an address before offering it (~3 s on the first "
 			     "lease); add <dnsmasq:option value='no-ping'/> to skip that check\n");
 		return;
-	case NP_STEP_DNSMASQ_READY:
-		fprintf(out, "# wait until dnsmasq serves: its first process exits 0 and %s names "
-			     "it (spawned above, waited for here)\n",
-			s->pid_path);
+	case NP_STEP_HOOK: {
+		char q[1024];
+
+		snprintf(cmd, sizeof(cmd), "[ ! -x %s/network ] || %s/network %s %s %s -", s->path,
+			 s->path, shell_word(plan_name, q, sizeof(q)), s->key, s->value);
+		print_heredoc(out, cmd, s->data);
+		if (s->optional)
+			fprintf(out, "# a failure here is a warning\n");
+		else if (!strcmp(s->key, "start"))
+			fprintf(out, "# a failure cancels the start; undone by: %s/network %s stopped "
+				     "end -\n",
+				s->path, q[0] == '\'' ? q : plan_name);
 		return;
-	case NP_STEP_DNSMASQ_MUTE:
-		fprintf(out, "# take dnsmasq (pid in %s) out of its rtnetlink multicast groups: "
-			     "NETLINK_DROP_MEMBERSHIP on a duplicate of its netlink socket "
-			     "(pidfd_getfd); best effort\n",
-			s->pid_path);
+	}
+	case NP_STEP_RECORD:
+		fprintf(out, "# install -m %o /dev/stdin %s: the record of the steps above, with the "
+			     "ifindex and MAC of each link the kernel made\n",
+			s->mode, s->path);
 		return;
 	case NP_STEP_PORT_ADD: {
 		uint8_t host_mac[NP_MAC_LEN];
@@ -149,27 +178,9 @@ void np_plan_print(const struct np_plan *plan, FILE *out)
 		plan->bridge, plan->n_steps);
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		fputc('\n', out);
-		print_step(&plan->steps[i], out);
+		print_step(&plan->steps[i], plan->net_name, out);
 	}
 }
-
-static const char *const kind_names[] = {
-	[NP_STEP_CHECK_LINK_FREE] = "check-link-free",
-	[NP_STEP_CHECK_ROUTE_FREE] = "check-route-free",
-	[NP_STEP_CHECK_LINK_PRESENT] = "check-link-present",
-	[NP_STEP_FILE_WRITE] = "file-write",
-	[NP_STEP_BRIDGE_ADD] = "bridge-add",
-	[NP_STEP_SYSCTL] = "sysctl",
-	[NP_STEP_ADDR_ADD] = "addr-add",
-	[NP_STEP_LINK_UP] = "link-up",
-	[NP_STEP_ROUTE_ADD] = "route-add",
-	[NP_STEP_FW_APPLY] = "nft-transaction",
-	[NP_STEP_DNSMASQ_START] = "dnsmasq-start",
-	[NP_STEP_PORT_ADD] = "port-add",
-	[NP_STEP_DNSMASQ_READY] = "dnsmasq-ready",
-	[NP_STEP_FW_CSUM] = "dhcp-checksum",
-	[NP_STEP_DNSMASQ_MUTE] = "dnsmasq-mute",
-};
 
 static void json_kv(struct np_buf *b, const char *k, const char *v)
 {
@@ -192,7 +203,7 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 
 		np_buf_add(&b, i ? ",\n  {" : "\n  {");
 		np_buf_add(&b, "\"step\": ");
-		np_json_str(&b, kind_names[s->kind]);
+		np_json_str(&b, np_step_kind_names[s->kind]);
 		if (s->ifname)
 			json_kv(&b, "ifname", s->ifname);
 		if (s->addr.family) {
@@ -216,18 +227,10 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 			json_kv(&b, "path", s->path);
 		if (s->data)
 			json_kv(&b, "content", s->data);
-		if (s->kind == NP_STEP_FW_CSUM) {
-			json_kv(&b, "iptables", s->text);
-			json_kv(&b, "iptables_undo", s->undo_text);
-			np_buf_addf(&b, ", \"optional\": %s", s->optional ? "true" : "false");
-		} else {
-			if (s->text)
-				json_kv(&b, "nft", s->text);
-			if (s->create_text)
-				json_kv(&b, "nft_create", s->create_text);
-			if (s->undo_text)
-				json_kv(&b, "nft_undo", s->undo_text);
-		}
+		if (s->text)
+			json_kv(&b, "nft", s->text);
+		if (s->undo_text)
+			json_kv(&b, "nft_undo", s->undo_text);
 		if (s->pid_path)
 			json_kv(&b, "pidfile", s->pid_path);
 		if (s->why)

@@ -58,7 +58,9 @@ static bool name_taken(struct np_cli *c, const struct np_port *ports, size_t n, 
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(ports[i].ifname, name))
 			return true;
-	return c->eng->ops->link_exists(c->eng->ctx, name) > 0;
+	struct np_link_id id;
+
+	return c->eng->ops->link_get(c->eng->ctx, name, &id) > 0;
 }
 
 static int parse_owner(const char *s, long *ret)
@@ -95,7 +97,7 @@ static int apply_one(struct np_cli *c, const struct np_net *net, const struct np
 	};
 
 	memcpy(step.mac, port->mac, NP_MAC_LEN);
-	return np_step_apply(&step, !add, c->eng->ops, c->eng->ctx, err);
+	return np_step_apply(&step, !add, c->eng->ops, c->eng->ctx, c->eng->warn, err);
 }
 
 int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)

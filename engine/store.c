@@ -63,12 +63,19 @@ int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struc
 	if (dirs->netns) {
 		char cfg[512], state[512], run[512];
 
-		snprintf(cfg, sizeof(cfg), "/etc/netplumb/netns/%s/networks", dirs->netns);
-		snprintf(state, sizeof(state), "/var/lib/netplumb/netns/%s", dirs->netns);
-		snprintf(run, sizeof(run), "/run/netplumb/netns/%s", dirs->netns);
-		st->config_dir = strdup(pick(dirs->config_dir, "NETPLUMB_CONFIG_DIR", cfg));
-		st->state_dir = strdup(pick(dirs->state_dir, "NETPLUMB_STATE_DIR", state));
-		st->run_dir = strdup(pick(dirs->run_dir, "NETPLUMB_RUN_DIR", run));
+		/* Each namespace has a store of its own, below explicit
+		 * directories too: two namespaces never share live records. */
+		snprintf(cfg, sizeof(cfg), "%s/netns/%s",
+			 pick(dirs->config_dir, "NETPLUMB_CONFIG_DIR", "/etc/netplumb"), dirs->netns);
+		if (!pick(dirs->config_dir, "NETPLUMB_CONFIG_DIR", NULL))
+			snprintf(cfg, sizeof(cfg), "/etc/netplumb/netns/%s/networks", dirs->netns);
+		snprintf(state, sizeof(state), "%s/netns/%s",
+			 pick(dirs->state_dir, "NETPLUMB_STATE_DIR", "/var/lib/netplumb"), dirs->netns);
+		snprintf(run, sizeof(run), "%s/netns/%s",
+			 pick(dirs->run_dir, "NETPLUMB_RUN_DIR", "/run/netplumb"), dirs->netns);
+		st->config_dir = strdup(cfg);
+		st->state_dir = strdup(state);
+		st->run_dir = strdup(run);
 	} else {
 		st->config_dir = strdup(
 			pick(dirs->config_dir, "NETPLUMB_CONFIG_DIR", "/etc/netplumb/networks"));
@@ -251,20 +258,55 @@ int np_store_live_load(struct np_store *st, const char *name, struct np_net **re
 	return load_from(st->run_dir, name, ret, err);
 }
 
-int np_store_live_save(struct np_store *st, const struct np_net *net, struct np_err *err)
+int np_store_live_claim(struct np_store *st, const struct np_net *net, struct np_err *err)
 {
 	int r = claims_add(st, net);
 
-	if (r < 0)
-		return np_err_set(err, r, "cannot index network '%s': %s", net->name, strerror(-r));
-	return save_to(st->run_dir, net, 0, 0644, err);
+	return r < 0 ? np_err_set(err, r, "cannot index network '%s': %s", net->name, strerror(-r))
+		     : 0;
+}
+
+int np_store_live_save(struct np_store *st, const struct np_net *net, struct np_err *err)
+{
+	int r = np_store_live_claim(st, net, err);
+
+	return r < 0 ? r : save_to(st->run_dir, net, 0, 0644, err);
 }
 
 int np_store_live_remove(struct np_store *st, const char *name)
 {
-	int r = remove_from(st->run_dir, name, ".started");
+	static const char *const suffixes[] = { ".started", ".applied", ".netns" };
 
-	return r < 0 ? r : remove_from(st->run_dir, name, ".xml");
+	for (size_t i = 0; i < NP_ARRAY_SIZE(suffixes); i++)
+		remove_from(st->run_dir, name, suffixes[i]);
+	return remove_from(st->run_dir, name, ".xml");
+}
+
+/* A few lines per step; a record is never near this. */
+#define RECORD_MAX (64 * 1024 * 1024)
+
+static int run_file_read(struct np_store *st, const char *name, const char *suffix, char **ret,
+			 char **ret_path)
+{
+	_np_free_ char *path = NULL;
+	int r = np_store_path(st->run_dir, name, suffix, &path);
+
+	if (r < 0)
+		return r;
+	r = np_file_read(path, RECORD_MAX, ret, NULL);
+	if (r >= 0 && ret_path)
+		*ret_path = np_steal(&path);
+	return r < 0 ? r : 0;
+}
+
+int np_store_record_read(struct np_store *st, const char *name, char **ret, char **ret_path)
+{
+	return run_file_read(st, name, ".applied", ret, ret_path);
+}
+
+int np_store_netns_read(struct np_store *st, const char *name, char **ret)
+{
+	return run_file_read(st, name, ".netns", ret, NULL);
 }
 
 int np_store_started_mark(struct np_store *st, const char *name, bool on)

@@ -53,7 +53,14 @@ int np_store_def_remove(struct np_store *st, const char *name);
 int np_store_live_load(struct np_store *st, const char *name, struct np_net **ret,
 		       struct np_err *err);
 int np_store_live_save(struct np_store *st, const struct np_net *net, struct np_err *err);
+/* The live record and everything start wrote beside it in the run dir. */
 int np_store_live_remove(struct np_store *st, const char *name);
+/* Indexes net's bridge and uuid as live (the plan writes the record). */
+int np_store_live_claim(struct np_store *st, const struct np_net *net, struct np_err *err);
+/* RUN/NAME.applied (np_record_render) and its path; -ENOENT when absent. */
+int np_store_record_read(struct np_store *st, const char *name, char **ret, char **ret_path);
+/* RUN/NAME.netns: the namespace the network lives in; -ENOENT when absent. */
+int np_store_netns_read(struct np_store *st, const char *name, char **ret);
 /* Removes state_dir's files of a network (dnsmasq config, hosts, leases). */
 void np_store_generated_remove(struct np_store *st, const char *name);
 bool np_store_is_active(struct np_store *st, const char *name);

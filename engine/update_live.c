@@ -14,6 +14,7 @@
 #include "engine/lifecycle.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
+#include "engine/record.h"
 #include "engine/store.h"
 #include "xml/net.h"
 #include "xml/xml.h"
@@ -35,11 +36,11 @@ struct change {
 
 struct live {
 	struct np_engine *eng;
-	const struct np_step *ofw, *nfw, *odm, *ndm, *ocs, *ncs;
+	const struct np_step *ofw, *nfw, *odm;
+	struct np_step *ndm;
 	struct change *ch;
 	size_t n_ch;
 	bool fw_done;
-	bool csum_removed; /* the old DHCP checksum rule was deleted */
 	bool old_stopped; /* the old dnsmasq was stopped and should come back on failure */
 };
 
@@ -63,7 +64,7 @@ static int diff_files(struct live *l, const struct np_plan *plan, bool *ret_conf
 		char *now = NULL;
 		int r;
 
-		if (s->kind != NP_STEP_FILE_WRITE)
+		if (!s->generated)
 			continue;
 		r = np_file_read(s->path, GENERATED_MAX, &now, NULL);
 		if (r < 0 && r != -ENOENT)
@@ -100,8 +101,6 @@ static void roll_back(struct live *l)
 	}
 	if (l->old_stopped)
 		ops->dnsmasq_start(ctx, l->odm->path, l->odm->pid_path, &scratch);
-	if (l->csum_removed)
-		np_step_apply(l->ocs, false, ops, ctx, &scratch);
 	if (l->fw_done)
 		ops->fw_apply(ctx, l->ofw ? l->ofw->text : l->nfw->undo_text, &scratch);
 }
@@ -120,22 +119,15 @@ static int write_changes(struct live *l, struct np_update_live_report *rep, stru
 	return 0;
 }
 
-static int dnsmasq_start(struct live *l, const struct np_step *dm, struct np_err *err)
+static int dnsmasq_start(struct live *l, struct np_step *dm, struct np_err *err)
 {
-	/* as at net-start: spawned, ready, out of rtnetlink's groups */
-	int r = np_step_apply(dm, false, l->eng->ops, l->eng->ctx, err);
+	int r = np_step_apply(dm, false, l->eng->ops, l->eng->ctx, l->eng->warn, err);
 
-	if (r < 0)
-		return np_err_set(err, r, "cannot start dnsmasq: %s", strerror(-r));
-	/* the unsubscription is best effort: a subscribed dnsmasq serves the same */
-	if (err)
-		err->msg[0] = '\0';
-	return 0;
+	return r < 0 ? np_err_set(err, r, "cannot start dnsmasq: %s", strerror(-r)) : 0;
 }
 
 static int update_dnsmasq(struct live *l, const struct np_plan *oplan, bool conf_changed,
-			  bool hosts_changed, np_dnsmasq_reload_fn reload,
-			  struct np_update_live_report *rep, struct np_err *err)
+			  bool hosts_changed, struct np_update_live_report *rep, struct np_err *err)
 {
 	const struct np_ops *ops = l->eng->ops;
 	void *ctx = l->eng->ctx;
@@ -148,7 +140,7 @@ static int update_dnsmasq(struct live *l, const struct np_plan *oplan, bool conf
 			return np_err_set(err, r, "cannot stop dnsmasq: %s", strerror(-r));
 		rep->stopped = true;
 		for (size_t i = 0; i < oplan->n_steps; i++)
-			if (oplan->steps[i].kind == NP_STEP_FILE_WRITE)
+			if (oplan->steps[i].generated)
 				ops->file_remove(ctx, oplan->steps[i].path, NULL);
 		return 0;
 	}
@@ -176,7 +168,7 @@ static int update_dnsmasq(struct live *l, const struct np_plan *oplan, bool conf
 	}
 	if (!hosts_changed)
 		return 0;
-	r = reload(l->ndm->pid_path, l->ndm->path, NULL);
+	r = ops->dnsmasq_reload(ctx, l->ndm->path, l->ndm->pid_path, NULL);
 	if (r == -ESRCH) {
 		/* it had died: the network was degraded; start it with the new files */
 		r = dnsmasq_start(l, l->ndm, err);
@@ -190,9 +182,46 @@ static int update_dnsmasq(struct live *l, const struct np_plan *oplan, bool conf
 	return 0;
 }
 
+/* The record of what was applied now holds the new plan, with the links
+ * the old record proved ours: destroy undoes what runs now. */
+static int record_refresh(struct np_engine *eng, struct np_plan *nplan, struct np_err *err)
+{
+	_np_plan_free_ struct np_plan *old = NULL;
+	_np_free_ char *text = NULL, *path = NULL, *out = NULL;
+	size_t i;
+	int r;
+
+	r = np_store_record_read(eng->store, nplan->net_name, &text, &path);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return np_err_set(err, r, "cannot read what was applied for '%s': %s",
+				  nplan->net_name, strerror(-r));
+	r = np_record_parse(text, path, &old, err);
+	if (r < 0)
+		return r;
+	for (i = 0; i < nplan->n_steps; i++) {
+		struct np_step *s = &nplan->steps[i];
+
+		if (s->kind == NP_STEP_RECORD)
+			break;
+		if (s->kind != NP_STEP_BRIDGE_ADD && s->kind != NP_STEP_PORT_ADD)
+			continue;
+		for (size_t j = 0; j < old->n_steps; j++)
+			if (old->steps[j].kind == s->kind && old->steps[j].ifname &&
+			    !strcmp(old->steps[j].ifname, s->ifname))
+				s->link = old->steps[j].link;
+	}
+	if (i == nplan->n_steps)
+		return 0;
+	r = np_record_render(nplan, nplan->n_steps, &out);
+	if (r < 0)
+		return r;
+	return eng->ops->file_write(eng->ctx, nplan->steps[i].path, out, nplan->steps[i].mode, err);
+}
+
 int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const struct np_net *new,
-			 np_dnsmasq_reload_fn reload, struct np_update_live_report *ret,
-			 struct np_err *err)
+			 struct np_update_live_report *ret, struct np_err *err)
 {
 	_np_plan_free_ struct np_plan *oplan = NULL, *nplan = NULL;
 	struct np_update_live_report rep = { 0 };
@@ -211,9 +240,7 @@ int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const 
 	l.ofw = np_plan_find(oplan, NP_STEP_FW_APPLY);
 	l.nfw = np_plan_find(nplan, NP_STEP_FW_APPLY);
 	l.odm = np_plan_find(oplan, NP_STEP_DNSMASQ_START);
-	l.ndm = np_plan_find(nplan, NP_STEP_DNSMASQ_START);
-	l.ocs = np_plan_find(oplan, NP_STEP_FW_CSUM);
-	l.ncs = np_plan_find(nplan, NP_STEP_FW_CSUM);
+	l.ndm = (struct np_step *)np_plan_find(nplan, NP_STEP_DNSMASQ_START);
 	r = l.ndm ? diff_files(&l, nplan, &conf_changed, &hosts_changed, err) : 0;
 	if (r < 0)
 		goto out;
@@ -229,38 +256,15 @@ int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const 
 		l.fw_done = true;
 		rep.firewall = true;
 	}
-	/* The DHCP checksum rule follows libvirt's condition (DHCP on IPv4).
-	 * A rule no longer wanted goes before dnsmasq changes, so that a
-	 * failure leaves the network as it was; destroy would not remove it
-	 * later. */
-	if (l.ocs && !l.ncs) {
-		r = np_step_apply(l.ocs, true, eng->ops, eng->ctx, err);
-		if (r < 0) {
-			roll_back(&l);
-			goto out;
-		}
-		l.csum_removed = true;
-		rep.checksum = true;
-	}
-	r = update_dnsmasq(&l, oplan, conf_changed, hosts_changed, reload, &rep, err);
+	r = update_dnsmasq(&l, oplan, conf_changed, hosts_changed, &rep, err);
 	if (r < 0) {
 		roll_back(&l);
 		goto out;
 	}
-	/* Newly wanted: optional, as at start; a failure is a warning. */
-	if (!l.ocs && l.ncs) {
-		struct np_err w = { { 0 } };
-
-		r = np_step_apply(l.ncs, false, eng->ops, eng->ctx, &w);
-		if (r < 0) { /* not expected: an optional step only warns */
-			np_err_set(err, r, "%s", w.msg);
-			roll_back(&l);
-			goto out;
-		}
-		if (np_err_isset(&w) && eng->warn)
-			eng->warn(w.msg);
-		else if (!np_err_isset(&w))
-			rep.checksum = true;
+	r = record_refresh(eng, nplan, err);
+	if (r < 0) {
+		roll_back(&l);
+		goto out;
 	}
 	if (ret)
 		*ret = rep;
@@ -323,8 +327,7 @@ static int updated(struct np_engine *eng, const struct np_update_req *req, bool 
 	return 0;
 }
 
-int np_engine_update(struct np_engine *eng, const struct np_update_req *req,
-		     np_dnsmasq_reload_fn reload, unsigned *ret_flags,
+int np_engine_update(struct np_engine *eng, const struct np_update_req *req, unsigned *ret_flags,
 		     struct np_update_live_report *ret_report, struct np_err *err)
 {
 	_np_net_free_ struct np_net *old_live = NULL, *new_live = NULL, *new_def = NULL;
@@ -345,6 +348,11 @@ int np_engine_update(struct np_engine *eng, const struct np_update_req *req,
 		flags |= active ? NP_UPDATE_AFFECT_LIVE : NP_UPDATE_AFFECT_CONFIG;
 	if ((flags & NP_UPDATE_AFFECT_LIVE) && !active)
 		return np_err_set(err, -EINVAL, "network '%s' is not running", req->name);
+	if (flags & NP_UPDATE_AFFECT_LIVE) {
+		r = np_engine_check_netns(eng, req->name, err);
+		if (r < 0)
+			return r;
+	}
 	if ((flags & NP_UPDATE_AFFECT_CONFIG) && !persistent)
 		return np_err_set(err, -EINVAL,
 				  "cannot change persistent config of transient network '%s'",
@@ -362,7 +370,7 @@ int np_engine_update(struct np_engine *eng, const struct np_update_req *req,
 			return r;
 	}
 	if (new_live) {
-		r = np_update_live_apply(eng, old_live, new_live, reload, &rep, err);
+		r = np_update_live_apply(eng, old_live, new_live, &rep, err);
 		if (r < 0)
 			return r;
 		r = np_store_live_save(eng->store, new_live, err);

@@ -20,9 +20,6 @@ enum {
 	NP_UPDATE_AFFECT_CONFIG = 1 << 1,
 };
 
-/* How dnsmasq is told to re-read its hosts files: np_dnsmasq_reload in the
- * real program, a recorder in tests. -ESRCH when no dnsmasq of conf runs. */
-typedef int (*np_dnsmasq_reload_fn)(const char *pidfile, const char *conf, struct np_err *err);
 
 /* What bringing a running network to its new definition did. */
 struct np_update_live_report {
@@ -32,7 +29,6 @@ struct np_update_live_report {
 	bool restarted; /* dnsmasq was stopped and started: its config file changed */
 	bool started; /* dnsmasq was started (newly needed, or found not running) */
 	bool stopped; /* dnsmasq was stopped for good (no longer needed) */
-	bool checksum; /* the DHCP checksum rule was added or removed */
 };
 
 struct np_update_req {
@@ -50,16 +46,14 @@ struct np_update_req {
  * changes; then the running network is changed (live), and the definitions
  * are stored. *ret_flags (optional) gets the flags actually applied. The
  * report (optional) says what was done to the running network. */
-int np_engine_update(struct np_engine *eng, const struct np_update_req *req,
-		     np_dnsmasq_reload_fn reload, unsigned *ret_flags,
+int np_engine_update(struct np_engine *eng, const struct np_update_req *req, unsigned *ret_flags,
 		     struct np_update_live_report *ret_report, struct np_err *err);
 
 /* The acting part: brings the running network from old to new through
- * eng->ops and reload. Differences in the firewall text re-apply it; a
+ * eng->ops. Differences in the firewall text re-apply it; a
  * changed dnsmasq config file restarts dnsmasq (it cannot re-read that file:
  * it has dropped root); changed hosts files only are rewritten and reloaded
  * with SIGHUP, which keeps dnsmasq's pid and leases. On failure what was
  * changed is put back as far as possible. */
 int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const struct np_net *new,
-			 np_dnsmasq_reload_fn reload, struct np_update_live_report *ret,
-			 struct np_err *err);
+			 struct np_update_live_report *ret, struct np_err *err);

@@ -48,58 +48,10 @@ int np_fw_present(struct np_fw *fw, const char *bridge);
  * -ENOENT when the table does not exist. */
 int np_fw_list(struct np_fw *fw, char **ret, struct np_err *err);
 
-/* The DHCP checksum fix libvirt installs (issue #4): an iptables-nft rule
- * `-t mangle -I POSTROUTING -o BRIDGE -p udp --dport 68 -j CHECKSUM
- * --checksum-fill` tagged with the comment NP_FW_CSUM_TAG "BRIDGE". nft's
- * language cannot express the xt CHECKSUM target and the kernel takes it only
- * in an ip table called "mangle", so the rule lives in iptables-nft's `table
- * ip mangle` (chain POSTROUTING), built exactly as iptables-nft builds it, and
- * is sent with libnftnl/libmnl rather than libnftables. Rules not carrying
- * the tag are never touched. */
-#define NP_FW_CSUM_TAG "netplumb:"
-
-/* libvirt's condition: a firewalled mode (none, nat, route) and an IPv4 <ip>
- * with DHCP ranges or hosts. */
 /* True for the modes whose bridge netplumb firewalls like libvirt (none,
  * nat, route); open, a host bridge and the macvtap/hostdev pools get no
  * rules at all. */
 bool np_fw_firewalled(const struct np_net *net);
-bool np_fw_csum_wanted(const struct np_net *net);
-/* The equivalent iptables-nft command line (insert / delete), for `plan`;
- * -EINVAL for a bridge name np_fw_chain_names() refuses. */
-int np_fw_csum_render(const char *bridge, char **ret, struct np_err *err);
-int np_fw_csum_remove_render(const char *bridge, char **ret, struct np_err *err);
-/* Adds the tagged rule in one transaction, creating table ip mangle and its
- * POSTROUTING base chain (iptables-nft's spec) only when missing; does
- * nothing when the bridge's tagged rule is there already. */
-int np_fw_csum_add(const char *bridge, struct np_err *err);
-/* np_fw_csum_add for a caller that knows the rule is not there (the
- * bridge's own chains were just created): it does not list the chain, which
- * holds every other bridge's rule too, so the cost does not grow with the
- * number of networks. */
-int np_fw_csum_insert(const char *bridge, struct np_err *err);
-/* Deletes every rule tagged for bridge, by handle; the table and chain stay
- * (they are iptables-nft's). A missing table, chain or rule is success. */
-int np_fw_csum_del(const char *bridge, struct np_err *err);
-/* Starts np_fw_csum_del in a helper process that reports before it closes
- * its socket (after a rule delete that close waits 8-16 ms for nf_tables);
- * np_fw_apply_detached_end() reads the report from *ret_fd, so other work
- * overlaps the removal (a chain of 1000 bridges' rules takes ~9 ms to list
- * and change). */
-int np_fw_csum_del_detached_begin(const char *bridge, int *ret_fd, struct np_err *err);
-/* Called by a detached helper once its caller has exited, before it lets go
- * of its nfnetlink sockets (whose release stalls any other nft transaction
- * for milliseconds): the engine waits there until the store is idle. */
-void np_fw_set_linger(void (*fn)(void));
-/* How many rules tagged for bridge are in the kernel (0 when the table or
- * chain is missing), or -errno. */
-int np_fw_csum_count(const char *bridge, struct np_err *err);
-/* np_fw_apply() in a helper process of its own that reports the outcome
- * before it releases its nft socket, so the caller does not wait for the
- * kernel's clean-up after deleted base chains (milliseconds). The helper is
- * not waited for; it exits (and is reaped by init or a subreaper, or when
- * the caller exits) shortly after. Used for removals. In two halves, so
- * other work overlaps the helper's: begin() starts it (*ret_fd: its report,
- * -1 for an empty script), end() reads the outcome and closes the fd. */
-int np_fw_apply_detached_begin(const char *script, int *ret_fd, struct np_err *err);
-int np_fw_apply_detached_end(int fd, struct np_err *err);
+/* Deletes table inet netplumb when it holds nothing any more (the last
+ * network's chains are gone); 0 when it is gone or still in use. */
+int np_fw_table_prune(struct np_fw *fw, struct np_err *err);

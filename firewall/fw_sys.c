@@ -2,7 +2,6 @@
  * whole script as one netlink batch, which the kernel commits or rejects as a
  * whole: that is the "one script = one transaction" promise. */
 #include "firewall/fw.h"
-#include "firewall/csum.h"
 
 #include "common/err.h"
 #include "common/util.h"
@@ -200,148 +199,19 @@ int np_fw_present(struct np_fw *fw, const char *bridge)
 	return r > 0 ? 2 : r;
 }
 
-/* What a detached helper (np_fw_apply_detached_begin) reports. */
-struct detached_result {
+int np_fw_table_prune(struct np_fw *fw, struct np_err *err)
+{
+	_np_free_ char *text = NULL;
 	int r;
-	struct np_err err;
-};
 
-static void (*linger)(void);
-
-void np_fw_set_linger(void (*fn)(void))
-{
-	linger = fn;
-}
-
-/* Work for a detached helper: its result is reported before the helper lets
- * go of its nfnetlink socket. */
-typedef int (*detached_job)(const void *arg, struct np_err *err);
-
-static int job_script(const void *arg, struct np_err *err)
-{
-	struct np_fw *fw = NULL;
-	int r = np_fw_open(&fw);
-
+	r = np_fw_list(fw, &text, err);
+	if (r == -ENOENT)
+		return 0;
 	if (r < 0)
-		return np_err_set(err, r, "cannot open nftables context");
-	/* fw is left to _exit(): freeing it is the slow close */
-	return np_fw_apply(fw, arg, err);
-}
-
-static int job_csum_del(const void *arg, struct np_err *err)
-{
-	np_fw_csum_keep_sockets();
-	return np_fw_csum_del(arg, err);
-}
-
-static _Noreturn void detached_child(int fd, int alive, detached_job job, const void *arg)
-{
-	struct detached_result res = { 0 };
-	int nullfd;
-	char c;
-
-	prctl(PR_SET_NAME, "np-nft", 0, 0, 0);
-	/* Nothing of the caller's may outlive it here: not its stdout (a
-	 * shell's $(...) waits for it to close), not the store's lock. */
-	nullfd = open("/dev/null", O_RDWR);
-	if (nullfd >= 0) {
-		dup2(nullfd, 0);
-		dup2(nullfd, 1);
-		dup2(nullfd, 2);
-	}
-	alive = fcntl(alive, F_DUPFD, 10);
-	if (alive < 0 || dup2(fd, 3) != 3 || dup2(alive, 4) != 4)
-		_exit(1);
-	syscall(SYS_close_range, 5U, ~0U, 0);
-	res.r = job(arg, &res.err);
-	(void)!write(3, &res, sizeof(res));
-	/* The slow part: releasing an nfnetlink socket after base chains or
-	 * rules were deleted waits for nf_tables' deferred destruction
-	 * (milliseconds, an RCU grace period), and the next transaction on any
-	 * other socket (the caller's next helper) waits for that release. So
-	 * the sockets are only let go once the caller has exited: EOF on its
-	 * alive pipe. */
-	for (;;) {
-		ssize_t n = read(4, &c, 1);
-
-		if (n == 0 || (n < 0 && errno != EINTR))
-			break;
-	}
-	if (linger)
-		linger();
-	/* ascending: the sockets first, a lock linger() holds on a high fd
-	 * last */
-	syscall(SYS_close_range, 3U, ~0U, 0);
-	_exit(0);
-}
-
-static int detached_begin(detached_job job, const void *arg, int *ret_fd, struct np_err *err)
-{
-	/* Read end: the helpers'; write end: ours until we exit. */
-	static int alive[2] = { -1, -1 };
-	int p[2];
-	pid_t pid;
-
-	*ret_fd = -1;
-	if (alive[0] < 0 && pipe2(alive, O_CLOEXEC) < 0)
-		return np_err_set(err, -errno, "nft: pipe: %s", strerror(errno));
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return np_err_set(err, -errno, "nft: pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-
-		close(p[0]);
-		close(p[1]);
-		return np_err_set(err, -e, "nft: fork: %s", strerror(e));
-	}
-	if (pid == 0)
-		detached_child(p[1], alive[0], job, arg);
-	close(p[1]);
-	/* Not waited for: it exits once the kernel lets go of its socket, and
-	 * is reaped by whoever inherits it once this process exits. */
-	*ret_fd = p[0];
-	return 0;
-}
-
-int np_fw_apply_detached_begin(const char *script, int *ret_fd, struct np_err *err)
-{
-	*ret_fd = -1;
-	if (!script[0])
+		return r;
+	if (strstr(text, "\tchain ") || strstr(text, "\tset ") || strstr(text, "\tmap ") ||
+	    strstr(text, "\tflowtable "))
 		return 0;
-	return detached_begin(job_script, script, ret_fd, err);
-}
-
-int np_fw_apply_detached_end(int fd, struct np_err *err)
-{
-	struct detached_result res;
-	size_t got = 0;
-
-	if (fd < 0)
-		return 0;
-	while (got < sizeof(res)) {
-		ssize_t n = read(fd, (char *)&res + got, sizeof(res) - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got < sizeof(res))
-		/* it died before reporting: whether the kernel got the batch
-		 * is unknown */
-		return np_err_set(err, -EIO, "nft: the helper process died");
-	if (res.r < 0) {
-		res.err.msg[NP_ERR_MAX - 1] = '\0';
-		return np_err_set(err, res.r, "%s", res.err.msg[0] ? res.err.msg : strerror(-res.r));
-	}
-	return 0;
-}
-
-int np_fw_csum_del_detached_begin(const char *bridge, int *ret_fd, struct np_err *err)
-{
-	*ret_fd = -1;
-	return detached_begin(job_csum_del, bridge, ret_fd, err);
+	r = np_fw_apply(fw, "delete table inet " NP_FW_TABLE "\n", err);
+	return r == -ENOENT ? 0 : r;
 }

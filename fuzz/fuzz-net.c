@@ -395,9 +395,10 @@ static const char *next_body(const struct np_plan *plan, size_t *i)
 	for (; *i < plan->n_steps; (*i)++) {
 		const struct np_step *s = &plan->steps[*i];
 
-		if (s->kind == NP_STEP_FILE_WRITE || s->kind == NP_STEP_FW_APPLY) {
+		if (s->kind == NP_STEP_FILE_WRITE || s->kind == NP_STEP_HOOK ||
+		    s->kind == NP_STEP_FW_APPLY) {
 			(*i)++;
-			return s->kind == NP_STEP_FILE_WRITE ? s->data : s->text;
+			return s->kind == NP_STEP_FW_APPLY ? s->text : s->data;
 		}
 	}
 	return NULL;
@@ -410,7 +411,7 @@ static const char *next_body(const struct np_plan *plan, size_t *i)
 static void check_plan_text(const struct np_plan *plan, const char *text)
 {
 	static const char *const cmds[] = { "ip ", "sysctl -w ", "install -m ", "nft -f ",
-					    "dnsmasq ", "iptables-nft " };
+					    "dnsmasq ", "[ ! -x " };
 	const char *body = NULL, *end = NULL;
 	size_t end_len = 0, body_off = 0, step = 0;
 	struct lines l;
@@ -459,6 +460,35 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
 		cut = memmem(s, n, "  # ", 4);
 		if (cut)
 			n = (size_t)(cut - s);
+		/* the hook's "[ ! -x HOOK ] || HOOK ...": its one test */
+		if (line_starts(s, n, "[ ! -x ")) {
+			cut = memmem(s, n, " ] || ", 6);
+			if (!cut)
+				failf(text, "plan: bad hook line %zu", i + 1);
+			s += 7;
+			n -= 7;
+			for (size_t k = 0; k < (size_t)(cut - s); k++)
+				if (!shell_safe(s[k]))
+					failf(text, "plan: shell character '%c' on line %zu", s[k], i + 1);
+			n -= (size_t)(cut + 6 - s);
+			s = cut + 6;
+			/* the network's name, single-quoted when it is not plain */
+			for (size_t k = 0; k < n; k++) {
+				if (s[k] == '\\' && k + 1 < n && s[k + 1] == '\'') {
+					memset((char *)s + k, 'x', 2);
+					k++;
+					continue;
+				}
+				if (s[k] != '\'')
+					continue;
+				const char *q = memchr(s + k + 1, '\'', n - k - 1);
+
+				if (!q)
+					failf(text, "plan: unterminated quote on line %zu", i + 1);
+				memset((char *)s + k, 'x', (size_t)(q - (s + k)) + 1);
+				k = (size_t)(q - s);
+			}
+		}
 		for (size_t k = 0; k < n; k++)
 			if (!shell_safe(s[k]))
 				failf(text, "plan: shell character '%c' on line %zu", s[k], i + 1);

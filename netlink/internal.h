@@ -50,9 +50,7 @@ int np_nl_msg_link_enslave(const char *ifname, int master_ifindex, const uint8_t
 /* A request of one type with its fixed header (rtmsg, ifinfomsg, ...)
  * copied in; attributes are left to the caller. */
 int np_nl_msg_new(int type, int flags, const void *hdr, size_t len, struct nl_msg **ret);
-/* retire_msg.c: by ifindex, for np_nl_link_retire(). */
-int np_nl_msg_link_set_down_idx(int ifindex, struct nl_msg **ret);
-int np_nl_msg_link_rename_idx(int ifindex, const char *ifname, struct nl_msg **ret);
+/* link_idx_msg.c: by ifindex. */
 int np_nl_msg_link_del_idx(int ifindex, struct nl_msg **ret);
 int np_nl_msg_link_dump(struct nl_msg **ret);
 

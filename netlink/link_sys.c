@@ -1,4 +1,4 @@
-/* Links: lookup, bridge creation, up, delete, retire. */
+/* Links: lookup, bridge creation, up, delete. */
 #include "netlink/internal.h"
 #include "netlink/ifname.h"
 
@@ -71,81 +71,19 @@ int np_nl_link_set_up(struct np_nl *nl, const char *ifname)
 	return send_built(nl, r, m);
 }
 
-/* At most this many per dump; the rest is counted and left for the next. */
-#define RETIRED_MAX 256
-
-struct retired {
-	int ifindex[RETIRED_MAX];
-	int n;
-	int found;
-};
-
-static int on_retired(const struct nlmsghdr *h, void *arg)
+int np_nl_link_del_owned(struct np_nl *nl, int ifindex, const uint8_t mac[NP_MAC_LEN])
 {
-	struct retired *rt = arg;
 	struct np_link_info info;
-
-	if (h->nlmsg_type != RTM_NEWLINK || np_nl_link_parse(h, &info) < 0)
-		return 0;
-	/* A link of ours is down: an npgone* that is up is not ours. */
-	if (strncmp(info.ifname, NP_NL_RETIRED_PREFIX, strlen(NP_NL_RETIRED_PREFIX)) || info.up)
-		return 0;
-	rt->found++;
-	if (rt->n < RETIRED_MAX)
-		rt->ifindex[rt->n++] = info.ifindex;
-	return 0;
-}
-
-int np_nl_retired_delete_all(struct np_nl *nl, bool (*go_on)(void *arg), void *arg)
-{
-	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	_np_free_ struct retired *rt = calloc(1, sizeof(*rt));
-	int deleted = 0, r;
-
-	if (!rt)
-		return -ENOMEM;
-	r = np_nl_msg_link_dump(&m);
-	if (r < 0)
-		return r;
-	r = np_nl_transact(nl, m, on_retired, rt);
-	if (r < 0)
-		return r;
-	for (int i = 0; i < rt->n; i++) {
-		struct nl_msg *d = NULL;
-
-		if (go_on && !go_on(arg))
-			break;
-		r = np_nl_msg_link_del_idx(rt->ifindex[i], &d);
-		r = send_built(nl, r, d);
-		/* -ENODEV: someone else deleted it meanwhile, as good. */
-		if (r < 0 && r != -ENODEV)
-			return r;
-		deleted++;
-	}
-	return rt->found - deleted;
-}
-
-int np_nl_link_retire(struct np_nl *nl, const char *ifname)
-{
-	struct nl_msg *m;
-	struct np_link_info info;
-	char gone[16];
+	struct nl_msg *m = NULL;
 	int r;
 
-	r = np_nl_link_get(nl, ifname, &info);
+	/* The kernel reuses no ifindex while a link holds it, so ifindex +
+	 * MAC is the link netplumb made, whatever its name is now. */
+	r = np_nl_link_query(nl, ifindex, NULL, &info);
 	if (r < 0)
 		return r;
-	/* A link that is up cannot be renamed. Down, its routes are gone. */
-	m = NULL;
-	r = np_nl_msg_link_set_down_idx(info.ifindex, &m);
-	r = send_built(nl, r, m);
-	if (r < 0)
-		return r == -ENODEV ? r : np_nl_link_del(nl, ifname);
-	np_nl_retired_name(info.ifindex, gone);
-	m = NULL;
-	r = np_nl_msg_link_rename_idx(info.ifindex, gone, &m);
-	r = send_built(nl, r, m);
-	if (r < 0)
-		return r == -ENODEV ? r : np_nl_link_del(nl, ifname);
-	return 0;
+	if (!info.has_mac || memcmp(info.mac, mac, NP_MAC_LEN))
+		return -EPERM;
+	r = np_nl_msg_link_del_idx(ifindex, &m);
+	return send_built(nl, r, m);
 }

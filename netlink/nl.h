@@ -45,22 +45,9 @@ int np_nl_link_exists(struct np_nl *nl, const char *ifname);
 int np_nl_bridge_add(struct np_nl *nl, const struct np_bridge_spec *spec);
 /* Deletes a link; -ENODEV when it does not exist. */
 int np_nl_link_del(struct np_nl *nl, const char *ifname);
-/* Takes a link out of service at once without paying for its deletion:
- * sets it down and renames it to NP_NL_RETIRED_PREFIX + its ifindex, so its
- * name, its routes and its network are free again on return. The
- * RTM_DELLINK is left to np_nl_retired_delete_all(), because the kernel
- * holds RTNL for tens of milliseconds deleting a bridge (it waits for RCU)
- * and would stall the next netlink request of anyone. Deletes the link here
- * when it cannot be renamed. -ENODEV when there is no such link. */
-#define NP_NL_RETIRED_PREFIX "npgone"
-int np_nl_link_retire(struct np_nl *nl, const char *ifname);
-/* NP_NL_RETIRED_PREFIX + ifindex. */
-void np_nl_retired_name(int ifindex, char ret[16]);
-/* Deletes the retired links (down, named NP_NL_RETIRED_PREFIX*) found by
- * one dump, one RTM_DELLINK each. go_on, when set, is asked before each
- * deletion and stops the walk by returning false. Returns how many retired
- * links the dump found that were not deleted (0: none left), or -errno. */
-int np_nl_retired_delete_all(struct np_nl *nl, bool (*go_on)(void *arg), void *arg);
+/* Deletes the link with ifindex only while it still has mac: -ENODEV when
+ * there is no such link, -EPERM (nothing done) when it has another MAC. */
+int np_nl_link_del_owned(struct np_nl *nl, int ifindex, const uint8_t mac[NP_MAC_LEN]);
 int np_nl_link_set_up(struct np_nl *nl, const char *ifname);
 int np_nl_addr_add(struct np_nl *nl, const char *ifname, const struct np_addr *a, unsigned prefix);
 /* gw may be NULL or unset (family 0) for an on-link route; metric 0 = default. */
@@ -80,7 +67,8 @@ int np_nl_veth_add(struct np_nl *nl, const struct np_veth_spec *spec);
  * brings it up, in one request. */
 int np_nl_link_enslave(struct np_nl *nl, const char *ifname, const char *master,
 		       const uint8_t *mac);
-/* A persistent tap (/dev/net/tun), owned by uid owner when >= 0. */
+/* A new persistent tap (/dev/net/tun), owned by uid owner when >= 0;
+ * -EEXIST when a link of that name exists. */
 int np_tap_add(const char *ifname, long owner);
 
 /* libvirt's route-collision check (networkCheckRouteCollision): 1 and the

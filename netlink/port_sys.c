@@ -45,10 +45,12 @@ int np_tap_add(const char *ifname, long owner)
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	/* IFF_TUN_EXCL: an existing tap of that name is someone else's; without
+	 * it the kernel would attach to it. */
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL;
 	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-		return -errno;
+		return errno == EBUSY ? -EEXIST : -errno;
 	if (owner >= 0 && ioctl(fd, TUNSETOWNER, (unsigned long)owner) < 0)
 		return -errno;
 	if (ioctl(fd, TUNSETPERSIST, 1UL) < 0)

@@ -377,51 +377,23 @@ static void test_route_lookup(struct np_nl *nl)
 	CHECK(np_nl_route_find(nl, &unr, 16, dev) == 1);
 }
 
-static bool allow(void *arg)
+/* np_nl_link_del_owned() deletes the link it is given only while it has the
+ * MAC netplumb recorded: a link renamed to anything is still found by its
+ * ifindex, and one with another MAC (someone else's) is left alone. */
+static void test_del_owned(struct np_nl *nl)
 {
-	int *budget = arg;
-
-	return (*budget)-- > 0;
-}
-
-/* np_nl_link_retire() parks a bridge under NP_NL_RETIRED_PREFIX; only
- * np_nl_retired_delete_all() deletes it, and never an npgone* that is up. */
-static void test_retire(struct np_nl *nl)
-{
-	static const char *const names[] = { "np-t-r0", "np-t-r1", "np-t-r2" };
-	struct np_bridge_spec spec = { .stp = -1, .delay_cs = -1 };
+	static const uint8_t mac[NP_MAC_LEN] = { 0x52, 0x54, 0x00, 0x0d, 0x0e, 0x0f };
+	static const uint8_t other[NP_MAC_LEN] = { 0x52, 0x54, 0x00, 0x0d, 0x0e, 0x10 };
+	struct np_bridge_spec spec = { .ifname = "np-t-own", .mac = mac, .stp = -1, .delay_cs = -1 };
 	struct np_link_info info;
-	char gone[3][16];
-	int budget;
 
-	for (int i = 0; i < 3; i++) {
-		spec.ifname = names[i];
-		CHECK(np_nl_bridge_add(nl, &spec) == 0);
-		CHECK(np_nl_link_set_up(nl, names[i]) == 0);
-		CHECK(np_nl_link_get(nl, names[i], &info) == 0);
-		np_nl_retired_name(info.ifindex, gone[i]);
-		CHECK(np_nl_link_retire(nl, names[i]) == 0);
-		CHECK(np_nl_link_exists(nl, names[i]) == 0);
-		CHECK(np_nl_link_get(nl, gone[i], &info) == 0 && !info.up);
-	}
-	CHECK(np_nl_link_retire(nl, "np-t-r0") == -ENODEV);
-	/* Someone else's link that happens to carry the prefix: up, kept. */
-	spec.ifname = "npgone99999";
 	CHECK(np_nl_bridge_add(nl, &spec) == 0);
-	CHECK(np_nl_link_set_up(nl, "npgone99999") == 0);
-
-	budget = 0;
-	CHECK(np_nl_retired_delete_all(nl, allow, &budget) == 3); /* counts only */
-	budget = 1;
-	CHECK(np_nl_retired_delete_all(nl, allow, &budget) == 2);
-	CHECK(np_nl_link_exists(nl, gone[0]) + np_nl_link_exists(nl, gone[1]) +
-		      np_nl_link_exists(nl, gone[2]) == 2);
-	CHECK(np_nl_retired_delete_all(nl, NULL, NULL) == 0);
-	for (int i = 0; i < 3; i++)
-		CHECK(np_nl_link_exists(nl, gone[i]) == 0);
-	CHECK(np_nl_retired_delete_all(nl, NULL, NULL) == 0);
-	CHECK(np_nl_link_exists(nl, "npgone99999") == 1);
-	CHECK(np_nl_link_del(nl, "npgone99999") == 0);
+	CHECK(np_nl_link_get(nl, "np-t-own", &info) == 0);
+	CHECK(np_nl_link_del_owned(nl, info.ifindex, other) == -EPERM);
+	CHECK(np_nl_link_exists(nl, "np-t-own") == 1);
+	CHECK(np_nl_link_del_owned(nl, info.ifindex, mac) == 0);
+	CHECK(np_nl_link_exists(nl, "np-t-own") == 0);
+	CHECK(np_nl_link_del_owned(nl, info.ifindex, mac) == -ENODEV);
 }
 
 static void test_del(struct np_nl *nl)
@@ -452,7 +424,7 @@ int main(void)
 	test_addr_route(nl);
 	test_route_lookup(nl);
 	test_sysctl();
-	test_retire(nl);
+	test_del_owned(nl);
 	test_del(nl);
 	np_nl_close(nl);
 	printf("test-nl-sys: %d checks, %d failed\n", checks, failures);

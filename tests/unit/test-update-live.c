@@ -50,7 +50,7 @@ static int note(const char *word)
 	return 0;
 }
 
-static int r_link_exists(void *ctx, const char *ifname)
+static int r_link_get(void *ctx, const char *ifname, struct np_link_id *ret)
 {
 	return 0;
 }
@@ -60,12 +60,14 @@ static int r_route_find(void *ctx, const struct np_addr *dst, unsigned prefix, c
 	return 0;
 }
 
-static int r_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_err *err)
+static int r_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_link_id *ret,
+			struct np_err *err)
 {
+	*ret = (struct np_link_id){ .ifindex = 7 };
 	return note("bridge");
 }
 
-static int r_link_del(void *ctx, const char *ifname, struct np_err *err)
+static int r_link_del(void *ctx, const struct np_link_id *id, struct np_err *err)
 {
 	return note("link-del");
 }
@@ -99,7 +101,18 @@ static int r_sysctl(void *ctx, const char *key, const char *value, struct np_err
 
 static int r_fw_apply(void *ctx, const char *script, struct np_err *err)
 {
-	return note(strstr(script, "delete chain") ? "fw-del" : "fw");
+	return note(strstr(script, "add rule") ? "fw" : "fw-del");
+}
+
+static int r_fw_prune(void *ctx, struct np_err *err)
+{
+	return r_quiet();
+}
+
+static int r_hook(void *ctx, const char *dir, const char *name, const char *op, const char *subop,
+		  const char *xml, struct np_err *err)
+{
+	return r_quiet();
 }
 
 /* "write:hostsfile": the suffix of the file names it */
@@ -148,14 +161,9 @@ static int r_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, stru
 }
 
 static int r_port_add(void *ctx, const struct np_port *port, const char *bridge,
-		      struct np_err *err)
+		      struct np_link_id *ret, struct np_err *err)
 {
 	return note("port");
-}
-
-static int r_port_del(void *ctx, const struct np_port *port, struct np_err *err)
-{
-	return note("port-del");
 }
 
 static int r_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
@@ -168,39 +176,7 @@ static int r_fw_present(void *ctx, const char *bridge)
 	return 1;
 }
 
-static int r_fw_csum_add(void *ctx, const char *bridge, struct np_err *err)
-{
-	return note("csum");
-}
-
-static int r_fw_csum_del(void *ctx, const char *bridge, struct np_err *err)
-{
-	return note("csum-del");
-}
-
-static const struct np_ops rec_ops = {
-	.link_exists = r_link_exists,
-	.route_find = r_route_find,
-	.bridge_add = r_bridge_add,
-	.link_del = r_link_del,
-	.link_up = r_link_up,
-	.addr_add = r_addr_add,
-	.route_add = r_route_add,
-	.sysctl_set = r_sysctl,
-	.fw_apply = r_fw_apply,
-	.file_write = r_file_write,
-	.file_remove = r_file_remove,
-	.dnsmasq_start = r_dnsmasq_start,
-	.dnsmasq_stop = r_dnsmasq_stop,
-	.port_add = r_port_add,
-	.port_del = r_port_del,
-	.dnsmasq_running = r_dnsmasq_running,
-	.fw_present = r_fw_present,
-	.fw_csum_add = r_fw_csum_add,
-	.fw_csum_del = r_fw_csum_del,
-};
-
-static int r_reload(const char *pidfile, const char *conf, struct np_err *err)
+static int r_reload(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
 {
 	int r = note("reload");
 
@@ -210,6 +186,28 @@ static int r_reload(const char *pidfile, const char *conf, struct np_err *err)
 		return rec.reload_rc;
 	return rec.dnsmasq ? 0 : -ESRCH;
 }
+
+static const struct np_ops rec_ops = {
+	.link_get = r_link_get,
+	.route_find = r_route_find,
+	.fw_present = r_fw_present,
+	.dnsmasq_running = r_dnsmasq_running,
+	.bridge_add = r_bridge_add,
+	.link_del = r_link_del,
+	.link_up = r_link_up,
+	.addr_add = r_addr_add,
+	.route_add = r_route_add,
+	.sysctl_set = r_sysctl,
+	.port_add = r_port_add,
+	.fw_apply = r_fw_apply,
+	.fw_prune = r_fw_prune,
+	.file_write = r_file_write,
+	.file_remove = r_file_remove,
+	.dnsmasq_start = r_dnsmasq_start,
+	.dnsmasq_stop = r_dnsmasq_stop,
+	.dnsmasq_reload = r_reload,
+	.hook = r_hook,
+};
 
 /* ---- the store ------------------------------------------------------------- */
 
@@ -307,7 +305,7 @@ static int update(const char *name, enum np_update_cmd cmd, enum np_update_secti
 	memset(err, 0, sizeof(*err));
 	rec.log[0] = '\0';
 	env_open(&e);
-	r = np_engine_update(&e.eng, &req, r_reload, ret_flags, NULL, err);
+	r = np_engine_update(&e.eng, &req, ret_flags, NULL, err);
 	env_close(&e);
 	return r;
 }
@@ -416,7 +414,7 @@ static void test_live_actions(void)
 	/* a DHCP host: the hostsfile and a SIGHUP, nothing else */
 	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_HOST, HOST1,
 		     NP_UPDATE_AFFECT_LIVE, NULL, &err) == 0);
-	CHECK_STR(rec.log, "write:hostsfile reload");
+	CHECK_STR(rec.log, "write:hostsfile reload write:applied");
 	s = slurp("lib/default.hostsfile");
 	CHECK_STR(s, "52:54:00:00:00:50,192.168.122.50,g2\n");
 	free(s);
@@ -426,7 +424,7 @@ static void test_live_actions(void)
 	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_DNS_HOST,
 		     "<host ip='192.168.122.7'><hostname>seven</hostname></host>", 0, NULL,
 		     &err) == 0);
-	CHECK_STR(rec.log, "write:addnhosts reload");
+	CHECK_STR(rec.log, "write:addnhosts reload write:applied");
 	s = slurp("lib/default.addnhosts");
 	CHECK(strstr(s, "192.168.122.7\tseven") != NULL);
 	free(s);
@@ -434,31 +432,31 @@ static void test_live_actions(void)
 	/* TXT, SRV, ranges live in the config file: restart, as libvirt */
 	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_DNS_TXT, "<txt name='t' value='v'/>",
 		     0, NULL, &err) == 0);
-	CHECK_STR(rec.log, "write:conf stop start");
+	CHECK_STR(rec.log, "write:conf stop start write:applied");
 	CHECK(rec.pid == pid + 1 && rec.dnsmasq == 1);
 	s = slurp("lib/default.conf");
 	CHECK(strstr(s, "\ntxt-record=t,v\n") != NULL);
 	free(s);
 	CHECK(update("default", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
 		     "<range start='192.168.122.2' end='192.168.122.254'/>", 0, NULL, &err) == 0);
-	CHECK_STR(rec.log, "write:conf stop start");
+	CHECK_STR(rec.log, "write:conf stop start write:applied");
 
 	/* the forward device is in the firewall rules only */
 	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_FORWARD_INTERFACE,
 		     "<interface dev='eth9'/>", 0, NULL, &err) == 0);
-	CHECK_STR(rec.log, "fw");
+	CHECK_STR(rec.log, "fw write:applied");
 	CHECK(xml_has("default", false, "<forward dev='eth9' mode='nat'>"));
 
-	/* a portgroup changes nothing that runs */
+	/* a portgroup changes nothing that runs (the record holds the live XML) */
 	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_PORTGROUP, "<portgroup name='p'/>",
 		     0, NULL, &err) == 0);
-	CHECK_STR(rec.log, "");
+	CHECK_STR(rec.log, "write:applied");
 
 	/* dnsmasq had died: the host update starts it with the new files */
 	rec.dnsmasq = 0;
 	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_HOST,
 		     "<host mac='52:54:00:00:00:51' ip='192.168.122.51'/>", 0, NULL, &err) == 0);
-	CHECK_STR(rec.log, "write:hostsfile reload start");
+	CHECK_STR(rec.log, "write:hostsfile reload start write:applied");
 	CHECK(rec.dnsmasq == 1);
 }
 
@@ -516,7 +514,7 @@ static void test_failures(void)
 	/* and after all that, the real update still works */
 	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_HOST, HOST1,
 		     NP_UPDATE_AFFECT_LIVE | NP_UPDATE_AFFECT_CONFIG, NULL, &err) == 0);
-	CHECK_STR(rec.log, "write:hostsfile reload");
+	CHECK_STR(rec.log, "write:hostsfile reload write:applied");
 }
 
 /* With DNS off, dnsmasq runs for DHCP only: deleting the last range stops it. */
@@ -538,37 +536,36 @@ static void test_dnsmasq_no_longer_needed(void)
 	env_close(&e);
 	free(name);
 	CHECK(rec.dnsmasq == 1);
-	/* without DHCP, libvirt's DHCP checksum rule goes too, before dnsmasq
-	 * changes: when that fails, nothing changes */
-	snprintf(rec.fail, sizeof(rec.fail), "csum-del");
-	CHECK(update("d", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
-		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == -EIO);
-	CHECK_STR(rec.log, "csum-del!");
-	CHECK(strstr(err.msg, "DHCP checksum rule for vbd0") != NULL);
-	CHECK(rec.dnsmasq == 1 && xml_has("d", false, "<range start='10.8.0.2'"));
+	/* the record destroy undoes follows: without dnsmasq it has no step
+	 * for it */
 	CHECK(update("d", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
 		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == 0);
-	CHECK_STR(rec.log, "csum-del stop rm:conf rm:hostsfile rm:addnhosts");
+	CHECK_STR(rec.log, "stop rm:conf rm:hostsfile rm:addnhosts write:applied");
 	CHECK(rec.dnsmasq == 0);
-	/* and adding it back starts it again, then adds the rule */
+	{
+		char *r = slurp("run/d.applied");
+
+		CHECK(!strstr(r, "dnsmasq-start"));
+		free(r);
+	}
+	/* and adding it back starts it again */
 	CHECK(update("d", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_RANGE,
 		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == 0);
-	CHECK_STR(rec.log, "write:conf write:hostsfile write:addnhosts start csum");
+	CHECK_STR(rec.log, "write:conf write:hostsfile write:addnhosts start write:applied");
 	CHECK(rec.dnsmasq == 1);
-	/* a DHCP failure after the rule went puts the rule back */
+	{
+		char *r = slurp("run/d.applied");
+
+		CHECK(strstr(r, "step dnsmasq-start") && strstr(r, "step bridge-add ifname=vbd0 "
+								   "ifindex=7"));
+		free(r);
+	}
+	/* a failure to stop it: nothing changes */
 	snprintf(rec.fail, sizeof(rec.fail), "stop");
 	CHECK(update("d", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
 		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) < 0);
-	CHECK_STR(rec.log, "csum-del stop! csum");
-	rec.fail[0] = '\0';
-	/* a failing add is a warning: the update goes through */
-	CHECK(update("d", NP_UPDATE_DELETE, NP_SECTION_IP_DHCP_RANGE,
-		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == 0);
-	snprintf(rec.fail, sizeof(rec.fail), "csum");
-	CHECK(update("d", NP_UPDATE_ADD_LAST, NP_SECTION_IP_DHCP_RANGE,
-		     "<range start='10.8.0.2' end='10.8.0.9'/>", 0, NULL, &err) == 0);
-	CHECK_STR(rec.log, "write:conf write:hostsfile write:addnhosts start csum!");
-	CHECK(rec.dnsmasq == 1 && !np_err_isset(&err));
+	CHECK_STR(rec.log, "stop!");
+	CHECK(rec.dnsmasq == 1 && xml_has("d", false, "<range start='10.8.0.2'"));
 	rec.fail[0] = '\0';
 }
 
