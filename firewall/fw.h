@@ -47,11 +47,13 @@ int np_fw_present(struct np_fw *fw, const char *bridge);
 /* `list table inet netplumb` as nft prints it (owned by the caller);
  * -ENOENT when the table does not exist. */
 int np_fw_list(struct np_fw *fw, char **ret, struct np_err *err);
+/* Deletes table inet netplumb when it holds nothing (no chain, set, map,
+ * object or flowtable), in one kernel step that cannot race with another
+ * netplumb adding a chain. 0 when it deleted it, when there was none, and
+ * when it still holds something (left alone); -errno on a real failure. */
+int np_fw_table_prune(struct np_fw *fw, struct np_err *err);
 
 /* True for the modes whose bridge netplumb firewalls like libvirt (none,
  * nat, route); open, a host bridge and the macvtap/hostdev pools get no
  * rules at all. */
 bool np_fw_firewalled(const struct np_net *net);
-/* Deletes table inet netplumb when it holds nothing any more (the last
- * network's chains are gone); 0 when it is gone or still in use. */
-int np_fw_table_prune(struct np_fw *fw, struct np_err *err);

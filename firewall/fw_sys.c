@@ -7,19 +7,35 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <nftables/libnftables.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+/* Bounds the wait for the kernel's answer to np_fw_table_prune(): it
+ * answers before sendmsg() returns, so this only guards against none. */
+#define PRUNE_TIMEOUT_S 5
 
 struct np_fw {
 	struct nft_ctx *nft;
+	/* nfnetlink socket for what libnftables cannot ask (np_fw_table_prune),
+	 * opened on first use. */
+	struct mnl_socket *nl;
+	uint32_t seq;
 };
 
 void np_fw_close(struct np_fw *fw)
@@ -28,6 +44,8 @@ void np_fw_close(struct np_fw *fw)
 		return;
 	if (fw->nft)
 		nft_ctx_free(fw->nft);
+	if (fw->nl)
+		mnl_socket_close(fw->nl);
 	free(fw);
 }
 
@@ -199,19 +217,84 @@ int np_fw_present(struct np_fw *fw, const char *bridge)
 	return r > 0 ? 2 : r;
 }
 
-int np_fw_table_prune(struct np_fw *fw, struct np_err *err)
+static int nl_open(struct np_fw *fw)
 {
-	_np_free_ char *text = NULL;
+	struct timeval tv = { .tv_sec = PRUNE_TIMEOUT_S };
+	struct mnl_socket *nl;
 	int r;
 
-	r = np_fw_list(fw, &text, err);
-	if (r == -ENOENT)
+	if (fw->nl)
 		return 0;
+	nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+		r = -errno;
+		mnl_socket_close(nl);
+		return r;
+	}
+	fw->nl = nl;
+	fw->seq = (uint32_t)time(NULL);
+	return 0;
+}
+
+/* One batch: begin, DELTABLE with NLM_F_NONREC, end. The kernel refuses
+ * (EBUSY) to delete a table that still holds a chain, set, map, object or
+ * flowtable when NLM_F_NONREC is set, and it checks and deletes under its
+ * nf_tables mutex: a chain added by another netplumb at the same time is
+ * either in first (the table stays) or comes after (and recreates the
+ * table). A list-then-delete would lose that chain. */
+static int table_delete_nonrec(struct np_fw *fw)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_nlmsg_batch *b;
+	struct nlmsghdr *nlh;
+	uint32_t portid = mnl_socket_get_portid(fw->nl);
+	ssize_t n;
+	int r;
+
+	b = mnl_nlmsg_batch_start(buf, sizeof(buf));
+	if (!b)
+		return -ENOMEM;
+	nftnl_batch_begin(mnl_nlmsg_batch_current(b), fw->seq++);
+	mnl_nlmsg_batch_next(b);
+	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_DELTABLE, NFPROTO_INET,
+				    NLM_F_ACK | NLM_F_NONREC, fw->seq++);
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NP_FW_TABLE);
+	mnl_nlmsg_batch_next(b);
+	nftnl_batch_end(mnl_nlmsg_batch_current(b), fw->seq++);
+	mnl_nlmsg_batch_next(b);
+	r = mnl_socket_sendto(fw->nl, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b)) < 0
+		    ? -errno
+		    : 0;
+	mnl_nlmsg_batch_stop(b);
 	if (r < 0)
 		return r;
-	if (strstr(text, "\tchain ") || strstr(text, "\tset ") || strstr(text, "\tmap ") ||
-	    strstr(text, "\tflowtable "))
+	/* Only the DELTABLE asks for an ACK; an error on any message of
+	 * the batch comes back too. The socket is ours alone, so any
+	 * answer is to this batch. */
+	do {
+		n = mnl_socket_recvfrom(fw->nl, buf, sizeof(buf));
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		r = mnl_cb_run(buf, (size_t)n, 0, portid, NULL, NULL);
+	} while (r == MNL_CB_OK);
+	return r < 0 ? -errno : 0;
+}
+
+int np_fw_table_prune(struct np_fw *fw, struct np_err *err)
+{
+	int r = nl_open(fw);
+
+	if (r < 0)
+		return np_err_set(err, r, "nft: netlink socket: %s", strerror(-r));
+	r = table_delete_nonrec(fw);
+	/* absent, or still holding something */
+	if (r == -ENOENT || r == -EBUSY)
 		return 0;
-	r = np_fw_apply(fw, "delete table inet " NP_FW_TABLE "\n", err);
-	return r == -ENOENT ? 0 : r;
+	if (r < 0)
+		return np_err_set(err, r, "nft: delete table inet " NP_FW_TABLE ": %s",
+				  strerror(-r));
+	return 0;
 }

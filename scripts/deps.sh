@@ -8,7 +8,7 @@ NP_PACKAGES=(
 	# run time
 	dnsmasq-base nftables
 	# tests (namespaces, guests, XML checks)
-	iproute2 busybox libxml2-utils iptables
+	iproute2 busybox libxml2-utils ethtool
 )
 
 # np_install_packages: apt-get update + install, only when something is missing.
