@@ -5,6 +5,7 @@
 #include "engine/lifecycle.h"
 #include "engine/ops.h"
 #include "engine/ops_fault.h"
+#include "engine/ops_timing.h"
 #include "engine/store.h"
 #include "engine/timing.h"
 #include "firewall/fw.h"
@@ -48,8 +49,9 @@ static const struct command commands[] = {
 	  "re-apply an active network's firewall rules, restart its dnsmasq if it died or "
 	  "else make it re-read the upstream DNS servers of resolv.conf (NETPLUMB_RESOLV_CONF, "
 	  "/etc/resolv.conf), without touching the bridge", 0 },
-	{ "net-destroy", np_cmd_destroy, "net-destroy NAME",
-	  "stop an active network and remove everything its start created", 0 },
+	{ "net-destroy", np_cmd_destroy, "net-destroy (NAME... | --all)",
+	  "stop active networks and remove everything their start created; returns once it is "
+	  "all gone", 0 },
 	{ "net-autostart", np_cmd_autostart, "net-autostart NAME [--disable]",
 	  "mark (or unmark) a persistent network to start at boot", 0 },
 	{ "autostart", np_cmd_boot, "autostart [--force]",
@@ -170,6 +172,7 @@ int np_cli_main(int argc, char **argv)
 	struct np_sys *sys = NULL;
 	struct np_engine eng = { 0 };
 	struct np_fault fault;
+	struct np_timing_ops timed;
 	struct np_cli cli = { .eng = &eng };
 	char netns[300];
 	const struct command *cmd;
@@ -280,6 +283,11 @@ int np_cli_main(int argc, char **argv)
 	if (np_fault_from_env(&fault, &np_sys_ops, sys)) {
 		eng.ops = &np_fault_ops;
 		eng.ctx = &fault;
+	}
+	if (getenv("NETPLUMB_TIMING")) {
+		timed = (struct np_timing_ops){ .base = eng.ops, .base_ctx = eng.ctx };
+		eng.ops = &np_timing_ops;
+		eng.ctx = &timed;
 	}
 	r = dirs.readonly ? 0 : np_engine_seed(&eng, &err);
 	if (r < 0) {

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 static int one_arg(int argc, char **argv, const char **ret, struct np_err *err)
 {
@@ -102,16 +103,43 @@ int np_cmd_reload(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	return 0;
 }
 
+/* net-destroy NAME... | --all: each network in turn; a failure is said and
+ * the others are still destroyed (the last failure is the command's). */
 int np_cmd_destroy(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
-	const char *name;
+	struct np_arg args[] = { { .name = "--all" } };
+	const char *pos[64] = { 0 };
+	char **names = NULL;
+	size_t n = 0;
+	int failed = 0, r;
 
-	if (one_arg(argc, argv, &name, err))
+	r = np_args_parse(argc, argv, args, NP_ARRAY_SIZE(args), pos, 0, NP_ARRAY_SIZE(pos), err);
+	if (r < 0)
 		return 1;
-	if (np_engine_destroy(c->eng, name, err) < 0)
+	for (n = 0; n < NP_ARRAY_SIZE(pos) && pos[n]; n++)
+		;
+	if (args[0].set == (n > 0)) {
+		np_err_set(err, -EINVAL, "net-destroy: give network names or --all");
 		return 1;
-	printf("Network %s destroyed\n\n", name);
-	return 0;
+	}
+	if (args[0].set) {
+		if (np_engine_active_list(c->eng, &names, &n, err) < 0)
+			return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names ? names[i] : pos[i];
+
+		if (failed && np_err_isset(err))
+			fprintf(stderr, "netplumb: error: %s\n", err->msg);
+		memset(err, 0, sizeof(*err));
+		if (np_engine_destroy(c->eng, name, err) < 0) {
+			failed++;
+			continue;
+		}
+		printf("Network %s destroyed\n\n", name);
+	}
+	np_engine_names_free(names, n);
+	return failed ? 1 : 0;
 }
 
 int np_cmd_autostart(struct np_cli *c, int argc, char **argv, struct np_err *err)

@@ -677,3 +677,80 @@ int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_er
 	}
 	return 0;
 }
+
+int np_engine_active_list(struct np_engine *eng, char ***ret, size_t *ret_n, struct np_err *err)
+{
+	char **names = NULL;
+	size_t n = 0, w = 0;
+	int r;
+
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	r = np_store_list(eng->store, &names, &n);
+	if (r < 0)
+		return np_err_set(err, r, "cannot list networks: %s", strerror(-r));
+	for (size_t i = 0; i < n; i++) {
+		if (np_store_is_active(eng->store, names[i]))
+			names[w++] = names[i];
+		else
+			free(names[i]);
+	}
+	*ret = names;
+	*ret_n = w;
+	return 0;
+}
+
+void np_engine_names_free(char **names, size_t n)
+{
+	np_store_names_free(names, n);
+}
+
+int np_engine_record_refresh(struct np_engine *eng, struct np_plan *plan,
+			     const struct np_step *applied, struct np_err *err)
+{
+	_np_plan_free_ struct np_plan *old = NULL;
+	_np_free_ char *text = NULL, *path = NULL, *out = NULL;
+	const struct np_step *rec = np_plan_find(plan, NP_STEP_RECORD);
+	int r;
+
+	r = np_store_record_read(eng->store, plan->net_name, &text, &path);
+	if (r == -ENOENT || !rec)
+		return 0;
+	if (r < 0)
+		return np_err_set(err, r, "cannot read what was applied for '%s': %s",
+				  plan->net_name, strerror(-r));
+	r = np_record_parse(text, path, &old, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		struct np_step *s = &plan->steps[i];
+
+		if (s->kind != NP_STEP_BRIDGE_ADD && s->kind != NP_STEP_PORT_ADD)
+			continue;
+		for (size_t j = 0; j < old->n_steps; j++)
+			if (old->steps[j].kind == s->kind && old->steps[j].ifname &&
+			    !strcmp(old->steps[j].ifname, s->ifname))
+				s->link = old->steps[j].link;
+		if (applied && applied->kind == s->kind && !strcmp(applied->ifname, s->ifname))
+			s->link = applied->link;
+	}
+	r = np_record_render(plan, plan->n_steps, &out);
+	if (r < 0)
+		return r;
+	return eng->ops->file_write(eng->ctx, rec->path, out, rec->mode, err);
+}
+
+int np_engine_record_update(struct np_engine *eng, const char *name,
+			    const struct np_step *applied, struct np_err *err)
+{
+	_np_net_free_ struct np_net *net = NULL;
+	_np_plan_free_ struct np_plan *plan = NULL;
+	int r;
+
+	r = np_store_live_load(eng->store, name, &net, err);
+	if (r < 0)
+		return r;
+	r = np_engine_plan(eng, net, &plan, err);
+	return r < 0 ? r : np_engine_record_refresh(eng, plan, applied, err);
+}

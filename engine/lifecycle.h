@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct np_net;
 struct np_err;
@@ -38,6 +39,9 @@ int np_engine_create(struct np_engine *eng, const char *file, char **ret_name, s
 int np_engine_undefine(struct np_engine *eng, const char *name, struct np_err *err);
 int np_engine_start(struct np_engine *eng, const char *name, struct np_err *err);
 int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *err);
+/* The names of the active networks, sorted as net-list sorts them. */
+int np_engine_active_list(struct np_engine *eng, char ***ret, size_t *ret_n, struct np_err *err);
+void np_engine_names_free(char **names, size_t n);
 /* Undoes what was applied for an active network and applies its live plan
  * again (its bridge was lost, or its start did not finish). */
 int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_err *err);
@@ -58,6 +62,18 @@ int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_pl
 /* The resolv.conf whose nameservers become dnsmasq's upstream servers:
  * $NETPLUMB_RESOLV_CONF when set and not empty, else /etc/resolv.conf. */
 const char *np_engine_resolv_path(void);
+
+/* Rewrites the record of what was applied for an active network (RUN/
+ * NAME.applied) after a change to it while it runs: plan is its new live
+ * plan; the links come from the old record, and from applied (a step just
+ * applied on its own, such as a new port) when given. Nothing is done when
+ * there is no record. */
+struct np_step;
+int np_engine_record_refresh(struct np_engine *eng, struct np_plan *plan,
+			     const struct np_step *applied, struct np_err *err);
+/* np_engine_record_refresh() with the live plan of NAME. */
+int np_engine_record_update(struct np_engine *eng, const char *name,
+			    const struct np_step *applied, struct np_err *err);
 
 int np_engine_set_autostart(struct np_engine *eng, const char *name, bool on,
 			    struct np_err *err);

@@ -162,9 +162,14 @@ static int add_sysctl(struct np_plan *plan, const char *key, const char *value, 
 	return 0;
 }
 
-static int add_file(struct np_plan *plan, const char *path, char *data, const char *why)
+/* A file of the run dir's record of the network. */
+static int add_state(struct np_plan *plan, const char *path, char *data, const char *why)
 {
-	return add_file_step(plan, path, data, why, false);
+	int r = add_file_step(plan, path, data, why, false);
+
+	if (r == 0)
+		plan->steps[plan->n_steps - 1].state = true;
+	return r;
 }
 
 static int add_generated(struct np_plan *plan, const char *path, char *data, const char *why)
@@ -275,10 +280,10 @@ static int plan_live_begin(struct np_plan *plan, const struct np_net *net,
 	data = strdup(xml);
 	if (!data)
 		return -ENOMEM;
-	r = add_file(plan, live, data, "the live definition: the network is active");
+	r = add_state(plan, live, data, "the live definition: the network is active");
 	if (r < 0)
 		return r;
-	r = add_file(plan, ns, np_steal(&ns_data), "the network namespace it lives in");
+	r = add_state(plan, ns, np_steal(&ns_data), "the network namespace it lives in");
 	if (r < 0)
 		return r;
 	(void)net;
@@ -299,16 +304,18 @@ static int plan_live_end(struct np_plan *plan, const struct np_plan_paths *paths
 			      "net-destroy undoes exactly this") < 0)
 		return -ENOMEM;
 	s->mode = 0600;
+	s->state = true;
+	r = add_hook(plan, paths, xml, "started", "begin", true,
+		     "the network hook is told; too late to refuse");
+	if (r < 0)
+		return r;
+	/* Last: a start killed before it is found unfinished and repaired. */
 	if (fmt_into(&started, "%s/%s.started", paths->run_dir, fname) < 0)
 		return -ENOMEM;
 	empty = strdup("");
 	if (!empty)
 		return -ENOMEM;
-	r = add_file(plan, started, empty, "the start finished");
-	if (r < 0)
-		return r;
-	return add_hook(plan, paths, xml, "started", "begin", true,
-			"the network hook is told; too late to refuse");
+	return add_state(plan, started, empty, "the start finished");
 }
 
 static int plan_bridge(struct np_plan *plan, const struct np_net *net)

@@ -65,6 +65,8 @@ struct np_step {
 	char *pid_path; /* dnsmasq pid file */
 	bool optional;  /* sysctl: a missing key is skipped; hook: a failure warns */
 	bool generated; /* FILE_WRITE of a dnsmasq file: repair and net-update rewrite it */
+	bool state;     /* FILE_WRITE/RECORD of the run dir's record of the network:
+			 * kept by an undo that failed, for the next one to finish */
 	char *why;      /* one short reason shown by `plan` (libvirt parity notes) */
 	struct np_port *port; /* NP_STEP_PORT_ADD: an owned copy */
 	char *master;         /* NP_STEP_PORT_ADD: the bridge */
@@ -118,7 +120,9 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 		  struct np_err *err);
 /* Undoes every step in strict reverse order, tolerating what is already
  * gone, and deleting only links that are still the ones recorded. Returns
- * the error of the step latest in the plan but tries every step. */
+ * the error of the step latest in the plan but tries every step, except
+ * that after a failure the run dir's record (state steps) is kept, so the
+ * network stays known and the next undo can finish. */
 int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
 		 struct np_err *err);
 

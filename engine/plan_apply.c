@@ -6,7 +6,6 @@
 #include "common/util.h"
 #include "engine/port.h"
 #include "engine/record.h"
-#include "engine/timing.h"
 #include "netlink/nl.h"
 
 #include <errno.h>
@@ -68,33 +67,6 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	snprintf(out, len, "step %d", (int)s->kind);
 }
 
-static enum np_phase phase_of(enum np_step_kind kind)
-{
-	switch (kind) {
-	case NP_STEP_CHECK_LINK_FREE:
-	case NP_STEP_CHECK_ROUTE_FREE:
-	case NP_STEP_CHECK_LINK_PRESENT:
-		return NP_PHASE_CHECK;
-	case NP_STEP_FILE_WRITE:
-	case NP_STEP_RECORD:
-	case NP_STEP_HOOK:
-		return NP_PHASE_FILES;
-	case NP_STEP_BRIDGE_ADD:
-	case NP_STEP_ADDR_ADD:
-	case NP_STEP_LINK_UP:
-	case NP_STEP_ROUTE_ADD:
-	case NP_STEP_PORT_ADD:
-		return NP_PHASE_NETLINK;
-	case NP_STEP_SYSCTL:
-		return NP_PHASE_SYSCTL;
-	case NP_STEP_FW_APPLY:
-		return NP_PHASE_NFT;
-	case NP_STEP_DNSMASQ_START:
-		return NP_PHASE_DNSMASQ;
-	}
-	return NP_PHASE_TOTAL;
-}
-
 /* The record of the plan, written by its step i: the steps before it with
  * the links they made, itself and the steps after it, so that undoing the
  * record undoes the whole plan. */
@@ -109,8 +81,8 @@ static int write_record(const struct np_plan *plan, size_t i, const struct np_op
 	return ops->file_write(ctx, plan->steps[i].path, text, plan->steps[i].mode, err);
 }
 
-static int step_do_raw(const struct np_plan *plan, struct np_step *s, const struct np_ops *ops,
-		       void *ctx, struct np_err *err)
+static int step_do(const struct np_plan *plan, struct np_step *s, const struct np_ops *ops,
+		   void *ctx, struct np_err *err)
 {
 	char dev[16] = "", a[NP_ADDR_STRLEN];
 	struct np_bridge_spec spec;
@@ -175,16 +147,6 @@ static int step_do_raw(const struct np_plan *plan, struct np_step *s, const stru
 	return -EINVAL;
 }
 
-static int step_do(const struct np_plan *plan, struct np_step *s, const struct np_ops *ops,
-		   void *ctx, struct np_err *err)
-{
-	long long t0 = np_time_ns();
-	int r = step_do_raw(plan, s, ops, ctx, err);
-
-	np_timing_add(phase_of(s->kind), np_time_ns() - t0);
-	return r;
-}
-
 /* Already gone is what undo wants. */
 static int already_gone(int r)
 {
@@ -236,8 +198,8 @@ static int owned_link(const struct np_step *s, const struct np_ops *ops, void *c
 /* Addresses, routes, link state and per-bridge sysctls vanish with the
  * bridge, and libvirt leaves ip_forward on, so only a few kinds of step have
  * anything to undo. */
-static int step_undo_raw(const struct np_plan *plan, const struct np_step *s,
-			 const struct np_ops *ops, void *ctx, np_warn_fn warn, struct np_err *err)
+static int step_undo(const struct np_plan *plan, const struct np_step *s, const struct np_ops *ops,
+		     void *ctx, np_warn_fn warn, struct np_err *err)
 {
 	struct np_link_id id;
 	int r = 0;
@@ -292,16 +254,6 @@ static int step_undo_raw(const struct np_plan *plan, const struct np_step *s,
 	return already_gone(r);
 }
 
-static int step_undo(const struct np_plan *plan, const struct np_step *s, const struct np_ops *ops,
-		     void *ctx, np_warn_fn warn, struct np_err *err)
-{
-	long long t0 = np_time_ns();
-	int r = step_undo_raw(plan, s, ops, ctx, warn, err);
-
-	np_timing_add(phase_of(s->kind), np_time_ns() - t0);
-	return r;
-}
-
 int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
 		  struct np_err *err)
 {
@@ -354,7 +306,11 @@ int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx
 	for (size_t i = plan->n_steps; i-- > 0;) {
 		struct np_err e = { { 0 } };
 		char what[256];
-		int r = step_undo(plan, &plan->steps[i], ops, ctx, warn, &e);
+		int r;
+
+		if (first && plan->steps[i].state)
+			continue;
+		r = step_undo(plan, &plan->steps[i], ops, ctx, warn, &e);
 
 		if (r >= 0 || first)
 			continue;

@@ -85,6 +85,8 @@ static int parse_owner(const char *s, long *ret)
 static int apply_one(struct np_cli *c, const struct np_net *net, const struct np_port *port,
 		     bool add, struct np_err *err)
 {
+	int r;
+
 	struct np_port copy = *port;
 	struct np_step step = {
 		.kind = NP_STEP_PORT_ADD,
@@ -97,7 +99,15 @@ static int apply_one(struct np_cli *c, const struct np_net *net, const struct np
 	};
 
 	memcpy(step.mac, port->mac, NP_MAC_LEN);
-	return np_step_apply(&step, !add, c->eng->ops, c->eng->ctx, c->eng->warn, err);
+	r = np_step_apply(&step, !add, c->eng->ops, c->eng->ctx, c->eng->warn, err);
+	if (r < 0 || !add)
+		return r;
+	/* destroy undoes the record: it must hold the new port */
+	r = np_engine_record_update(c->eng, net->name, &step, err);
+	if (r < 0)
+		np_step_apply(&step, true, c->eng->ops, c->eng->ctx, c->eng->warn,
+			      &(struct np_err){ { 0 } });
+	return r;
 }
 
 int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
@@ -152,11 +162,12 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		memcpy(port.peer, peer, strlen(peer) + 1);
 	}
 	if (!ifname) {
-		/* libvirt names guest interfaces vnetN: the first free one. */
+		/* Not libvirt's vnetN, the names of VMs' taps on the same host:
+		 * the first free npportN. */
 		static char auto_name[16];
 
 		for (int i = 0; i < 10000 && !ifname; i++) {
-			snprintf(auto_name, sizeof(auto_name), "vnet%d", i);
+			snprintf(auto_name, sizeof(auto_name), "npport%d", i);
 			if (!name_taken(c, ports, n, auto_name))
 				ifname = auto_name;
 		}
@@ -218,6 +229,9 @@ int np_cmd_port_delete(struct np_cli *c, int argc, char **argv, struct np_err *e
 		return 1;
 	if (np_store_port_remove(c->eng->store, pos[0], pos[1]) < 0)
 		return np_err_set(err, -EIO, "cannot remove the record of port %s", pos[1]), 1;
+	if (np_store_is_active(c->eng->store, pos[0]) &&
+	    np_engine_record_update(c->eng, pos[0], NULL, err) < 0)
+		return 1;
 	printf("Port %s deleted from network %s\n\n", pos[1], pos[0]);
 	return 0;
 }

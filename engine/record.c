@@ -79,6 +79,8 @@ int np_record_render(const struct np_plan *plan, size_t n, char **ret)
 		add_value(&b, "subop", s->kind == NP_STEP_HOOK ? s->value : NULL);
 		add_value(&b, "xml", s->kind == NP_STEP_HOOK ? s->data : NULL);
 		add_value(&b, "undo", s->undo_text);
+		if (s->state)
+			np_buf_add(&b, " state=1");
 		if (s->kind == NP_STEP_BRIDGE_ADD || s->kind == NP_STEP_PORT_ADD)
 			np_buf_addf(&b, " ifindex=%d mac=%s", s->link.ifindex,
 				    np_mac_str(s->link.mac, mac));
@@ -181,6 +183,11 @@ static int set_field(struct np_plan *plan, struct np_step *s, const char *key, s
 		if (*end || end == val || n < 0 || n > 0x7fffffff)
 			return -EINVAL;
 		s->link.ifindex = (int)n;
+		return 0;
+	} else if (IS("state")) {
+		if (strcmp(val, "1"))
+			return -EINVAL;
+		s->state = true;
 		return 0;
 	} else if (IS("mac")) {
 		return np_mac_parse(val, s->link.mac) < 0 ? -EINVAL : 0;

@@ -8,7 +8,8 @@ static long long totals[NP_PHASE__MAX];
 static const char *const names[NP_PHASE__MAX] = {
 	[NP_PHASE_LOAD] = "load",       [NP_PHASE_PLAN] = "plan",       [NP_PHASE_CHECK] = "check",
 	[NP_PHASE_FILES] = "files",     [NP_PHASE_NETLINK] = "netlink", [NP_PHASE_SYSCTL] = "sysctl",
-	[NP_PHASE_NFT] = "nft",         [NP_PHASE_DNSMASQ] = "dnsmasq", [NP_PHASE_TOTAL] = "total",
+	[NP_PHASE_NFT] = "nft",         [NP_PHASE_DNSMASQ] = "dnsmasq", [NP_PHASE_HOOK] = "hook",
+	[NP_PHASE_TOTAL] = "total",
 };
 
 long long np_time_ns(void)

@@ -10,7 +10,8 @@ enum np_phase {
 	NP_PHASE_NETLINK, /* bridge, addresses, link up, routes */
 	NP_PHASE_SYSCTL,
 	NP_PHASE_NFT,     /* the nft transaction */
-	NP_PHASE_DNSMASQ, /* spawn until ready to answer DHCP (or stop) */
+	NP_PHASE_DNSMASQ, /* start until ready to answer DHCP (or stop) */
+	NP_PHASE_HOOK,    /* the network hook */
 	NP_PHASE_TOTAL,
 	NP_PHASE__MAX,
 };

@@ -182,44 +182,6 @@ static int update_dnsmasq(struct live *l, const struct np_plan *oplan, bool conf
 	return 0;
 }
 
-/* The record of what was applied now holds the new plan, with the links
- * the old record proved ours: destroy undoes what runs now. */
-static int record_refresh(struct np_engine *eng, struct np_plan *nplan, struct np_err *err)
-{
-	_np_plan_free_ struct np_plan *old = NULL;
-	_np_free_ char *text = NULL, *path = NULL, *out = NULL;
-	size_t i;
-	int r;
-
-	r = np_store_record_read(eng->store, nplan->net_name, &text, &path);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return np_err_set(err, r, "cannot read what was applied for '%s': %s",
-				  nplan->net_name, strerror(-r));
-	r = np_record_parse(text, path, &old, err);
-	if (r < 0)
-		return r;
-	for (i = 0; i < nplan->n_steps; i++) {
-		struct np_step *s = &nplan->steps[i];
-
-		if (s->kind == NP_STEP_RECORD)
-			break;
-		if (s->kind != NP_STEP_BRIDGE_ADD && s->kind != NP_STEP_PORT_ADD)
-			continue;
-		for (size_t j = 0; j < old->n_steps; j++)
-			if (old->steps[j].kind == s->kind && old->steps[j].ifname &&
-			    !strcmp(old->steps[j].ifname, s->ifname))
-				s->link = old->steps[j].link;
-	}
-	if (i == nplan->n_steps)
-		return 0;
-	r = np_record_render(nplan, nplan->n_steps, &out);
-	if (r < 0)
-		return r;
-	return eng->ops->file_write(eng->ctx, nplan->steps[i].path, out, nplan->steps[i].mode, err);
-}
-
 int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const struct np_net *new,
 			 struct np_update_live_report *ret, struct np_err *err)
 {
@@ -261,7 +223,7 @@ int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const 
 		roll_back(&l);
 		goto out;
 	}
-	r = record_refresh(eng, nplan, err);
+	r = np_engine_record_refresh(eng, nplan, NULL, err);
 	if (r < 0) {
 		roll_back(&l);
 		goto out;

@@ -20,9 +20,6 @@
 #                      instead of skipping
 #   NP_E2E_KEEP=1      keep the temp dir (configs, leases, logs) after the run
 #   NP_E2E_VERBOSE=1   echo every netplumb command and its output
-#   NETPLUMB_REAP_IDLE_MS  netplumb's reaper deletes retired bridges after the
-#                      store was idle this long; 0 here unless set (as soon as
-#                      the command is over), so np's wait for them stays short
 
 # Globals set here are read by the tests that source this file.
 # shellcheck disable=SC2034
@@ -33,7 +30,6 @@ NP_TEST=${NP_TEST#test-}
 NP_E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NP_SRC=${NP_SRC:-$(cd "$NP_E2E_DIR/../.." && pwd)}
 NETPLUMB=${NETPLUMB:-$NP_SRC/build/engine/netplumb}
-export NETPLUMB_REAP_IDLE_MS=${NETPLUMB_REAP_IDLE_MS:-0}
 
 NS_PREFIX="np-$NP_TEST-$$"
 NS_HOST="$NS_PREFIX-host"
@@ -180,30 +176,32 @@ np()
 	return "$rc"
 }
 
-# np_leftovers NS: what netplumb still has going on in NS after a command
-# returned: a bridge it took out of service (renamed npgone<ifindex>, down)
-# whose deletion is left to its reaper, and its helper processes (np-reaper
-# deleting it, np-nft releasing its nft socket). One line each; none when
-# netplumb is done.
+# np_leftovers NS: what of netplumb still runs in NS after a command
+# returned (only dnsmasq may), and any link named like the retired bridges
+# of old netplumbs (npgone*): one line each; none when netplumb is done.
 np_leftovers()
 {
 	ip -n "$1" -o link show 2>/dev/null | awk -F': ' '$2 ~ /^npgone/ { print "retired link " $2 }'
-	ns_comms "$1" | awk '$2 == "np-reaper" || $2 == "np-nft" { print "helper " $2 " (pid " $1 ")" }'
+	local pid comm parent
+	while read -r pid comm; do
+		[ "$comm" = netplumb ] || [[ "$comm" == np-* ]] || continue
+		# a command still running (the tests run some at once) has its
+		# timeout(1) as parent; anything else was left behind
+		parent=$(awk '{ print $4 }' "/proc/$pid/stat" 2>/dev/null) || continue
+		[ "$comm" = netplumb ] && [ "$(cat "/proc/$parent/comm" 2>/dev/null)" = timeout ] &&
+			continue
+		echo "process $comm (pid $pid)"
+	done < <(ns_comms "$1")
 }
 
-# np_settle NS: waits until np_leftovers NS is empty, for 2 s at most (the
-# kernel takes tens of milliseconds per deleted link); when that does not
-# happen, prints what is left and fails: "nothing left behind" must hold
-# once netplumb's background work is over.
+# np_settle NS: "when a command returns, its work is done": fails, saying
+# what is left, when np_leftovers NS is not empty right after a command.
 np_settle()
 {
-	local i left
-	for ((i = 0; i < 100; i++)); do
-		left=$(np_leftovers "$1")
-		[ -n "$left" ] || return 0
-		sleep 0.02
-	done
-	printf 'netplumb left this behind after 2 s: %s\n' "$(tr '\n' ';' <<<"$left")"
+	local left
+	left=$(np_leftovers "$1")
+	[ -n "$left" ] || return 0
+	printf 'netplumb left this behind after its command returned: %s\n' "$(tr '\n' ';' <<<"$left")"
 	return 1
 }
 
@@ -283,24 +281,6 @@ np_dnsmasq_pid()
 	pid=$(head -n1 "$f" | tr -dc 0-9)
 	[ -n "$pid" ] && in_ns "$pid" "$NS_HOST" || return 1
 	printf '%s\n' "$pid"
-}
-
-# dnsmasq_rtnl_groups NAME: the rtnetlink multicast groups (hex, as
-# /proc/net/netlink shows them) of network NAME's dnsmasq's netlink socket.
-dnsmasq_rtnl_groups()
-{
-	local pid fd ino
-	pid=$(np_dnsmasq_pid "$1") || return 1
-	for fd in /proc/"$pid"/fd/*; do
-		ino=$(readlink "$fd") || continue
-		[[ "$ino" == socket:* ]] || continue
-		ino=${ino#socket:[}
-		ino=${ino%]}
-		# columns: sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
-		ip netns exec "$NS_HOST" awk -v i="$ino" '$2 == 0 && $10 == i { print $4; f = 1 }
-			END { exit !f }' /proc/net/netlink && return 0
-	done
-	return 1
 }
 
 # ---- namespaces and processes ------------------------------------------------

@@ -36,7 +36,7 @@ expect_npn_ok()
 # side_pid SIDE: the dnsmasq pid from SIDE's run dir, only if it lives in SIDE's namespace.
 side_pid()
 {
-	local f="$NP_TMP/$1/run/default.pid" pid
+	local f="$NP_TMP/$1/run/netns/${NSN[$1]}/default.pid" pid
 	[ -r "$f" ] || return 1
 	pid=$(head -n1 "$f" | tr -dc 0-9)
 	[ -n "$pid" ] && in_ns "$pid" "${NSN[$1]}" || return 1
@@ -65,11 +65,11 @@ for s in "${SIDES[@]}"; do
 	expect_match "[$s] virbr0 has 192.168.122.1/24 in $ns" 'inet 192\.168\.122\.1/24 ' "$(br_addr "$ns")"
 	expect_ok "[$s] table inet netplumb exists in $ns" ip netns exec "$ns" nft list table inet netplumb
 	expect_match "[$s] the table mentions virbr0" virbr0 "$OUT"
-	DPID[$s]=$(side_pid "$s") || fail "[$s] no live dnsmasq from $NP_TMP/$s/run/default.pid in $ns"
+	DPID[$s]=$(side_pid "$s") || fail "[$s] no live dnsmasq from $NP_TMP/$s/run/netns/$ns/default.pid in $ns"
 	expect_eq "[$s] the pid file names a dnsmasq" dnsmasq "$(cat "/proc/${DPID[$s]}/comm")"
 	expect_npn_ok "[$s] net-list" "$s" net-list
 	expect_match "[$s] default is active" '^ *default +active ' "$NP_OUT"
-	expect_ok "[$s] the store is in the directories given" test -e "$NP_TMP/$s/config/default.xml"
+	expect_ok "[$s] the store is below the directories given" test -e "$NP_TMP/$s/config/netns/${NSN[$s]}/default.xml"
 done
 [ "${DPID[a]}" != "${DPID[b]}" ] || fail "both namespaces report the same dnsmasq ${DPID[a]}"
 pass "each namespace has a dnsmasq of its own"

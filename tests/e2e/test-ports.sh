@@ -37,9 +37,9 @@ expect_np_ok "port-add default --veth $G1" port-add default --veth "$G1"
 MAC1=$(port_mac)
 GUEST_MAC[1]=$MAC1
 expect_match "port-add prints a 52:54:00 MAC" "$MAC_RE" "$MAC1"
-expect_match "port-add names the port vnet0" '^Port vnet0 added to network default' "$NP_OUT"
+expect_match "port-add names the port npport0" '^Port npport0 added to network default' "$NP_OUT"
 expect_eq "the guest's eth0 has that MAC" "$MAC1" "$(guest_mac "$G1")"
-expect_match "vnet0 is on virbr0" '^[0-9]+: vnet0[@:]' "$(enslaved)"
+expect_match "npport0 is on virbr0" '^[0-9]+: npport0[@:]' "$(enslaved)"
 ip -n "$G1" link set eth0 up
 leased 1
 IP1=${GUEST_IP[1]}
@@ -47,10 +47,10 @@ expect_ok "the host pings guest 1" ip netns exec "$NS_HOST" timeout 10 busybox p
 
 log "port-list"
 expect_np_ok "port-list default" port-list default
-expect_match "port-list shows vnet0 with the MAC and the namespace" \
-	"^ *vnet0 +veth +$MAC1 +eth0 in netns $G1 *$" "$NP_OUT"
+expect_match "port-list shows npport0 with the MAC and the namespace" \
+	"^ *npport0 +veth +$MAC1 +eth0 in netns $G1 *$" "$NP_OUT"
 expect_np_ok "port-list default --json" port-list default --json
-expect_match "port-list --json has vnet0" '"port": *"vnet0"' "$NP_OUT"
+expect_match "port-list --json has npport0" '"port": *"npport0"' "$NP_OUT"
 expect_match "port-list --json has the MAC" "\"mac\": *\"$MAC1\"" "$NP_OUT"
 expect_match "port-list --json has the namespace" "\"netns\": *\"$G1\"" "$NP_OUT"
 
@@ -58,14 +58,14 @@ log "net-destroy + net-start: the port comes back without being re-added"
 expect_np_ok "net-destroy default" net-destroy default
 expect_eq "virbr0 is gone" "" "$(ip -n "$NS_HOST" -o link show dev virbr0 2>/dev/null || true)"
 expect_np_ok "net-start default" net-start default
-expect_match "vnet0 is back on virbr0" '^[0-9]+: vnet0[@:]' "$(enslaved)"
+expect_match "npport0 is back on virbr0" '^[0-9]+: npport0[@:]' "$(enslaved)"
 expect_eq "the guest's eth0 has its MAC again" "$MAC1" "$(guest_mac "$G1")"
 ip -n "$G1" link set eth0 up
 leased 1
 expect_eq "guest 1 gets its address back" "$IP1" "${GUEST_IP[1]}"
 expect_ok "the host pings guest 1 again" ip netns exec "$NS_HOST" timeout 10 busybox ping -c 1 -W 3 "$IP1"
 expect_np_ok "port-list default after the restart" port-list default
-expect_match "port-list still shows vnet0" "^ *vnet0 +veth +$MAC1 " "$NP_OUT"
+expect_match "port-list still shows npport0" "^ *npport0 +veth +$MAC1 " "$NP_OUT"
 
 log "a second port never reuses a MAC already on the network"
 G2="$NS_PREFIX-g2"
@@ -78,7 +78,7 @@ expect_np_ok "port-add default --veth $G2" port-add default --veth "$G2"
 MAC2=$(port_mac)
 GUEST_MAC[2]=$MAC2
 expect_match "the second port has a 52:54:00 MAC" "$MAC_RE" "$MAC2"
-expect_match "the second port is vnet1" '^Port vnet1 added to network default' "$NP_OUT"
+expect_match "the second port is npport1" '^Port npport1 added to network default' "$NP_OUT"
 [ "$MAC2" != "$MAC1" ] || fail "the second port reuses guest 1's MAC $MAC1"
 [ "$MAC2" != "$BR_MAC" ] || fail "the second port reuses the bridge's MAC $BR_MAC"
 pass "the second port's MAC $MAC2 is new on the network"
@@ -89,20 +89,20 @@ leased 2
 pass "the two guests have different addresses"
 
 log "port-delete"
-expect_np_ok "port-delete default vnet0" port-delete default vnet0
+expect_np_ok "port-delete default npport0" port-delete default npport0
 expect_np_ok "port-list default after port-delete" port-list default
-expect_no_match "vnet0 is no longer listed" '^ *vnet0 ' "$NP_OUT"
-expect_match "vnet1 is still listed" "^ *vnet1 +veth +$MAC2 " "$NP_OUT"
-expect_eq "vnet0 is gone from the host" "" "$(ip -n "$NS_HOST" -o link show dev vnet0 2>/dev/null || true)"
+expect_no_match "npport0 is no longer listed" '^ *npport0 ' "$NP_OUT"
+expect_match "npport1 is still listed" "^ *npport1 +veth +$MAC2 " "$NP_OUT"
+expect_eq "npport0 is gone from the host" "" "$(ip -n "$NS_HOST" -o link show dev npport0 2>/dev/null || true)"
 expect_eq "guest 1's eth0 is gone" "" "$(guest_mac "$G1")"
-expect_np_error "port-delete of a port that does not exist" port-delete default vnet0
+expect_np_error "port-delete of a port that does not exist" port-delete default npport0
 expect_np_ok "net-destroy default" net-destroy default
 expect_np_ok "net-start default" net-start default
-expect_no_match "vnet0 does not come back after a restart" '^[0-9]+: vnet0[@:]' "$(enslaved)"
-expect_match "vnet1 does come back" '^[0-9]+: vnet1[@:]' "$(enslaved)"
-expect_np_ok "port-delete default vnet1" port-delete default vnet1
+expect_no_match "npport0 does not come back after a restart" '^[0-9]+: npport0[@:]' "$(enslaved)"
+expect_match "npport1 does come back" '^[0-9]+: npport1[@:]' "$(enslaved)"
+expect_np_ok "port-delete default npport1" port-delete default npport1
 expect_np_ok "port-list default when empty" port-list default
-expect_no_match "no port is listed" '^ *vnet[0-9]' "$NP_OUT"
+expect_no_match "no port is listed" '^ *npport[0-9]' "$NP_OUT"
 
 log "clean up"
 expect_np_ok "net-destroy default" net-destroy default

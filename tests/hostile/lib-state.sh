@@ -39,13 +39,10 @@ one_error_line()
 
 # sys_snapshot: what netplumb may change in the host namespace: links,
 # addresses and routes (without operational state: carrier, DAD and linkdown
-# flags follow a new link's carrier with some delay), the nft ruleset (an empty
-# 'table inet netplumb' is left out: netplumb keeps its table once made, as
-# libvirt does; so is iptables-nft's 'table ip mangle' when its POSTROUTING
-# chain is empty and alone: netplumb makes it for the DHCP checksum rule and
-# leaves it, as iptables-nft would; counters are dropped: the bridge's own
-# multicast joins count), forwarding and the names of the processes running
-# there. Any rule tagged netplumb: in ip mangle shows.
+# flags follow a new link's carrier with some delay), the whole nft ruleset
+# (counters dropped: the bridge's own multicast joins count; netplumb's table
+# goes with its last network, so it shows when left behind), forwarding and
+# the names of the processes running there.
 sys_snapshot()
 {
 	np_settle "$NS_HOST"
@@ -54,31 +51,7 @@ sys_snapshot()
 	ip -n "$NS_HOST" -o addr show | sed -e 's/^[0-9]*: //' -e 's/ valid_lft.*//' \
 		-e 's/ tentative//' | sort
 	ip -n "$NS_HOST" route show table all | sed -e 's/ linkdown//' | sort
-	ip netns exec "$NS_HOST" nft list ruleset | sed -e 's/ counter packets [0-9]* bytes [0-9]*/ counter/' | awk '
-		pending { if ($0 == "}") { pending = 0; next } print pending_line; pending = 0 }
-		$0 == "table inet netplumb {" { pending = 1; pending_line = $0; next }
-		{ print }
-		END { if (pending) print pending_line }' | awk '
-		function flush_mangle(i) { for (i = 1; i <= n; i++) print buf[i]; n = 0 }
-		/^# Warning: table ip mangle is managed by iptables-nft/ { n = 0; buf[++n] = $0; inm = 1; next }
-		$0 == "table ip mangle {" { if (!inm) n = 0; buf[++n] = $0; inm = 1; next }
-		inm {
-			buf[++n] = $0
-			if ($0 != "}")
-				next
-			inm = 0
-			# only the table, its empty POSTROUTING base chain and their braces
-			empty = 1
-			for (i = 1; i <= n; i++)
-				if (buf[i] !~ /^(# Warning: table ip mangle .*|table ip mangle \{|\tchain POSTROUTING \{|\t\ttype filter hook postrouting priority mangle; policy accept;|\t\}|\})$/)
-					empty = 0
-			if (!empty)
-				flush_mangle()
-			n = 0
-			next
-		}
-		{ print }
-		END { flush_mangle() }'
+	ip netns exec "$NS_HOST" nft list ruleset | sed -e 's/ counter packets [0-9]* bytes [0-9]*/ counter/'
 	ip netns exec "$NS_HOST" cat /proc/sys/net/ipv4/ip_forward
 	ns_comms "$NS_HOST" | awk '{ print $2 }' | sort
 }
@@ -130,9 +103,6 @@ problems_inactive()
 	fi
 	chains=$(np_chains "$br")
 	[ -z "$chains" ] || echo "nft chains left: $(echo "$chains" | tr '\n' ' ')"
-	if ip netns exec "$NS_HOST" nft list table ip mangle 2>/dev/null | grep -qF "\"netplumb:$br\""; then
-		echo "DHCP checksum rule netplumb:$br left in table ip mangle"
-	fi
 	if [ -e "$NP_RUN/$name.xml" ]; then
 		echo "live record $NP_RUN/$name.xml still there"
 	fi

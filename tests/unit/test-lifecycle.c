@@ -147,12 +147,14 @@ static void test_failed_start_leaves_nothing(void)
 		memset(&err, 0, sizeof(err));
 		if (np_engine_start(&e.eng, "default", &err) == 0) {
 			/* the "started" hook only warns; n past the last step */
+			int total = fk.calls;
+
 			fk.fail_at = 0;
 			CHECK(np_engine_destroy(&e.eng, "default", &err) == 0);
 			CHECK(fake_clean(&fk));
 			env_close(&e);
 			CHECK(n > 10);
-			if (n == fk.calls)
+			if (n <= total)
 				continue;
 			break;
 		}
