@@ -138,7 +138,8 @@ int np_cmd_destroy(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		}
 		printf("Network %s destroyed\n\n", name);
 	}
-	np_engine_names_free(names, n);
+	if (names)
+		np_engine_names_free(names, n);
 	return failed ? 1 : 0;
 }
 

@@ -177,11 +177,9 @@ np()
 }
 
 # np_leftovers NS: what of netplumb still runs in NS after a command
-# returned (only dnsmasq may), and any link named like the retired bridges
-# of old netplumbs (npgone*): one line each; none when netplumb is done.
+# returned (only dnsmasq may): one line each; none when netplumb is done.
 np_leftovers()
 {
-	ip -n "$1" -o link show 2>/dev/null | awk -F': ' '$2 ~ /^npgone/ { print "retired link " $2 }'
 	local pid comm parent
 	while read -r pid comm; do
 		[ "$comm" = netplumb ] || [[ "$comm" == np-* ]] || continue

@@ -40,7 +40,7 @@ FOREIGN=$(ip -n "$NS_HOST" -o link show | grep -E ': npgone[789]' | sed 's/^[0-9
 
 log "20 start/destroy cycles: everything gone when net-destroy returns"
 for i in $(seq 1 20); do
-	np net-start default >/dev/null || fail "cycle $i: net-start failed"
+	OUT=$(np net-start default 2>&1) || fail "cycle $i: net-start failed: $OUT"
 	MAC=$(ip -n "$NS_HOST" -o link show dev virbr0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 	[ -n "$MAC" ] || fail "cycle $i: no virbr0"
 	OUT=$(ip netns exec "$NS_HOST" timeout -k 5 60 "$NETPLUMB" --config-dir "$NP_CONFIG" \
