@@ -32,7 +32,7 @@ NP_TEST=${NP_TEST:-$(basename "$0" .sh)}
 NP_TEST=${NP_TEST#test-}
 NP_E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NP_SRC=${NP_SRC:-$(cd "$NP_E2E_DIR/../.." && pwd)}
-NETPLUMB=${NETPLUMB:-$NP_SRC/build/engine/netplumb}
+NETPLUMB=${NETPLUMB:-$NP_SRC/build/cli/netplumb}
 export NETPLUMB_REAP_IDLE_MS=${NETPLUMB_REAP_IDLE_MS:-0}
 
 NS_PREFIX="np-$NP_TEST-$$"

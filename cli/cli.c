@@ -1,4 +1,4 @@
-#include "engine/cli.h"
+#include "cli/cli.h"
 
 #include "common/err.h"
 #include "dhcp/dhcp.h"

@@ -1,10 +1,10 @@
 /* Commands that change networks. */
-#include "engine/cli.h"
+#include "cli/cli.h"
 
 #include "common/err.h"
 #include "common/util.h"
 #include "dhcp/dhcp.h"
-#include "engine/args.h"
+#include "cli/args.h"
 #include "engine/health.h"
 #include "engine/lifecycle.h"
 #include "engine/store.h"

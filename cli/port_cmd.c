@@ -1,18 +1,18 @@
 /* port-add / port-list / port-delete: guests attached without libvirtd, like
  * libvirt's network ports. */
-#include "engine/cli.h"
+#include "cli/cli.h"
 
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "common/util.h"
-#include "engine/args.h"
+#include "cli/args.h"
 #include "engine/lifecycle.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
 #include "engine/port.h"
 #include "engine/store.h"
-#include "engine/table.h"
+#include "cli/table.h"
 #include "xml/net.h"
 
 #include <errno.h>

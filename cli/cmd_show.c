@@ -1,5 +1,5 @@
 /* Commands that only read: listing, XML, leases, plan, validate. */
-#include "engine/cli.h"
+#include "cli/cli.h"
 
 #include "common/buf.h"
 #include "common/err.h"
@@ -7,12 +7,12 @@
 #include "common/fileio.h"
 #include "common/util.h"
 #include "dhcp/leases.h"
-#include "engine/args.h"
+#include "cli/args.h"
 #include "engine/health.h"
 #include "engine/lifecycle.h"
 #include "engine/plan.h"
 #include "engine/store.h"
-#include "engine/table.h"
+#include "cli/table.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 

@@ -1,12 +1,12 @@
 /* net-update NAME COMMAND SECTION XML [--live] [--config] [--current]
  * [--parent-index N], as virsh's cmdNetworkUpdate parses it. */
-#include "engine/cli.h"
+#include "cli/cli.h"
 
 #include "common/err.h"
 #include "common/fileio.h"
 #include "common/util.h"
 #include "dhcp/dhcp.h"
-#include "engine/args.h"
+#include "cli/args.h"
 #include "engine/update_live.h"
 #include "engine/store.h"
 #include "xml/net.h"

@@ -1,10 +1,10 @@
 /* net-edit: the definition in $EDITOR, validated and redefined. */
-#include "engine/cli.h"
+#include "cli/cli.h"
 
 #include "common/err.h"
 #include "common/fileio.h"
 #include "common/util.h"
-#include "engine/args.h"
+#include "cli/args.h"
 #include "engine/lifecycle.h"
 #include "engine/store.h"
 #include "xml/net.h"
