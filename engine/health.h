@@ -38,6 +38,13 @@ void np_health_describe(const struct np_health *h, char *buf, unsigned len);
 int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, char *ret_what,
 		     unsigned len, struct np_err *err);
 
+/* net-start: starts NAME, or repairs it (np_engine_repair) when it is
+ * active but lost a part (dnsmasq died, rules flushed, a start was killed);
+ * a healthy active network is refused (-EEXIST), as virsh does.
+ * *ret_repaired says which was done, *ret_what what the repair did. */
+int np_engine_start_or_repair(struct np_engine *eng, const char *name, bool *ret_repaired,
+			      char *ret_what, unsigned len, struct np_err *err);
+
 /* How a running dnsmasq is told to re-read its files: np_dnsmasq_reload in
  * the program, a recorder in tests. */
 typedef int (*np_engine_reload_fn)(const char *pidfile, const char *conf, struct np_err *err);

@@ -15,6 +15,9 @@ struct np_engine {
 	const struct np_ops *ops;
 	void *ctx;
 	const char *dnsmasq_user;
+	/* How a running dnsmasq is told to re-read its files (np_dnsmasq_reload),
+	 * for the front end to hand to np_engine_reload()/np_engine_update(). */
+	int (*dnsmasq_reload)(const char *pidfile, const char *conf, struct np_err *err);
 	/* Optional: told about problems that do not fail the command (a hook
 	 * that failed after the fact), for the CLI to print. */
 	void (*warn)(const char *msg);
