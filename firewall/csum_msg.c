@@ -1,5 +1,6 @@
-/* The DHCP checksum rule (issue #4), pure part: when libvirt installs it,
- * its iptables rendering for `netplumb plan`, and its netfilter messages.
+/* The DHCP checksum rule (issue #4): its netfilter messages, built with
+ * libnftnl (csum_render.c has when libvirt installs it and its iptables
+ * rendering for `netplumb plan`).
  *
  * libvirt (iptablesAddChecksumFirewallRules, run with IGNORE_ERRORS after
  * the other rules) adds `-t mangle -I LIBVIRT_PRT -o BR -p udp --dport 68 -j
@@ -41,57 +42,6 @@ NP_DEFINE_FREEP(batch_freep, struct nftnl_batch, nftnl_batch_free)
 NP_DEFINE_FREEP(table_freep, struct nftnl_table, nftnl_table_free)
 NP_DEFINE_FREEP(chain_freep, struct nftnl_chain, nftnl_chain_free)
 NP_DEFINE_FREEP(udata_freep, struct nftnl_udata_buf, nftnl_udata_buf_free)
-
-bool np_fw_csum_wanted(const struct np_net *net)
-{
-	/* libvirt adds it with the other rules of a firewalled network (none,
-	 * nat, route; never open or a host bridge) when an IPv4 <ip> serves
-	 * DHCP ranges or hosts (a tftp root alone does not count). Firewall
-	 * test data: nat-default, isolated, route-default have it, nat-no-dhcp
-	 * has not. */
-	return np_fw_firewalled(net) && np_net_dhcp_ip(net, AF_INET) != NULL;
-}
-
-int np_fw_csum_tag(const char *bridge, char ret[NP_FW_CSUM_TAG_MAX])
-{
-	/* The same names the rest of the firewall accepts: no control
-	 * characters, quotes, spaces or iptables' '+' wildcard, and short
-	 * enough for IFNAMSIZ. */
-	if (np_fw_chain_names(bridge, NULL, NULL) < 0)
-		return -EINVAL;
-	snprintf(ret, NP_FW_CSUM_TAG_MAX, NP_FW_CSUM_TAG "%s", bridge);
-	return 0;
-}
-
-static int render(const char *bridge, char op, char **ret, struct np_err *err)
-{
-	char tag[NP_FW_CSUM_TAG_MAX];
-	char *s;
-
-	if (np_fw_csum_tag(bridge, tag) < 0)
-		return np_err_set(err, -EINVAL, "bridge name '%s' not usable in a firewall rule",
-				  bridge ? bridge : "");
-	/* iptables-nft, not plain iptables: the rule goes into the nf_tables
-	 * "ip mangle" table, also where plain iptables is the legacy one. */
-	if (asprintf(&s,
-		     "iptables-nft -t " NP_FW_CSUM_TABLE " -%c " NP_FW_CSUM_CHAIN
-		     " -o %s -p udp -m udp --dport %d -m comment --comment %s"
-		     " -j CHECKSUM --checksum-fill",
-		     op, bridge, DHCP_CLIENT_PORT, tag) < 0)
-		return -ENOMEM;
-	*ret = s;
-	return 0;
-}
-
-int np_fw_csum_render(const char *bridge, char **ret, struct np_err *err)
-{
-	return render(bridge, 'I', ret, err);
-}
-
-int np_fw_csum_remove_render(const char *bridge, char **ret, struct np_err *err)
-{
-	return render(bridge, 'D', ret, err);
-}
 
 /* Adds e to r; r owns it from then on, also on failure. */
 static int add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
