@@ -220,3 +220,30 @@ int np_engine_reload(struct np_engine *eng, const char *name, char *ret_what, un
 {
 	return repair(eng, name, true, true, ret_what, len, err);
 }
+
+int np_engine_start_or_repair(struct np_engine *eng, const char *name, bool *ret_repaired,
+			      char *ret_what, unsigned len, struct np_err *err)
+{
+	struct np_health h;
+	int r;
+
+	*ret_repaired = false;
+	ret_what[0] = '\0';
+	/* Decided under the lock, so a concurrent start or destroy is seen
+	 * finished, never half done. */
+	r = np_store_lock(eng->store, err);
+	if (r < 0)
+		return r;
+	if (!np_store_is_active(eng->store, name))
+		return np_engine_start(eng, name, err);
+	r = np_engine_health(eng, name, true, &h, err);
+	if (r < 0)
+		return r;
+	if (np_health_ok(&h))
+		return np_err_set(err, -EEXIST, "network '%s' is already active", name);
+	r = np_engine_repair(eng, name, false, ret_what, len, err);
+	if (r < 0)
+		return r;
+	*ret_repaired = true;
+	return 0;
+}

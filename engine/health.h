@@ -35,6 +35,13 @@ void np_health_describe(const struct np_health *h, char *buf, unsigned len);
 int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, char *ret_what,
 		     unsigned len, struct np_err *err);
 
+/* net-start: starts NAME, or repairs it (np_engine_repair) when it is
+ * active but lost a part (dnsmasq died, rules flushed, a start was killed);
+ * a healthy active network is refused (-EEXIST), as virsh does.
+ * *ret_repaired says which was done, *ret_what what the repair did. */
+int np_engine_start_or_repair(struct np_engine *eng, const char *name, bool *ret_repaired,
+			      char *ret_what, unsigned len, struct np_err *err);
+
 /* `net-reload`: np_engine_repair with the firewall always re-applied, and a
  * dnsmasq that was running (not restarted) has its servers-file rewritten
  * from the resolv.conf of now and gets SIGHUP, so a change of upstream DNS

@@ -701,11 +701,6 @@ int np_engine_active_list(struct np_engine *eng, char ***ret, size_t *ret_n, str
 	return 0;
 }
 
-void np_engine_names_free(char **names, size_t n)
-{
-	np_store_names_free(names, n);
-}
-
 int np_engine_record_refresh(struct np_engine *eng, struct np_plan *plan,
 			     const struct np_step *applied, struct np_err *err)
 {

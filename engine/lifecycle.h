@@ -16,6 +16,9 @@ struct np_engine {
 	const struct np_ops *ops;
 	void *ctx;
 	const char *dnsmasq_user;
+	/* How a running dnsmasq is told to re-read its files (np_dnsmasq_reload),
+	 * for the front end to hand to np_engine_reload()/np_engine_update(). */
+	int (*dnsmasq_reload)(const char *pidfile, const char *conf, struct np_err *err);
 	/* Optional: told about problems that do not fail the command (a hook
 	 * that failed after the fact), for the CLI to print. */
 	void (*warn)(const char *msg);
@@ -41,7 +44,6 @@ int np_engine_start(struct np_engine *eng, const char *name, struct np_err *err)
 int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *err);
 /* The names of the active networks, sorted as net-list sorts them. */
 int np_engine_active_list(struct np_engine *eng, char ***ret, size_t *ret_n, struct np_err *err);
-void np_engine_names_free(char **names, size_t n);
 /* Undoes what was applied for an active network and applies its live plan
  * again (its bridge was lost, or its start did not finish). */
 int np_engine_restart_live(struct np_engine *eng, const char *name, struct np_err *err);

@@ -563,6 +563,24 @@ fail:
 	return r == -ENOMEM ? np_err_set(err, r, "out of memory") : r;
 }
 
+int np_plan_port_build(const struct np_net *net, const struct np_port *port, struct np_plan **ret,
+		       struct np_err *err)
+{
+	const struct np_plan_paths paths = { .ports = port, .n_ports = 1 };
+	struct np_plan *plan;
+
+	if (!net->bridge.name)
+		return np_err_set(err, -EINVAL, "network '%s' has no bridge name", net->name);
+	plan = calloc(1, sizeof(*plan));
+	if (!plan || dup_into(&plan->net_name, net->name) < 0 ||
+	    dup_into(&plan->bridge, net->bridge.name) < 0 || plan_ports(plan, net, &paths) < 0) {
+		np_plan_free(plan);
+		return np_err_set(err, -ENOMEM, "out of memory");
+	}
+	*ret = plan;
+	return 0;
+}
+
 const struct np_step *np_plan_file_step(const struct np_plan *plan, const char *suffix)
 {
 	size_t sl = strlen(suffix);

@@ -102,6 +102,11 @@ struct np_plan_paths {
 
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		  struct np_plan **ret, struct np_err *err);
+/* A plan of one step: the NP_STEP_PORT_ADD that np_plan_build makes for a
+ * recorded port, for attaching (or, undone, detaching) one port of a
+ * running network. */
+int np_plan_port_build(const struct np_net *net, const struct np_port *port, struct np_plan **ret,
+		       struct np_err *err);
 void np_plan_free(struct np_plan *plan);
 static inline void np_plan_freep(struct np_plan **p)
 {

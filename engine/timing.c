@@ -25,9 +25,9 @@ void np_timing_add(enum np_phase phase, long long ns)
 	totals[phase] += ns;
 }
 
-void np_timing_print(void)
+void np_timing_print(FILE *out)
 {
 	for (int i = 0; i < NP_PHASE__MAX; i++)
 		if (totals[i])
-			fprintf(stderr, "netplumb-timing: %s %.1f\n", names[i], totals[i] / 1000.0);
+			fprintf(out, "netplumb-timing: %s %.1f\n", names[i], totals[i] / 1000.0);
 }

@@ -1,6 +1,8 @@
-/* Per-phase wall-clock totals for one command, printed to stderr when
- * NETPLUMB_TIMING is set (the benchmark reads them). */
+/* Per-phase wall-clock totals for one command, printed by the CLI to stderr
+ * when NETPLUMB_TIMING is set (the benchmark reads them). */
 #pragma once
+
+#include <stdio.h>
 
 enum np_phase {
 	NP_PHASE_LOAD,    /* read + parse + validate the definition */
@@ -20,4 +22,4 @@ enum np_phase {
 long long np_time_ns(void);
 void np_timing_add(enum np_phase phase, long long ns);
 /* Prints "netplumb-timing: PHASE MICROSECONDS" lines for non-zero phases. */
-void np_timing_print(void);
+void np_timing_print(FILE *out);

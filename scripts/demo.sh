@@ -10,7 +10,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-export NETPLUMB=${NETPLUMB:-$ROOT/build/engine/netplumb}
+export NETPLUMB=${NETPLUMB:-$ROOT/build/cli/netplumb}
 export NP_SRC=$ROOT
 NP_TEST=demo
 # shellcheck source=tests/e2e/lib.sh

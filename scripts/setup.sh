@@ -16,4 +16,4 @@ np_install_packages
 cmake -S "$ROOT" -B "$ROOT/build"
 cmake --build "$ROOT/build" -j"$(nproc)"
 echo
-NETPLUMB="$ROOT/build/engine/netplumb" "$ROOT/scripts/demo.sh"
+NETPLUMB="$ROOT/build/cli/netplumb" "$ROOT/scripts/demo.sh"

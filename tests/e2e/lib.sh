@@ -29,7 +29,7 @@ NP_TEST=${NP_TEST:-$(basename "$0" .sh)}
 NP_TEST=${NP_TEST#test-}
 NP_E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NP_SRC=${NP_SRC:-$(cd "$NP_E2E_DIR/../.." && pwd)}
-NETPLUMB=${NETPLUMB:-$NP_SRC/build/engine/netplumb}
+NETPLUMB=${NETPLUMB:-$NP_SRC/build/cli/netplumb}
 
 NS_PREFIX="np-$NP_TEST-$$"
 NS_HOST="$NS_PREFIX-host"
@@ -184,10 +184,9 @@ np_leftovers()
 	while read -r pid comm; do
 		[ "$comm" = netplumb ] || [[ "$comm" == np-* ]] || continue
 		# a command still running (the tests run some at once) has its
-		# timeout(1) as parent; anything else was left behind
+		# caller as parent; one left behind was handed to init
 		parent=$(awk '{ print $4 }' "/proc/$pid/stat" 2>/dev/null) || continue
-		[ "$comm" = netplumb ] && [ "$(cat "/proc/$parent/comm" 2>/dev/null)" = timeout ] &&
-			continue
+		[ "$comm" = netplumb ] && [ "$parent" != 1 ] && continue
 		echo "process $comm (pid $pid)"
 	done < <(ns_comms "$1")
 }

@@ -46,7 +46,7 @@ for i in $(seq 1 20); do
 	OUT=$(ip netns exec "$NS_HOST" timeout -k 5 60 "$NETPLUMB" --config-dir "$NP_CONFIG" \
 		--state-dir "$NP_STATE" --run-dir "$NP_RUN" net-destroy default && leftovers "$MAC") ||
 		fail "cycle $i: net-destroy failed: $OUT"
-	LEFT=$(sed 1d <<<"$OUT")
+	LEFT=$(grep -v -e '^Network ' -e '^$' <<<"$OUT")
 	[ "$LEFT" = "$CLEAN" ] || fail "cycle $i: right after net-destroy:
 $LEFT"
 done

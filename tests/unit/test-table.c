@@ -1,7 +1,7 @@
 /* virsh's table layout, byte for byte. */
 #include "check.h"
 
-#include "engine/table.h"
+#include "cli/table.h"
 
 static char *render(struct np_table *t)
 {

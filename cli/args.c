@@ -1,4 +1,4 @@
-#include "engine/args.h"
+#include "cli/args.h"
 
 #include "common/err.h"
 

@@ -1,14 +1,13 @@
 /* net-update NAME COMMAND SECTION XML [--live] [--config] [--current]
  * [--parent-index N], as virsh's cmdNetworkUpdate parses it. */
-#include "engine/cli.h"
+#include "cli/cli.h"
 
+#include "cli/args.h"
 #include "common/err.h"
 #include "common/fileio.h"
 #include "common/util.h"
-#include "dhcp/dhcp.h"
-#include "engine/args.h"
+#include "engine/lifecycle.h"
 #include "engine/update_live.h"
-#include "engine/store.h"
 #include "xml/net.h"
 #include "xml/update.h"
 
@@ -75,26 +74,32 @@ int np_cmd_update(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	size_t len;
 	int r;
 
-	if (np_args_parse(argc, argv, args, n, pos, 0, 4, err) < 0)
-		return 1;
+	r = np_args_parse(argc, argv, args, n, pos, 0, 4, err);
+	if (r < 0)
+		return r;
 	while (npos < 4 && pos[npos])
 		npos++;
-	if (data_args(args, n, pos, npos, data, err) < 0)
-		return 1;
+	r = data_args(args, n, pos, npos, data, err);
+	if (r < 0)
+		return r;
 	live = np_args_has(args, n, "--live");
 	config = np_args_has(args, n, "--config");
-	if (np_args_has(args, n, "--current") && (live || config)) {
-		np_err_set(err, -EINVAL, "Options --current and --%s are mutually exclusive",
-			   live ? "live" : "config");
-		return 1;
-	}
+	if (np_args_has(args, n, "--current") && (live || config))
+		return np_err_set(err, -EINVAL, "Options --current and --%s are mutually exclusive",
+				  live ? "live" : "config");
 	req.name = data[0];
-	if (np_update_cmd_parse(data[1], &req.cmd, err) < 0 ||
-	    np_update_section_parse(data[2], &req.section, err) < 0)
-		return 1;
+	r = np_update_cmd_parse(data[1], &req.cmd, err);
+	if (r < 0)
+		return r;
+	r = np_update_section_parse(data[2], &req.section, err);
+	if (r < 0)
+		return r;
 	idx = np_args_value(args, n, "--parent-index");
-	if (idx && parse_index(idx, &req.parent_index, err) < 0)
-		return 1;
+	if (idx) {
+		r = parse_index(idx, &req.parent_index, err);
+		if (r < 0)
+			return r;
+	}
 	/* virsh: an argument starting with '<' is the element itself, anything
 	 * else names a file holding it */
 	if (data[3][0] == '<') {
@@ -102,18 +107,17 @@ int np_cmd_update(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		req.len = strlen(data[3]);
 	} else {
 		r = np_file_read(data[3], NP_MAX_XML_SIZE, &from_file, &len);
-		if (r < 0) {
-			np_err_set(err, r, "Failed to open file '%s': %s", data[3],
-				   r == -EFBIG ? "file too large" : strerror(-r));
-			return 1;
-		}
+		if (r < 0)
+			return np_err_set(err, r, "Failed to open file '%s': %s", data[3],
+					  r == -EFBIG ? "file too large" : strerror(-r));
 		req.xml = from_file;
 		req.len = len;
 	}
 	req.flags = (live ? NP_UPDATE_AFFECT_LIVE : 0) | (config ? NP_UPDATE_AFFECT_CONFIG : 0);
 
-	if (np_engine_update(c->eng, &req, &done, NULL, err) < 0)
-		return 1;
+	r = np_engine_update(c->eng, &req, &done, NULL, err);
+	if (r < 0)
+		return r;
 	if (done == (NP_UPDATE_AFFECT_LIVE | NP_UPDATE_AFFECT_CONFIG))
 		printf("Updated network %s persistent config and live state\n", req.name);
 	else if (done & NP_UPDATE_AFFECT_CONFIG)

@@ -1,13 +1,12 @@
 /* Commands that change networks. */
-#include "engine/cli.h"
+#include "cli/cli.h"
 
+#include "cli/args.h"
 #include "common/err.h"
 #include "common/util.h"
-#include "dhcp/dhcp.h"
-#include "engine/args.h"
 #include "engine/health.h"
 #include "engine/lifecycle.h"
-#include "engine/store.h"
+#include "engine/query.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,18 +14,21 @@
 
 static int one_arg(int argc, char **argv, const char **ret, struct np_err *err)
 {
-	return np_args_parse(argc, argv, NULL, 0, ret, 1, 1, err) < 0 ? 1 : 0;
+	return np_args_parse(argc, argv, NULL, 0, ret, 1, 1, err);
 }
 
 int np_cmd_define(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	_np_free_ char *name = NULL;
 	const char *file;
+	int r;
 
-	if (one_arg(argc, argv, &file, err))
-		return 1;
-	if (np_engine_define(c->eng, file, &name, err) < 0)
-		return 1;
+	r = one_arg(argc, argv, &file, err);
+	if (r < 0)
+		return r;
+	r = np_engine_define(c->eng, file, &name, err);
+	if (r < 0)
+		return r;
 	printf("Network %s defined from %s\n\n", name, file);
 	return 0;
 }
@@ -35,11 +37,14 @@ int np_cmd_create(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	_np_free_ char *name = NULL;
 	const char *file;
+	int r;
 
-	if (one_arg(argc, argv, &file, err))
-		return 1;
-	if (np_engine_create(c->eng, file, &name, err) < 0)
-		return 1;
+	r = one_arg(argc, argv, &file, err);
+	if (r < 0)
+		return r;
+	r = np_engine_create(c->eng, file, &name, err);
+	if (r < 0)
+		return r;
 	printf("Network %s created from %s\n\n", name, file);
 	return 0;
 }
@@ -47,11 +52,14 @@ int np_cmd_create(struct np_cli *c, int argc, char **argv, struct np_err *err)
 int np_cmd_undefine(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	const char *name;
+	int r;
 
-	if (one_arg(argc, argv, &name, err))
-		return 1;
-	if (np_engine_undefine(c->eng, name, err) < 0)
-		return 1;
+	r = one_arg(argc, argv, &name, err);
+	if (r < 0)
+		return r;
+	r = np_engine_undefine(c->eng, name, err);
+	if (r < 0)
+		return r;
 	printf("Network %s has been undefined\n\n", name);
 	return 0;
 }
@@ -59,34 +67,20 @@ int np_cmd_undefine(struct np_cli *c, int argc, char **argv, struct np_err *err)
 int np_cmd_start(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	const char *name;
+	char what[256];
+	bool repaired;
+	int r;
 
-	if (one_arg(argc, argv, &name, err))
-		return 1;
-	/* Decide under the lock, so a concurrent start or destroy is seen
-	 * finished, never half done. */
-	if (np_store_lock(c->eng->store, err) < 0)
-		return 1;
-	/* An active network that lost a part (dnsmasq died, rules flushed, a
-	 * start was killed) is repaired rather than refused; a healthy one is
-	 * refused as in virsh. */
-	if (np_store_is_active(c->eng->store, name)) {
-		struct np_health h;
-		char what[256];
-
-		if (np_engine_health(c->eng, name, true, &h, err) < 0)
-			return 1;
-		if (np_health_ok(&h)) {
-			np_err_set(err, -EEXIST, "network '%s' is already active", name);
-			return 1;
-		}
-		if (np_engine_repair(c->eng, name, false, what, sizeof(what), err) < 0)
-			return 1;
+	r = one_arg(argc, argv, &name, err);
+	if (r < 0)
+		return r;
+	r = np_engine_start_or_repair(c->eng, name, &repaired, what, sizeof(what), err);
+	if (r < 0)
+		return r;
+	if (repaired)
 		printf("Network %s repaired: %s\n\n", name, what);
-		return 0;
-	}
-	if (np_engine_start(c->eng, name, err) < 0)
-		return 1;
-	printf("Network %s started\n\n", name);
+	else
+		printf("Network %s started\n\n", name);
 	return 0;
 }
 
@@ -94,11 +88,14 @@ int np_cmd_reload(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	const char *name;
 	char what[256];
+	int r;
 
-	if (one_arg(argc, argv, &name, err))
-		return 1;
-	if (np_engine_reload(c->eng, name, what, sizeof(what), err) < 0)
-		return 1;
+	r = one_arg(argc, argv, &name, err);
+	if (r < 0)
+		return r;
+	r = np_engine_reload(c->eng, name, what, sizeof(what), err);
+	if (r < 0)
+		return r;
 	printf("Network %s reloaded: %s\n\n", name, what);
 	return 0;
 }
@@ -115,16 +112,15 @@ int np_cmd_destroy(struct np_cli *c, int argc, char **argv, struct np_err *err)
 
 	r = np_args_parse(argc, argv, args, NP_ARRAY_SIZE(args), pos, 0, NP_ARRAY_SIZE(pos), err);
 	if (r < 0)
-		return 1;
+		return r;
 	for (n = 0; n < NP_ARRAY_SIZE(pos) && pos[n]; n++)
 		;
-	if (args[0].set == (n > 0)) {
-		np_err_set(err, -EINVAL, "net-destroy: give network names or --all");
-		return 1;
-	}
+	if (args[0].set == (n > 0))
+		return np_err_set(err, -EINVAL, "net-destroy: give network names or --all");
 	if (args[0].set) {
-		if (np_engine_active_list(c->eng, &names, &n, err) < 0)
-			return 1;
+		r = np_engine_active_list(c->eng, &names, &n, err);
+		if (r < 0)
+			return r;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *name = names ? names[i] : pos[i];
@@ -132,15 +128,16 @@ int np_cmd_destroy(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		if (failed && np_err_isset(err))
 			fprintf(stderr, "netplumb: error: %s\n", err->msg);
 		memset(err, 0, sizeof(*err));
-		if (np_engine_destroy(c->eng, name, err) < 0) {
-			failed++;
+		r = np_engine_destroy(c->eng, name, err);
+		if (r < 0) {
+			failed = r;
 			continue;
 		}
 		printf("Network %s destroyed\n\n", name);
 	}
 	if (names)
 		np_engine_names_free(names, n);
-	return failed ? 1 : 0;
+	return failed;
 }
 
 int np_cmd_autostart(struct np_cli *c, int argc, char **argv, struct np_err *err)
@@ -148,12 +145,15 @@ int np_cmd_autostart(struct np_cli *c, int argc, char **argv, struct np_err *err
 	struct np_arg args[] = { { .name = "--disable" } };
 	const char *name;
 	bool off;
+	int r;
 
-	if (np_args_parse(argc, argv, args, 1, &name, 1, 1, err) < 0)
-		return 1;
+	r = np_args_parse(argc, argv, args, 1, &name, 1, 1, err);
+	if (r < 0)
+		return r;
 	off = np_args_has(args, 1, "--disable");
-	if (np_engine_set_autostart(c->eng, name, !off, err) < 0)
-		return 1;
+	r = np_engine_set_autostart(c->eng, name, !off, err);
+	if (r < 0)
+		return r;
 	printf(off ? "Network %s unmarked as autostarted\n\n" : "Network %s marked as autostarted\n\n",
 	       name);
 	return 0;
@@ -171,16 +171,17 @@ int np_cmd_boot(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	struct np_arg args[] = { { .name = "--force" } };
 	int failed = 0, started = 0;
+	int r;
 
-	if (np_args_parse(argc, argv, args, 1, NULL, 0, 0, err) < 0)
-		return 1;
-	if (np_engine_autostart(c->eng, np_args_has(args, 1, "--force"), boot_report, &started,
-				&failed, err) <
-	    0)
-		return 1;
+	r = np_args_parse(argc, argv, args, 1, NULL, 0, 0, err);
+	if (r < 0)
+		return r;
+	r = np_engine_autostart(c->eng, np_args_has(args, 1, "--force"), boot_report, &started,
+				&failed, err);
+	if (r < 0)
+		return r;
 	if (failed)
 		return np_err_set(err, -EIO, "%d of %d autostart networks failed to start", failed,
-				  failed + started),
-		       1;
+				  failed + started);
 	return 0;
 }

@@ -1,18 +1,17 @@
 /* Commands that only read: listing, XML, leases, plan, validate. */
-#include "engine/cli.h"
+#include "cli/cli.h"
 
+#include "cli/args.h"
+#include "cli/table.h"
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/json.h"
-#include "common/fileio.h"
 #include "common/util.h"
 #include "dhcp/leases.h"
-#include "engine/args.h"
 #include "engine/health.h"
 #include "engine/lifecycle.h"
 #include "engine/plan.h"
-#include "engine/store.h"
-#include "engine/table.h"
+#include "engine/query.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 
@@ -23,8 +22,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
-
-#define LEASES_MAX (64u << 20)
 
 /* net-list's State column. Live state is checked, not trusted. */
 static const char *list_state(struct np_cli *c, const char *name, bool active)
@@ -50,15 +47,15 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	struct np_buf json = { 0 };
 	bool opt_json;
 	const size_t n_args = NP_ARRAY_SIZE(args);
-	struct np_store *st = c->eng->store;
 	struct np_table *t = NULL;
 	char **names = NULL;
 	size_t n = 0;
 	bool all, inactive, opt_name, opt_uuid, pers, trans, auto_on, auto_off;
-	int rc = 1;
+	int r;
 
-	if (np_args_parse(argc, argv, args, n_args, NULL, 0, 0, err) < 0)
-		return 1;
+	r = np_args_parse(argc, argv, args, n_args, NULL, 0, 0, err);
+	if (r < 0)
+		return r;
 	all = np_args_has(args, n_args, "--all");
 	inactive = np_args_has(args, n_args, "--inactive");
 	opt_name = np_args_has(args, n_args, "--name");
@@ -68,30 +65,32 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	auto_on = np_args_has(args, n_args, "--autostart");
 	auto_off = np_args_has(args, n_args, "--no-autostart");
 	opt_json = np_args_has(args, n_args, "--json");
-	if (opt_name + opt_uuid + np_args_has(args, n_args, "--table") + opt_json > 1) {
-		np_err_set(err, -EINVAL,
-			   "net-list: only one of --table, --name, --uuid and --json may be given");
-		return 1;
-	}
+	if (opt_name + opt_uuid + np_args_has(args, n_args, "--table") + opt_json > 1)
+		return np_err_set(err, -EINVAL,
+				  "net-list: only one of --table, --name, --uuid and --json may be given");
 	if (opt_json)
 		opt_uuid = true;
-	if (np_store_list(st, &names, &n) < 0) {
-		np_err_set(err, -EIO, "cannot list networks in %s", np_store_config_dir(st));
-		return 1;
-	}
+	r = np_engine_list(c->eng, &names, &n, err);
+	if (r < 0)
+		return r;
 	if (!opt_name && !opt_uuid) {
 		static const char *const hdr[] = { "Name", "State", "Autostart", "Persistent" };
 
-		if (np_table_new(4, hdr, &t) < 0)
+		r = np_table_new(4, hdr, &t);
+		if (r < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		bool active = np_store_is_active(st, names[i]);
-		bool persistent = np_store_is_persistent(st, names[i]);
-		bool autostart = np_store_is_autostart(st, names[i]);
 		_np_net_free_ struct np_net *net = NULL;
 		struct np_err ignored = { { 0 } };
+		struct np_net_status st;
 		char uuid[37] = "";
+		bool active, persistent, autostart;
+
+		np_engine_status(c->eng, names[i], &st);
+		active = st.active;
+		persistent = st.persistent;
+		autostart = st.autostart;
 
 		if (!all && (inactive ? active : !active))
 			continue;
@@ -124,7 +123,8 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 				persistent ? "yes" : "no",
 			};
 
-			if (np_table_add(t, row) < 0)
+			r = np_table_add(t, row);
+			if (r < 0)
 				goto out;
 		} else if (opt_uuid) {
 			printf("%s\n", uuid);
@@ -135,41 +135,44 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	if (opt_json) {
 		fputs(json.len ? np_buf_str(&json) : "[", stdout);
 		fputs(json.len ? "\n]\n" : "]\n", stdout);
-		rc = 0;
 		goto out;
 	}
 	if (t)
 		np_table_print(t, stdout);
 	printf("\n");
-	rc = 0;
 out:
 	np_buf_free(&json);
 	np_table_free(t);
-	np_store_names_free(names, n);
-	return rc;
+	np_engine_names_free(names, n);
+	return r < 0 ? r : 0;
 }
 
 int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	_np_net_free_ struct np_net *net = NULL;
-	struct np_store *st = c->eng->store;
 	const char *name;
 	char uuid[37];
 
 	struct np_arg args[] = { { .name = "--json" } };
 	struct np_health h = { .bridge = true, .firewall = true, .dnsmasq = true };
+	struct np_net_status st;
 	bool active;
 	char what[128] = "";
+	int r;
 
-	if (np_args_parse(argc, argv, args, 1, &name, 1, 1, err) < 0)
-		return 1;
-	if (np_engine_lookup(c->eng, name, false, &net, err) < 0)
-		return 1;
+	r = np_args_parse(argc, argv, args, 1, &name, 1, 1, err);
+	if (r < 0)
+		return r;
+	r = np_engine_lookup(c->eng, name, false, &net, err);
+	if (r < 0)
+		return r;
 	np_uuid_str(net->uuid, uuid);
-	active = np_store_is_active(st, name);
+	np_engine_status(c->eng, name, &st);
+	active = st.active;
 	if (active) {
-		if (np_engine_health(c->eng, name, true, &h, err) < 0)
-			return 1;
+		r = np_engine_health(c->eng, name, true, &h, err);
+		if (r < 0)
+			return r;
 		np_health_describe(&h, what, sizeof(what));
 	}
 	if (np_args_has(args, 1, "--json")) {
@@ -182,8 +185,8 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		np_json_kv(&b, false, "state",
 			   !active ? "inactive" : np_health_ok(&h) ? "active" : "degraded");
 		np_json_kv(&b, false, "problems", what);
-		np_json_kb(&b, false, "persistent", np_store_is_persistent(st, name));
-		np_json_kb(&b, false, "autostart", np_store_is_autostart(st, name));
+		np_json_kb(&b, false, "persistent", st.persistent);
+		np_json_kb(&b, false, "autostart", st.autostart);
 		np_json_kv(&b, false, "bridge", net->bridge.name);
 		np_json_kv(&b, false, "forward", np_fwd_mode_names[net->forward.mode]);
 		np_buf_add(&b, "}\n");
@@ -201,8 +204,8 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	} else {
 		printf("%-15s %s\n", "Active:", "no");
 	}
-	printf("%-15s %s\n", "Persistent:", np_store_is_persistent(st, name) ? "yes" : "no");
-	printf("%-15s %s\n", "Autostart:", np_store_is_autostart(st, name) ? "yes" : "no");
+	printf("%-15s %s\n", "Persistent:", st.persistent ? "yes" : "no");
+	printf("%-15s %s\n", "Autostart:", st.autostart ? "yes" : "no");
 	if (net->bridge.name)
 		printf("%-15s %s\n", "Bridge:", net->bridge.name);
 	printf("\n");
@@ -216,16 +219,17 @@ int np_cmd_dumpxml(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	_np_free_ char *xml = NULL;
 	const char *name;
 	bool inactive;
+	int r;
 
-	if (np_args_parse(argc, argv, args, 1, &name, 1, 1, err) < 0)
-		return 1;
+	r = np_args_parse(argc, argv, args, 1, &name, 1, 1, err);
+	if (r < 0)
+		return r;
 	inactive = np_args_has(args, 1, "--inactive");
-	if (np_engine_lookup(c->eng, name, inactive, &net, err) < 0)
-		return 1;
-	if (np_xml_net_format(net, inactive ? NP_XML_FORMAT_INACTIVE : 0, &xml) < 0) {
-		np_err_set(err, -ENOMEM, "cannot format network '%s'", name);
-		return 1;
-	}
+	r = np_engine_lookup(c->eng, name, inactive, &net, err);
+	if (r < 0)
+		return r;
+	if (np_xml_net_format(net, inactive ? NP_XML_FORMAT_INACTIVE : 0, &xml) < 0)
+		return np_err_set(err, -ENOMEM, "cannot format network '%s'", name);
 	/* virsh follows the document with an empty line. */
 	printf("%s\n", xml);
 	return 0;
@@ -251,34 +255,28 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	struct np_buf json = { 0 };
 	bool opt_json;
 	_np_net_free_ struct np_net *net = NULL;
-	_np_free_ char *path = NULL, *text = NULL;
 	_np_free_ struct np_dhcp_lease *leases = NULL;
 	struct np_table *t = NULL;
 	const char *name, *mac;
 	size_t n = 0;
-	int r, rc = 1;
+	int r;
 
-	if (np_args_parse(argc, argv, args, 2, &name, 1, 1, err) < 0)
-		return 1;
+	r = np_args_parse(argc, argv, args, 2, &name, 1, 1, err);
+	if (r < 0)
+		return r;
 	mac = np_args_value(args, 2, "--mac");
 	opt_json = np_args_has(args, 2, "--json");
 	/* As with virsh, the leases of an inactive network are still shown
 	 * until it is undefined (dnsmasq's lease file outlives it). */
-	if (np_engine_lookup(c->eng, name, false, &net, err) < 0)
-		return 1;
-	if (np_store_path(np_store_state_dir(c->eng->store), name, ".leases", &path) < 0)
-		return 1;
-	r = np_file_read(path, LEASES_MAX, &text, NULL);
-	if (r < 0 && r != -ENOENT) {
-		np_err_set(err, r, "cannot read %s: %s", path, strerror(-r));
-		return 1;
-	}
-	if (text && np_dhcp_leases_parse(text, time(NULL), &leases, &n) < 0) {
-		np_err_set(err, -EINVAL, "cannot parse %s", path);
-		return 1;
-	}
-	if (np_table_new(6, hdr, &t) < 0)
-		return 1;
+	r = np_engine_lookup(c->eng, name, false, &net, err);
+	if (r < 0)
+		return r;
+	r = np_engine_leases(c->eng, name, time(NULL), &leases, &n, err);
+	if (r < 0)
+		return r;
+	r = np_table_new(6, hdr, &t);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < n; i++) {
 		const struct np_dhcp_lease *l = &leases[i];
 		char expiry[32] = "", ip[64];
@@ -308,7 +306,8 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 			l->family == AF_INET6 ? "ipv6" : "ipv4", ip,
 			l->hostname[0] ? l->hostname : "-", l->clientid[0] ? l->clientid : "-",
 		};
-		if (np_table_add(t, row) < 0)
+		r = np_table_add(t, row);
+		if (r < 0)
 			goto out;
 	}
 	if (opt_json)
@@ -317,11 +316,10 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		np_table_print(t, stdout);
 	if (!opt_json)
 		printf("\n");
-	rc = 0;
 out:
 	np_buf_free(&json);
 	np_table_free(t);
-	return rc;
+	return r < 0 ? r : 0;
 }
 
 int np_cmd_uuid(struct np_cli *c, int argc, char **argv, struct np_err *err)
@@ -329,11 +327,14 @@ int np_cmd_uuid(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	_np_net_free_ struct np_net *net = NULL;
 	const char *name;
 	char uuid[37];
+	int r;
 
-	if (np_args_parse(argc, argv, NULL, 0, &name, 1, 1, err) < 0)
-		return 1;
-	if (np_engine_lookup(c->eng, name, false, &net, err) < 0)
-		return 1;
+	r = np_args_parse(argc, argv, NULL, 0, &name, 1, 1, err);
+	if (r < 0)
+		return r;
+	r = np_engine_lookup(c->eng, name, false, &net, err);
+	if (r < 0)
+		return r;
 	np_uuid_str(net->uuid, uuid);
 	printf("%s\n\n", uuid);
 	return 0;
@@ -345,30 +346,31 @@ int np_cmd_name(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	uint8_t want[16];
 	char **names = NULL;
 	size_t n = 0;
-	int rc = 1;
+	bool found = false;
+	int r;
 
-	if (np_args_parse(argc, argv, NULL, 0, &arg, 1, 1, err) < 0)
-		return 1;
-	if (np_uuid_parse(arg, want) < 0) {
-		np_err_set(err, -EINVAL, "'%s' is not a uuid", arg);
-		return 1;
-	}
-	if (np_store_list(c->eng->store, &names, &n) < 0)
-		return 1;
-	for (size_t i = 0; i < n && rc; i++) {
+	r = np_args_parse(argc, argv, NULL, 0, &arg, 1, 1, err);
+	if (r < 0)
+		return r;
+	if (np_uuid_parse(arg, want) < 0)
+		return np_err_set(err, -EINVAL, "'%s' is not a uuid", arg);
+	r = np_engine_list(c->eng, &names, &n, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n && !found; i++) {
 		_np_net_free_ struct np_net *net = NULL;
 		struct np_err ignored = { { 0 } };
 
 		if (np_engine_lookup(c->eng, names[i], false, &net, &ignored) == 0 && net->has_uuid &&
 		    !memcmp(net->uuid, want, 16)) {
 			printf("%s\n\n", net->name);
-			rc = 0;
+			found = true;
 		}
 	}
-	if (rc)
-		np_err_set(err, -ENOENT, "no network with uuid '%s'", arg);
-	np_store_names_free(names, n);
-	return rc;
+	np_engine_names_free(names, n);
+	if (!found)
+		return np_err_set(err, -ENOENT, "no network with uuid '%s'", arg);
+	return 0;
 }
 
 int np_cmd_plan(struct np_cli *c, int argc, char **argv, struct np_err *err)
@@ -378,14 +380,18 @@ int np_cmd_plan(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	_np_plan_free_ struct np_plan *plan = NULL;
 	const struct np_step *s;
 	const char *arg, *show;
+	int r;
 
-	if (np_args_parse(argc, argv, args, 2, &arg, 1, 1, err) < 0)
-		return 1;
+	r = np_args_parse(argc, argv, args, 2, &arg, 1, 1, err);
+	if (r < 0)
+		return r;
 	show = np_args_value(args, 2, "--show");
-	if (np_engine_load_for_plan(c->eng, arg, &net, err) < 0)
-		return 1;
-	if (np_engine_plan(c->eng, net, &plan, err) < 0)
-		return 1;
+	r = np_engine_load_for_plan(c->eng, arg, &net, err);
+	if (r < 0)
+		return r;
+	r = np_engine_plan(c->eng, net, &plan, err);
+	if (r < 0)
+		return r;
 	if (!show) {
 		if (np_args_has(args, 2, "--json"))
 			np_plan_print_json(plan, stdout);
@@ -403,9 +409,8 @@ int np_cmd_plan(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		s = np_plan_file_step(plan, ".hostsfile");
 		fputs(s ? s->data : "", stdout);
 	} else {
-		np_err_set(err, -EINVAL, "plan: unknown --show '%s' (nft, dnsmasq-conf, dnsmasq-hosts)",
-			   show);
-		return 1;
+		return np_err_set(err, -EINVAL,
+				  "plan: unknown --show '%s' (nft, dnsmasq-conf, dnsmasq-hosts)", show);
 	}
 	return 0;
 }
@@ -415,15 +420,19 @@ int np_cmd_validate(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	_np_net_free_ struct np_net *net = NULL;
 	_np_free_ char *xml = NULL;
 	const char *file;
+	int r;
 
-	if (np_args_parse(argc, argv, NULL, 0, &file, 1, 1, err) < 0)
-		return 1;
-	if (np_xml_net_parse_file(file, &net, err) < 0 || np_net_validate(net, file, err) < 0)
-		return 1;
-	if (np_xml_net_format(net, NP_XML_FORMAT_INACTIVE, &xml) < 0) {
-		np_err_set(err, -ENOMEM, "cannot format %s", file);
-		return 1;
-	}
+	r = np_args_parse(argc, argv, NULL, 0, &file, 1, 1, err);
+	if (r < 0)
+		return r;
+	r = np_xml_net_parse_file(file, &net, err);
+	if (r < 0)
+		return r;
+	r = np_net_validate(net, file, err);
+	if (r < 0)
+		return r;
+	if (np_xml_net_format(net, NP_XML_FORMAT_INACTIVE, &xml) < 0)
+		return np_err_set(err, -ENOMEM, "cannot format %s", file);
 	fputs(xml, stdout);
 	return 0;
 }

@@ -1,20 +1,11 @@
-#include "engine/cli.h"
+#include "cli/cli.h"
 
 #include "common/err.h"
-#include "dhcp/dhcp.h"
-#include "engine/lifecycle.h"
-#include "engine/ops.h"
-#include "engine/ops_fault.h"
-#include "engine/ops_timing.h"
-#include "engine/store.h"
+#include "engine/open.h"
 #include "engine/timing.h"
-#include "firewall/fw.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,42 +108,6 @@ static const struct command *find(const char *name)
 	return NULL;
 }
 
-/* Joins /run/netns/NAME, as `ip netns exec` does for the network. */
-static int np_netns_enter(const char *name, struct np_err *err)
-{
-	char path[300];
-	int fd;
-
-	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
-	    strlen(name) > 255)
-		return np_err_set(err, -EINVAL, "--netns '%s': not a namespace name", name);
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return np_err_set(err, -errno, "--netns '%s': cannot open %s: %m", name, path);
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		int r = -errno;
-
-		close(fd);
-		return np_err_set(err, r, "--netns '%s': cannot enter it: %s", name, strerror(-r));
-	}
-	close(fd);
-	return 0;
-}
-
-/* "net:[INODE]" of the namespace we act in, and its `ip netns` name. */
-static void netns_id(const char *name, char *buf, size_t len)
-{
-	struct stat st;
-
-	if (stat("/proc/self/ns/net", &st) < 0)
-		snprintf(buf, len, "net:[unknown]");
-	else
-		snprintf(buf, len, "net:[%llu]", (unsigned long long)st.st_ino);
-	if (name)
-		snprintf(buf + strlen(buf), len - strlen(buf), " %s", name);
-}
-
 static void print_warning(const char *msg)
 {
 	fprintf(stderr, "netplumb: warning: %s\n", msg);
@@ -166,15 +121,9 @@ static int fail(const struct np_err *err, int r)
 
 int np_cli_main(int argc, char **argv)
 {
-	struct np_store_dirs dirs = { 0 };
+	struct np_engine_dirs dirs = { 0 };
 	struct np_err err = { { 0 } };
-	struct np_store *store = NULL;
-	struct np_sys *sys = NULL;
-	struct np_engine eng = { 0 };
-	struct np_fault fault;
-	struct np_timing_ops timed;
-	struct np_cli cli = { .eng = &eng };
-	char netns[300];
+	struct np_cli cli = { 0 };
 	const struct command *cmd;
 	int i, r, rc;
 
@@ -242,15 +191,13 @@ int np_cli_main(int argc, char **argv)
 	/* Before any socket is opened: everything from here on, dnsmasq
 	 * included, lives in that namespace. */
 	if (dirs.netns) {
-		r = np_netns_enter(dirs.netns, &err);
+		r = np_engine_netns_enter(dirs.netns, &err);
 		if (r < 0)
 			return fail(&err, r);
 	}
 	if (cmd->flags & CMD_NO_STORE) {
-		rc = cmd->run(&cli, argc - i, argv + i, &err);
-		if (rc != 0)
-			fail(&err, -EIO);
-		return rc;
+		r = cmd->run(&cli, argc - i, argv + i, &err);
+		return r < 0 ? fail(&err, r) : 0;
 	}
 	/* `plan FILE` explains a file: it must not create or seed a store. */
 	if (!strcmp(cmd->name, "plan"))
@@ -260,48 +207,14 @@ int np_cli_main(int argc, char **argv)
 			if (argv[k][0] != '-' && stat(argv[k], &stbuf) == 0 && S_ISREG(stbuf.st_mode))
 				dirs.readonly = true;
 		}
-	r = np_store_open(&dirs, &store, &err);
+	r = np_engine_open(&dirs, print_warning, &cli.eng, &err);
 	if (r < 0)
 		return fail(&err, r);
-	r = np_sys_new(&sys);
-	if (r < 0) {
-		np_store_free(store);
-		return fail(&err, r);
-	}
-	netns_id(dirs.netns, netns, sizeof(netns));
-	eng = (struct np_engine){
-		.store = store,
-		.ops = &np_sys_ops,
-		.ctx = sys,
-		.dnsmasq_user = np_dnsmasq_default_user(),
-		.warn = print_warning,
-		.netns = netns,
-		.hooks_dir = getenv("NETPLUMB_HOOKS_DIR"),
-	};
-	if (eng.hooks_dir && !*eng.hooks_dir)
-		eng.hooks_dir = NULL;
-	if (np_fault_from_env(&fault, &np_sys_ops, sys)) {
-		eng.ops = &np_fault_ops;
-		eng.ctx = &fault;
-	}
-	if (getenv("NETPLUMB_TIMING")) {
-		timed = (struct np_timing_ops){ .base = eng.ops, .base_ctx = eng.ctx };
-		eng.ops = &np_timing_ops;
-		eng.ctx = &timed;
-	}
-	r = dirs.readonly ? 0 : np_engine_seed(&eng, &err);
-	if (r < 0) {
-		rc = fail(&err, r);
-		goto out;
-	}
-	rc = cmd->run(&cli, argc - i, argv + i, &err);
-	if (rc != 0)
-		fail(&err, -EIO);
-out:
-	np_sys_free(sys);
-	np_store_free(store);
+	r = cmd->run(&cli, argc - i, argv + i, &err);
+	rc = r < 0 ? fail(&err, r) : 0;
+	np_engine_close(cli.eng);
 	np_timing_add(NP_PHASE_TOTAL, np_time_ns() - t0);
 	if (getenv("NETPLUMB_TIMING"))
-		np_timing_print();
+		np_timing_print(stderr);
 	return rc;
 }

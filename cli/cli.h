@@ -12,8 +12,8 @@ struct np_cli {
 
 int np_cli_main(int argc, char **argv);
 
-/* Commands, one per virsh verb; argv[0] is the command name. Return the
- * process exit code; errors are printed by the caller from err. */
+/* Commands, one per virsh verb; argv[0] is the command name. Return 0 or
+ * -errno; errors are printed by the caller from err. */
 struct np_err;
 int np_cmd_define(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_create(struct np_cli *c, int argc, char **argv, struct np_err *err);

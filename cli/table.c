@@ -1,4 +1,4 @@
-#include "engine/table.h"
+#include "cli/table.h"
 
 #include <errno.h>
 #include <stdlib.h>

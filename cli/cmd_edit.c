@@ -1,12 +1,12 @@
 /* net-edit: the definition in $EDITOR, validated and redefined. */
-#include "engine/cli.h"
+#include "cli/cli.h"
 
+#include "cli/args.h"
 #include "common/err.h"
 #include "common/fileio.h"
 #include "common/util.h"
-#include "engine/args.h"
 #include "engine/lifecycle.h"
-#include "engine/store.h"
+#include "engine/query.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 
@@ -63,42 +63,41 @@ int np_cmd_edit(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	_np_free_ char *xml = NULL, *after = NULL, *name = NULL;
 	char path[] = "/tmp/netplumb-edit-XXXXXX.xml";
 	const char *arg;
-	int fd, rc = 1;
+	int fd, r;
 
-	if (np_args_parse(argc, argv, NULL, 0, &arg, 1, 1, err) < 0)
-		return 1;
-	if (np_store_def_load(c->eng->store, arg, &net, err) < 0) {
-		if (!np_err_isset(err) || np_store_is_active(c->eng->store, arg))
-			np_err_set(err, -ENOENT, "network '%s' has no persistent definition", arg);
-		return 1;
-	}
-	if (np_xml_net_format(net, NP_XML_FORMAT_INACTIVE, &xml) < 0)
-		return 1;
+	r = np_args_parse(argc, argv, NULL, 0, &arg, 1, 1, err);
+	if (r < 0)
+		return r;
+	r = np_engine_def_load(c->eng, arg, &net, err);
+	if (r < 0)
+		return r;
+	r = np_xml_net_format(net, NP_XML_FORMAT_INACTIVE, &xml);
+	if (r < 0)
+		return r;
 	fd = mkstemps(path, 4);
-	if (fd < 0) {
-		np_err_set(err, -errno, "cannot create a temporary file: %m");
-		return 1;
-	}
+	if (fd < 0)
+		return np_err_set(err, -errno, "cannot create a temporary file: %m");
 	if (write(fd, xml, strlen(xml)) != (ssize_t)strlen(xml)) {
-		np_err_set(err, -EIO, "cannot write %s", path);
+		r = np_err_set(err, -EIO, "cannot write %s", path);
 		close(fd);
 		goto out;
 	}
 	close(fd);
-	if (run_editor(path, err) < 0)
+	r = run_editor(path, err);
+	if (r < 0)
 		goto out;
-	if (np_file_read(path, 1 << 20, &after, NULL) < 0)
+	r = np_file_read(path, 1 << 20, &after, NULL);
+	if (r < 0)
 		goto out;
 	if (!strcmp(after, xml)) {
 		printf("Network %s XML configuration not changed.\n\n", arg);
-		rc = 0;
 		goto out;
 	}
-	if (np_engine_define(c->eng, path, &name, err) < 0)
+	r = np_engine_define(c->eng, path, &name, err);
+	if (r < 0)
 		goto out;
 	printf("Network %s XML configuration edited.\n\n", name);
-	rc = 0;
 out:
 	unlink(path);
-	return rc;
+	return r < 0 ? r : 0;
 }
