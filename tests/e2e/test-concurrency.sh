@@ -140,7 +140,7 @@ check_store()
 	done
 	pass "$desc: every definition and live record parses"
 	stray=$(cd "$NP_TMP" && find config state run -type f)
-	stray=$(grep -Ev '^(config/[^/]+\.xml|config/\.netplumb-seeded|config/autostart/[^/]+\.xml|run/[^/]+\.(xml|pid|started)|run/lock|run/reaper\.lock|run/claims/complete|run/claims/(bridge|uuid)/[^/]+/[^/]+|state/[^/]+\.(conf|hostsfile|addnhosts|leases|servers))$' \
+	stray=$(grep -Ev '^(config/[^/]+\.xml|config/\.netplumb-seeded|config/autostart/[^/]+\.xml|run/[^/]+\.(xml|pid|started|applied|netns)|run/lock|run/claims/complete|run/claims/(bridge|uuid)/[^/]+/[^/]+|state/[^/]+\.(conf|hostsfile|addnhosts|leases|servers))$' \
 		<<<"$stray" || true)
 	expect_eq "$desc: no stray (temporary) files in the store" "" "$stray"
 	# the bridge index names every definition's bridge (it may name more)
