@@ -18,4 +18,7 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	echo "test.sh: not root: the e2e tests will be skipped (run: sudo scripts/test.sh)" >&2
 fi
-exec ctest --test-dir "$BUILD" --output-on-failure --no-tests=error "$@"
+# The e2e tests wait more than they compute (DHCP, STP, dnsmasq) and each
+# lives in namespaces of its own, so two run at a time (NP_TEST_JOBS).
+exec ctest --test-dir "$BUILD" --output-on-failure --no-tests=error \
+	--parallel "${NP_TEST_JOBS:-2}" "$@"

@@ -203,8 +203,9 @@ $(diff_text "$2" "$now")"
 # np_watchdog SECS: makes the test end itself (SIGTERM: lib.sh's traps run its
 # clean-up) after SECS, before ctest's timeout would SIGKILL it and leave its
 # namespaces and dnsmasqs behind. It catches a hang, never slowness: a quiet
-# machine runs the longest of these tests in about 2 minutes, so the default
-# (NP_E2E_WATCHDOG) is 10 minutes and ctest's TIMEOUT 15. bash runs the trap
+# machine runs the longest of these tests in a few minutes, a loaded one in
+# more than ten, so the default (NP_E2E_WATCHDOG) is 20 minutes and ctest's
+# TIMEOUT 25. bash runs the trap
 # once the current command ends (np's own limit is 60 s). The watchdog is one
 # of NP_PIDS.
 np_watchdog()
@@ -219,4 +220,4 @@ np_watchdog()
 	) &
 	NP_PIDS+=("$!")
 }
-np_watchdog "${NP_E2E_WATCHDOG:-600}"
+np_watchdog "${NP_E2E_WATCHDOG:-1200}"
