@@ -63,7 +63,7 @@ static const char *user_problem(const char *s)
 	}
 	if (s[0] == '-')
 		return "starts with '-'";
-	if (s[n - 1] == '$')
+	if (s[n - 1] == '$' && n > 1)
 		n--;
 	for (size_t i = 0; i < n; i++)
 		if (!ifname_char(s[i]) && s[i] != '@')
