@@ -47,6 +47,7 @@ static inline bool np_name_valid(enum np_name_kind kind, const char *s)
 	return s && !np_name_problem(kind, s);
 }
 /* 0, or -EINVAL with one line in err naming what (the option, e.g.
- * "port-add: --veth") and the value: "WHAT 'VALUE': KIND PROBLEM", the value escaped (np_term_str). */
+ * "port-add: --veth") and the value, escaped (np_term_str):
+ * "WHAT 'VALUE': KIND PROBLEM". */
 int np_name_check(enum np_name_kind kind, const char *what, const char *s,
 		  struct np_err *err);

@@ -4,7 +4,6 @@
 #pragma once
 
 #include "common/addr.h"
-#include "common/name.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,8 +33,3 @@ int np_port_format(const struct np_port *p, char **ret);
 /* The host side's MAC: the guest's with its first byte set to 0xfe, as
  * libvirt does, so the bridge never takes the guest's address as its own. */
 void np_port_host_mac(const struct np_port *p, uint8_t ret[NP_MAC_LEN]);
-/* Kept for callers of the old name: the NP_NAME_IFNAME rule. */
-static inline bool np_port_name_valid(const char *s)
-{
-	return np_name_valid(NP_NAME_IFNAME, s);
-}

@@ -29,7 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void failf(const char *s, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+static void failf(const char *s, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
 static void failf(const char *s, const char *fmt, ...)
 {
 	struct np_buf b = { 0 };

@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/escape.h"
+#include "common/json.h"
 #include "common/name.h"
 #include "common/util.h"
 #include "engine/port.h"
@@ -159,6 +160,16 @@ static void test_term(void)
 		CHECK_STR(got, cases[i].out);
 		CHECK(got && no_ctrl(got));
 		free(got);
+	}
+	/* JSON keeps C1 out of a terminal too, as valid JSON */
+	{
+		struct np_buf b = { 0 };
+		char *j;
+
+		np_json_str(&b, "a\xc2\x9b" "b\x1b\xc3\xa9");
+		j = np_buf_steal(&b);
+		CHECK_STR(j, "\"a\\u009bb\\u001b\xc3\xa9\"");
+		free(j);
 	}
 	CHECK(np_term_str(s, big, sizeof(big)) == s);
 	CHECK_STR(np_term_str("a\nb", big, sizeof(big)), "a\\nb");

@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/name.h"
 #include "common/util.h"
 #include "engine/plan.h"
 #include "engine/port.h"
@@ -125,7 +126,8 @@ static void want_argv(struct np_buf *w, ...)
 	va_end(ap);
 }
 
-static void want_argvf(struct np_buf *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void want_argvf(struct np_buf *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void want_argvf(struct np_buf *w, const char *fmt, ...)
 {
 	char *s = NULL;
