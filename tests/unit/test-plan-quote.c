@@ -3,8 +3,9 @@
  * $(...), backticks, blanks, newlines, non-ASCII) is planned and printed;
  * `bash -n` must accept the text, and bash must run it as exactly the
  * intended commands: it runs in a throwaway directory with PATH holding only
- * stub scripts (ip, nft, sysctl, install, dnsmasq, iptables-nft) that record
- * their argv and stdin, so no real command ever runs and the system is not
+ * stub scripts (ip, nft, sysctl, install, dnsmasq) that record their argv
+ * and stdin, and a stub network hook in a hooks directory whose name holds
+ * shell syntax too, so no real command ever runs and the system is not
  * touched. The recorded argv must be the plan's, word for word; nothing may
  * be "not found" and no payload may have created its file. */
 #include "check.h"
@@ -51,6 +52,8 @@ static const char run_dir[] = "/tmp/np run $HOME;touch pwned7 ${IFS}|& * ~ !x \\
 static const char netns[] = "g2;: >pwned8 $(: >pwned9) `touch pwned10` 'q\"\\ \xe2\x82\xac";
 
 static char tmpdir[] = "/tmp/np-plan-quote-XXXXXX";
+/* below tmpdir */
+static const char hooks_name[] = "hooks $(: >pwned11);: >pwned12 'h\"";
 
 static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -156,7 +159,7 @@ static struct np_buf *next(struct expect *e, const char *stdin_text)
 	return &e->argvs[e->n++];
 }
 
-static void expect_step(const struct np_step *s, struct expect *e)
+static void expect_step(const struct np_step *s, const char *net_name, struct expect *e)
 {
 	char a[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN];
 	struct np_buf *w;
@@ -165,8 +168,11 @@ static void expect_step(const struct np_step *s, struct expect *e)
 	case NP_STEP_CHECK_LINK_FREE:
 	case NP_STEP_CHECK_ROUTE_FREE:
 	case NP_STEP_CHECK_LINK_PRESENT:
-	case NP_STEP_DNSMASQ_READY:
-	case NP_STEP_DNSMASQ_MUTE:
+	case NP_STEP_RECORD:
+		return;
+	case NP_STEP_HOOK:
+		/* the stub hook exists: "[ ! -x HOOK ] || HOOK NAME OP SUBOP -" */
+		want_argv(next(e, s->data), "network", net_name, s->key, s->value, "-", NULL);
 		return;
 	case NP_STEP_FILE_WRITE:
 		w = next(e, s->data);
@@ -224,16 +230,6 @@ static void expect_step(const struct np_step *s, struct expect *e)
 	case NP_STEP_FW_APPLY:
 		want_argv(next(e, s->text), "nft", "-f", "-", NULL);
 		return;
-	case NP_STEP_FW_CSUM: {
-		char *copy = strdup(s->text), *save = NULL;
-
-		w = next(e, "");
-		for (char *t = copy ? strtok_r(copy, " ", &save) : NULL; t;
-		     t = strtok_r(NULL, " ", &save))
-			want_argv(w, t, NULL);
-		free(copy);
-		return;
-	}
 	case NP_STEP_DNSMASQ_START:
 		w = next(e, "");
 		want_argv(w, "dnsmasq", NULL);
@@ -288,7 +284,7 @@ static void check_run(const struct np_plan *plan, const char *dir)
 	char *got;
 
 	for (i = 0; i < plan->n_steps && e.n < NP_ARRAY_SIZE(e.argvs) - 2; i++)
-		expect_step(&plan->steps[i], &e);
+		expect_step(&plan->steps[i], plan->net_name, &e);
 	CHECK(e.n > 10);
 	/* the hostile values are there to be quoted */
 	for (i = 0; i < e.n; i++)
@@ -339,7 +335,7 @@ static void check_clean(const char *dir)
 	size_t len;
 	char *err;
 
-	for (int i = 1; i <= 10; i++) {
+	for (int i = 1; i <= 12; i++) {
 		snprintf(path, sizeof(path), "%s/pwned%d", dir, i);
 		CHECK(access(path, F_OK) < 0);
 	}
@@ -366,14 +362,21 @@ int main(void)
 		.ports = ports,
 		.n_ports = 2,
 	};
+	char hooks_dir[512];
 	_np_net_free_ struct np_net *net = NULL;
 	_np_plan_free_ struct np_plan *plan = NULL;
 	struct np_err err = { { 0 } };
-	char path[512], *text = NULL;
-	const char *bin_names[] = { "ip", "nft", "sysctl", "install", "dnsmasq", "iptables-nft" };
+	char path[600], *text = NULL;
+	const char *bin_names[] = { "ip", "nft", "sysctl", "install", "dnsmasq" };
 	size_t len = 0;
 	FILE *out;
 
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	snprintf(hooks_dir, sizeof(hooks_dir), "%s/%s", tmpdir, hooks_name);
+	paths.hooks_dir = hooks_dir;
 	memcpy(ports[0].netns, netns, sizeof(netns));
 	CHECK(np_name_valid(NP_NAME_NETNS, netns));
 	CHECK(np_xml_net_parse(net_xml, strlen(net_xml), "net.xml", &net, &err) == 0);
@@ -381,18 +384,16 @@ int main(void)
 	CHECK(net && np_plan_build(net, &paths, &plan, &err) == 0);
 	if (!plan) {
 		fprintf(stderr, "plan: %s\n", err.msg);
+		nftw(tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
 		return check_result("test-plan-quote");
 	}
+	CHECK(np_plan_find(plan, NP_STEP_HOOK) != NULL);
 	out = open_memstream(&text, &len);
 	if (!out)
 		return 1;
 	np_plan_print(plan, out);
 	fclose(out);
 
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
 	snprintf(path, sizeof(path), "%s/bin", tmpdir);
 	CHECK(mkdir(path, 0700) == 0);
 	snprintf(path, sizeof(path), "%s/rec", tmpdir);
@@ -403,6 +404,9 @@ int main(void)
 		snprintf(path, sizeof(path), "%s/bin/%s", tmpdir, bin_names[i]);
 		CHECK(write_file(path, stub, 0700) == 0);
 	}
+	CHECK(mkdir(hooks_dir, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/network", hooks_dir);
+	CHECK(write_file(path, stub, 0700) == 0);
 	snprintf(path, sizeof(path), "%s/plan.sh", tmpdir);
 	CHECK(write_file(path, text, 0600) == 0);
 
