@@ -165,7 +165,8 @@ for f in "$PASTE"/rec/argv.*; do
 		found=1
 	fi
 	if [ "${argv[0]}" = install ]; then
-		expect_match "install writes into the state dir" "^$NP_STATE/" "${argv[4]:-}"
+		expect_match "install writes into the state or run dir" "^($NP_STATE|$NP_RUN)/" \
+			"${argv[4]:-}"
 	fi
 done
 [ -n "$found" ] || fail "the plan has no veth command: $(cat "$PASTE/plan.sh")"
