@@ -125,6 +125,7 @@ int np_cli_main(int argc, char **argv)
 	struct np_err err = { { 0 } };
 	struct np_cli cli = { 0 };
 	const struct command *cmd;
+	bool netns_from_env = false;
 	int i, r, rc;
 
 	long long t0 = np_time_ns();
@@ -187,11 +188,13 @@ int np_cli_main(int argc, char **argv)
 		const char *e = getenv("NETPLUMB_NETNS");
 
 		dirs.netns = e && *e ? e : NULL;
+		netns_from_env = dirs.netns != NULL;
 	}
 	/* Before any socket is opened: everything from here on, dnsmasq
 	 * included, lives in that namespace. */
 	if (dirs.netns) {
-		r = np_engine_netns_enter(dirs.netns, &err);
+		r = np_engine_netns_enter(netns_from_env ? "NETPLUMB_NETNS" : "--netns",
+					  dirs.netns, &err);
 		if (r < 0)
 			return fail(&err, r);
 	}

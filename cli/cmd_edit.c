@@ -3,7 +3,9 @@
 
 #include "cli/args.h"
 #include "common/err.h"
+#include "common/escape.h"
 #include "common/fileio.h"
+#include "common/name.h"
 #include "common/util.h"
 #include "engine/lifecycle.h"
 #include "engine/query.h"
@@ -45,7 +47,10 @@ static int run_editor(const char *path, struct np_err *err)
 	}
 	if (pid == 0) {
 		execvp(argv[0], argv);
-		fprintf(stderr, "netplumb: error: cannot run editor '%s': %m\n", argv[0]);
+		char esc[NP_TERM_MAX];
+
+		fprintf(stderr, "netplumb: error: cannot run editor '%s': %m\n",
+			np_term_str(argv[0], esc, sizeof(esc)));
 		_exit(127);
 	}
 	free(copy);
@@ -61,11 +66,14 @@ int np_cmd_edit(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	_np_net_free_ struct np_net *net = NULL;
 	_np_free_ char *xml = NULL, *after = NULL, *name = NULL;
-	char path[] = "/tmp/netplumb-edit-XXXXXX.xml";
+	char path[] = "/tmp/netplumb-edit-XXXXXX.xml", esc[NP_TERM_MAX];
 	const char *arg;
 	int fd, r;
 
 	r = np_args_parse(argc, argv, NULL, 0, &arg, 1, 1, err);
+	if (r < 0)
+		return r;
+	r = np_name_check(NP_NAME_NETWORK, "net-edit: network", arg, err);
 	if (r < 0)
 		return r;
 	r = np_engine_def_load(c->eng, arg, &net, err);
@@ -90,13 +98,14 @@ int np_cmd_edit(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	if (r < 0)
 		goto out;
 	if (!strcmp(after, xml)) {
-		printf("Network %s XML configuration not changed.\n\n", arg);
+		printf("Network %s XML configuration not changed.\n\n",
+		       np_term_str(arg, esc, sizeof(esc)));
 		goto out;
 	}
 	r = np_engine_define(c->eng, path, &name, err);
 	if (r < 0)
 		goto out;
-	printf("Network %s XML configuration edited.\n\n", name);
+	printf("Network %s XML configuration edited.\n\n", np_term_str(name, esc, sizeof(esc)));
 out:
 	unlink(path);
 	return r < 0 ? r : 0;

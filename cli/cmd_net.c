@@ -3,6 +3,8 @@
 
 #include "cli/args.h"
 #include "common/err.h"
+#include "common/escape.h"
+#include "common/name.h"
 #include "common/util.h"
 #include "engine/health.h"
 #include "engine/lifecycle.h"
@@ -17,9 +19,23 @@ static int one_arg(int argc, char **argv, const char **ret, struct np_err *err)
 	return np_args_parse(argc, argv, NULL, 0, ret, 1, 1, err);
 }
 
+/* The one argument, a network name (np_name_check). */
+static int one_name(int argc, char **argv, const char **ret, struct np_err *err)
+{
+	char what[64];
+	int r;
+
+	r = one_arg(argc, argv, ret, err);
+	if (r < 0)
+		return r;
+	snprintf(what, sizeof(what), "%s: network", argv[0]);
+	return np_name_check(NP_NAME_NETWORK, what, *ret, err);
+}
+
 int np_cmd_define(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	_np_free_ char *name = NULL;
+	char e1[NP_TERM_MAX], e2[NP_TERM_MAX];
 	const char *file;
 	int r;
 
@@ -29,13 +45,15 @@ int np_cmd_define(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	r = np_engine_define(c->eng, file, &name, err);
 	if (r < 0)
 		return r;
-	printf("Network %s defined from %s\n\n", name, file);
+	printf("Network %s defined from %s\n\n", np_term_str(name, e1, sizeof(e1)),
+	       np_term_str(file, e2, sizeof(e2)));
 	return 0;
 }
 
 int np_cmd_create(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	_np_free_ char *name = NULL;
+	char e1[NP_TERM_MAX], e2[NP_TERM_MAX];
 	const char *file;
 	int r;
 
@@ -45,58 +63,60 @@ int np_cmd_create(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	r = np_engine_create(c->eng, file, &name, err);
 	if (r < 0)
 		return r;
-	printf("Network %s created from %s\n\n", name, file);
+	printf("Network %s created from %s\n\n", np_term_str(name, e1, sizeof(e1)),
+	       np_term_str(file, e2, sizeof(e2)));
 	return 0;
 }
 
 int np_cmd_undefine(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
+	char esc[NP_TERM_MAX];
 	const char *name;
 	int r;
 
-	r = one_arg(argc, argv, &name, err);
+	r = one_name(argc, argv, &name, err);
 	if (r < 0)
 		return r;
 	r = np_engine_undefine(c->eng, name, err);
 	if (r < 0)
 		return r;
-	printf("Network %s has been undefined\n\n", name);
+	printf("Network %s has been undefined\n\n", np_term_str(name, esc, sizeof(esc)));
 	return 0;
 }
 
 int np_cmd_start(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	const char *name;
-	char what[256];
+	char what[256], esc[NP_TERM_MAX];
 	bool repaired;
 	int r;
 
-	r = one_arg(argc, argv, &name, err);
+	r = one_name(argc, argv, &name, err);
 	if (r < 0)
 		return r;
 	r = np_engine_start_or_repair(c->eng, name, &repaired, what, sizeof(what), err);
 	if (r < 0)
 		return r;
 	if (repaired)
-		printf("Network %s repaired: %s\n\n", name, what);
+		printf("Network %s repaired: %s\n\n", np_term_str(name, esc, sizeof(esc)), what);
 	else
-		printf("Network %s started\n\n", name);
+		printf("Network %s started\n\n", np_term_str(name, esc, sizeof(esc)));
 	return 0;
 }
 
 int np_cmd_reload(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	const char *name;
-	char what[256];
+	char what[256], esc[NP_TERM_MAX];
 	int r;
 
-	r = one_arg(argc, argv, &name, err);
+	r = one_name(argc, argv, &name, err);
 	if (r < 0)
 		return r;
 	r = np_engine_reload(c->eng, name, what, sizeof(what), err);
 	if (r < 0)
 		return r;
-	printf("Network %s reloaded: %s\n\n", name, what);
+	printf("Network %s reloaded: %s\n\n", np_term_str(name, esc, sizeof(esc)), what);
 	return 0;
 }
 
@@ -117,6 +137,12 @@ int np_cmd_destroy(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		;
 	if (args[0].set == (n > 0))
 		return np_err_set(err, -EINVAL, "net-destroy: give network names or --all");
+	/* all names checked before any network is destroyed */
+	for (size_t i = 0; i < n && !args[0].set; i++) {
+		r = np_name_check(NP_NAME_NETWORK, "net-destroy: network", pos[i], err);
+		if (r < 0)
+			return r;
+	}
 	if (args[0].set) {
 		r = np_engine_active_list(c->eng, &names, &n, err);
 		if (r < 0)
@@ -124,6 +150,7 @@ int np_cmd_destroy(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *name = names ? names[i] : pos[i];
+		char esc[NP_TERM_MAX];
 
 		if (failed && np_err_isset(err))
 			fprintf(stderr, "netplumb: error: %s\n", err->msg);
@@ -133,7 +160,7 @@ int np_cmd_destroy(struct np_cli *c, int argc, char **argv, struct np_err *err)
 			failed = r;
 			continue;
 		}
-		printf("Network %s destroyed\n\n", name);
+		printf("Network %s destroyed\n\n", np_term_str(name, esc, sizeof(esc)));
 	}
 	if (names)
 		np_engine_names_free(names, n);
@@ -143,6 +170,7 @@ int np_cmd_destroy(struct np_cli *c, int argc, char **argv, struct np_err *err)
 int np_cmd_autostart(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	struct np_arg args[] = { { .name = "--disable" } };
+	char esc[NP_TERM_MAX];
 	const char *name;
 	bool off;
 	int r;
@@ -150,21 +178,26 @@ int np_cmd_autostart(struct np_cli *c, int argc, char **argv, struct np_err *err
 	r = np_args_parse(argc, argv, args, 1, &name, 1, 1, err);
 	if (r < 0)
 		return r;
+	r = np_name_check(NP_NAME_NETWORK, "net-autostart: network", name, err);
+	if (r < 0)
+		return r;
 	off = np_args_has(args, 1, "--disable");
 	r = np_engine_set_autostart(c->eng, name, !off, err);
 	if (r < 0)
 		return r;
 	printf(off ? "Network %s unmarked as autostarted\n\n" : "Network %s marked as autostarted\n\n",
-	       name);
+	       np_term_str(name, esc, sizeof(esc)));
 	return 0;
 }
 
 static void boot_report(const char *name, const struct np_err *e)
 {
+	char esc[NP_TERM_MAX];
+
 	if (e)
 		fprintf(stderr, "netplumb: error: %s\n", e->msg);
 	else
-		printf("Network %s started\n", name);
+		printf("Network %s started\n", np_term_str(name, esc, sizeof(esc)));
 }
 
 int np_cmd_boot(struct np_cli *c, int argc, char **argv, struct np_err *err)

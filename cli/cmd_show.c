@@ -5,7 +5,9 @@
 #include "cli/table.h"
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/escape.h"
 #include "common/json.h"
+#include "common/name.h"
 #include "common/util.h"
 #include "dhcp/leases.h"
 #include "engine/health.h"
@@ -129,7 +131,9 @@ int np_cmd_list(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		} else if (opt_uuid) {
 			printf("%s\n", uuid);
 		} else {
-			printf("%s\n", names[i]);
+			char esc[NP_TERM_MAX];
+
+			printf("%s\n", np_term_str(names[i], esc, sizeof(esc)));
 		}
 	}
 	if (opt_json) {
@@ -157,10 +161,13 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	struct np_health h = { .bridge = true, .firewall = true, .dnsmasq = true };
 	struct np_net_status st;
 	bool active;
-	char what[128] = "";
+	char what[128] = "", esc[NP_TERM_MAX];
 	int r;
 
 	r = np_args_parse(argc, argv, args, 1, &name, 1, 1, err);
+	if (r < 0)
+		return r;
+	r = np_name_check(NP_NAME_NETWORK, "net-info: network", name, err);
 	if (r < 0)
 		return r;
 	r = np_engine_lookup(c->eng, name, false, &net, err);
@@ -194,7 +201,7 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		np_buf_free(&b);
 		return 0;
 	}
-	printf("%-15s %s\n", "Name:", net->name);
+	printf("%-15s %s\n", "Name:", np_term_str(net->name, esc, sizeof(esc)));
 	printf("%-15s %s\n", "UUID:", uuid);
 	if (active) {
 		if (np_health_ok(&h))
@@ -207,7 +214,7 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	printf("%-15s %s\n", "Persistent:", st.persistent ? "yes" : "no");
 	printf("%-15s %s\n", "Autostart:", st.autostart ? "yes" : "no");
 	if (net->bridge.name)
-		printf("%-15s %s\n", "Bridge:", net->bridge.name);
+		printf("%-15s %s\n", "Bridge:", np_term_str(net->bridge.name, esc, sizeof(esc)));
 	printf("\n");
 	return 0;
 }
@@ -222,6 +229,9 @@ int np_cmd_dumpxml(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	int r;
 
 	r = np_args_parse(argc, argv, args, 1, &name, 1, 1, err);
+	if (r < 0)
+		return r;
+	r = np_name_check(NP_NAME_NETWORK, "net-dumpxml: network", name, err);
 	if (r < 0)
 		return r;
 	inactive = np_args_has(args, 1, "--inactive");
@@ -262,6 +272,9 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	int r;
 
 	r = np_args_parse(argc, argv, args, 2, &name, 1, 1, err);
+	if (r < 0)
+		return r;
+	r = np_name_check(NP_NAME_NETWORK, "net-dhcp-leases: network", name, err);
 	if (r < 0)
 		return r;
 	mac = np_args_value(args, 2, "--mac");
@@ -332,6 +345,9 @@ int np_cmd_uuid(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	r = np_args_parse(argc, argv, NULL, 0, &name, 1, 1, err);
 	if (r < 0)
 		return r;
+	r = np_name_check(NP_NAME_NETWORK, "net-uuid: network", name, err);
+	if (r < 0)
+		return r;
 	r = np_engine_lookup(c->eng, name, false, &net, err);
 	if (r < 0)
 		return r;
@@ -363,7 +379,9 @@ int np_cmd_name(struct np_cli *c, int argc, char **argv, struct np_err *err)
 
 		if (np_engine_lookup(c->eng, names[i], false, &net, &ignored) == 0 && net->has_uuid &&
 		    !memcmp(net->uuid, want, 16)) {
-			printf("%s\n\n", net->name);
+			char esc[NP_TERM_MAX];
+
+			printf("%s\n\n", np_term_str(net->name, esc, sizeof(esc)));
 			found = true;
 		}
 	}

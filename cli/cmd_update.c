@@ -4,7 +4,9 @@
 
 #include "cli/args.h"
 #include "common/err.h"
+#include "common/escape.h"
 #include "common/fileio.h"
+#include "common/name.h"
 #include "common/util.h"
 #include "engine/lifecycle.h"
 #include "engine/update_live.h"
@@ -67,7 +69,8 @@ int np_cmd_update(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	const size_t n = NP_ARRAY_SIZE(args);
 	struct np_update_req req = { .parent_index = -1 };
 	_np_free_ char *from_file = NULL;
-	const char *pos[4] = { 0 }, *data[4], *idx;
+	const char *pos[4] = { 0 }, *data[4], *idx, *name;
+	char esc[NP_TERM_MAX];
 	size_t npos = 0;
 	bool live, config;
 	unsigned done = 0;
@@ -88,6 +91,9 @@ int np_cmd_update(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		return np_err_set(err, -EINVAL, "Options --current and --%s are mutually exclusive",
 				  live ? "live" : "config");
 	req.name = data[0];
+	r = np_name_check(NP_NAME_NETWORK, "net-update: network", req.name, err);
+	if (r < 0)
+		return r;
 	r = np_update_cmd_parse(data[1], &req.cmd, err);
 	if (r < 0)
 		return r;
@@ -118,11 +124,12 @@ int np_cmd_update(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	r = np_engine_update(c->eng, &req, &done, NULL, err);
 	if (r < 0)
 		return r;
+	name = np_term_str(req.name, esc, sizeof(esc));
 	if (done == (NP_UPDATE_AFFECT_LIVE | NP_UPDATE_AFFECT_CONFIG))
-		printf("Updated network %s persistent config and live state\n", req.name);
+		printf("Updated network %s persistent config and live state\n", name);
 	else if (done & NP_UPDATE_AFFECT_CONFIG)
-		printf("Updated network %s persistent config\n", req.name);
+		printf("Updated network %s persistent config\n", name);
 	else
-		printf("Updated network %s live state\n", req.name);
+		printf("Updated network %s live state\n", name);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include "cli/table.h"
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/escape.h"
 #include "common/json.h"
 #include "common/util.h"
 #include "engine/port.h"
@@ -23,7 +24,7 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	const size_t na = NP_ARRAY_SIZE(args);
 	struct np_port_add_req req;
 	struct np_port port;
-	char macs[NP_MAC_STRLEN];
+	char macs[NP_MAC_STRLEN], esc[NP_TERM_MAX];
 	const char *name;
 	int r;
 
@@ -42,13 +43,14 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	if (r < 0)
 		return r;
 	np_mac_str(port.mac, macs);
-	printf("Port %s added to network %s, guest MAC %s\n", port.ifname, name, macs);
+	printf("Port %s added to network %s, guest MAC %s\n", port.ifname, np_term_str(name, esc, sizeof(esc)), macs);
 	if (port.type == NP_PORT_TAP)
 		printf("qemu: -netdev tap,id=net0,ifname=%s,script=no,downscript=no "
 		       "-device virtio-net-pci,netdev=net0,mac=%s\n",
 		       port.ifname, macs);
 	else
-		printf("guest: interface %s in namespace %s\n", port.peer, port.netns);
+		printf("guest: interface %s in namespace %s\n", port.peer,
+		       np_term_str(port.netns, esc, sizeof(esc)));
 	printf("\n");
 	return 0;
 }
@@ -56,6 +58,7 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 int np_cmd_port_delete(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	const char *pos[2];
+	char esc[NP_TERM_MAX];
 	int r;
 
 	r = np_args_parse(argc, argv, NULL, 0, pos, 2, 2, err);
@@ -64,7 +67,7 @@ int np_cmd_port_delete(struct np_cli *c, int argc, char **argv, struct np_err *e
 	r = np_engine_port_del(c->eng, pos[0], pos[1], err);
 	if (r < 0)
 		return r;
-	printf("Port %s deleted from network %s\n\n", pos[1], pos[0]);
+	printf("Port %s deleted from network %s\n\n", pos[1], np_term_str(pos[0], esc, sizeof(esc)));
 	return 0;
 }
 

@@ -1,5 +1,8 @@
 #include "cli/table.h"
 
+#include "common/buf.h"
+#include "common/escape.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +49,12 @@ int np_table_add(struct np_table *t, const char *const *cells)
 		return -ENOMEM;
 	t->cells = grown;
 	for (size_t c = 0; c < t->ncols; c++) {
-		grown[t->nrows * t->ncols + c] = strdup(cells[c] ? cells[c] : "");
+		struct np_buf b = { 0 };
+
+		/* Cells hold names and lease-file fields: shown escaped, never
+		 * as terminal controls. */
+		np_term_escape(&b, cells[c] ? cells[c] : "");
+		grown[t->nrows * t->ncols + c] = np_buf_steal(&b);
 		if (!grown[t->nrows * t->ncols + c]) {
 			while (c-- > 0)
 				free(grown[t->nrows * t->ncols + c]);

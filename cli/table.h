@@ -10,6 +10,6 @@ struct np_table;
 
 int np_table_new(size_t ncols, const char *const *header, struct np_table **ret);
 void np_table_free(struct np_table *t);
-/* Copies the ncols cells. */
+/* Copies the ncols cells, escaped for the terminal (np_term_escape). */
 int np_table_add(struct np_table *t, const char *const *cells);
 void np_table_print(const struct np_table *t, FILE *out);

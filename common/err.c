@@ -1,18 +1,19 @@
 #include "common/err.h"
 
+#include "common/escape.h"
+
 #include <stdio.h>
 #include <string.h>
 
-/* Keeps a message on one line and free of terminal controls: C0, DEL and
- * the UTF-8 form of C1 (0xC2 0x80..0x9F; U+009B starts escape sequences). */
+/* Keeps a message on one line and free of terminal controls (C0, DEL, C1
+ * such as U+009B, which starts escape sequences): they are shown escaped. */
 static void one_line(char *s)
 {
-	for (unsigned char *p = (unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			p[0] = p[1] = '?';
-	}
+	char esc[NP_ERR_MAX];
+	const char *e = np_term_str(s, esc, sizeof(esc));
+
+	if (e != s)
+		memcpy(s, e, strlen(e) + 1);
 }
 
 int np_err_setv(struct np_err *err, int ret, const char *fmt, va_list ap)

@@ -12,8 +12,9 @@ struct np_err {
 
 /* Formats into err (if non-NULL) unless a message is already set, so the
  * innermost, most precise message wins. Returns ret so callers can write
- * `return np_err_set(err, -EINVAL, "...")`. Newlines and control characters in
- * the result are replaced so the message stays on one line. */
+ * `return np_err_set(err, -EINVAL, "...")`. Newlines and other terminal controls
+ * in the result are escaped (np_term_escape) so the message stays on one
+ * line and cannot drive the terminal. */
 int np_err_set(struct np_err *err, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int np_err_setv(struct np_err *err, int ret, const char *fmt, va_list ap)

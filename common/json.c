@@ -18,6 +18,9 @@ void np_json_str(struct np_buf *b, const char *s)
 			np_buf_add(b, "\\t");
 		else if (*p < 0x20 || *p == 0x7f)
 			np_buf_addf(b, "\\u%04x", *p);
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			/* C1 controls (U+009B is CSI), for JSON read on a terminal */
+			np_buf_addf(b, "\\u%04x", *++p);
 		else
 			np_buf_addc(b, (char)*p);
 	}

@@ -2,6 +2,7 @@
 
 #include "common/err.h"
 #include "common/fileio.h"
+#include "common/name.h"
 #include "common/util.h"
 #include "dhcp/dhcp.h"
 #include "engine/default_net.h"
@@ -506,6 +507,10 @@ int np_engine_lookup(struct np_engine *eng, const char *name, bool inactive, str
 {
 	int r = -ENOENT;
 
+	/* Every command's lookup: a name the XML could not hold is no
+	 * network, and reaches no file name. */
+	if (!np_name_valid(NP_NAME_NETWORK, name))
+		return np_name_check(NP_NAME_NETWORK, "network", name, err);
 	if (!inactive || !np_store_is_persistent(eng->store, name))
 		r = np_store_live_load(eng->store, name, ret, err);
 	if (r == -ENOENT)

@@ -29,5 +29,6 @@ void np_engine_close(struct np_engine *eng);
 
 /* Joins /run/netns/NAME for the rest of the process, as `ip netns exec`
  * does. Called before np_engine_open(), so every socket and dnsmasq lives
- * there. */
-int np_engine_netns_enter(const char *name, struct np_err *err);
+ * there. name must pass np_name_check(NP_NAME_NETNS); what names where it
+ * came from in the error ("--netns" or "NETPLUMB_NETNS"). */
+int np_engine_netns_enter(const char *what, const char *name, struct np_err *err);

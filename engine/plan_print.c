@@ -1,12 +1,18 @@
-/* Printing a plan: shell-pasteable text, or JSON for scripts. */
+/* Printing a plan: shell-pasteable text, or JSON for scripts. The text is
+ * meant to be pasted into bash: every value in a command is one quoted word
+ * (np_shell_quote), every comment is escaped (np_term_escape), and file
+ * contents and nft scripts are quoted here-documents. */
 #include "engine/plan.h"
 
 #include "common/buf.h"
+#include "common/escape.h"
 #include "common/json.h"
 #include "engine/port.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -22,7 +28,74 @@ static bool has_line(const char *data, const char *line)
 	return false;
 }
 
-static void print_heredoc(FILE *out, const char *cmd, const char *data)
+/* Comments and command lines are built in a buffer and printed whole. */
+static void flush_line(struct np_buf *b, FILE *out)
+{
+	np_buf_addc(b, '\n');
+	fputs(np_buf_str(b), out);
+	np_buf_free(b);
+}
+
+/* "# " and the text, escaped for the terminal: a value in it can neither end
+ * the comment (a newline would start a command) nor drive the terminal. */
+static void comment(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void comment(FILE *out, const char *fmt, ...)
+{
+	struct np_buf b = { 0 };
+	char *text = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	np_buf_add(&b, "# ");
+	np_term_escape(&b, n < 0 ? "(out of memory)" : text);
+	free(text);
+	flush_line(&b, out);
+}
+
+/* Every word of a command goes through here: np_shell_quote makes the
+ * shell read back exactly this argument, whatever a name or path holds. */
+static void word(struct np_buf *b, const char *w)
+{
+	if (b->len)
+		np_buf_addc(b, ' ');
+	np_shell_quote(b, w);
+}
+
+static void wordf(struct np_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void wordf(struct np_buf *b, const char *fmt, ...)
+{
+	char *w = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&w, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = true;
+		return;
+	}
+	word(b, w);
+	free(w);
+}
+
+/* Several words at once, up to a NULL. */
+static void words(struct np_buf *b, ...)
+{
+	va_list ap;
+
+	va_start(ap, b);
+	for (const char *w = va_arg(ap, const char *); w; w = va_arg(ap, const char *))
+		word(b, w);
+	va_end(ap);
+}
+
+/* cmd (already quoted) reading data on stdin from a here-document. Its
+ * body is never expanded (the end word is quoted) and cannot end early. */
+static void print_heredoc(FILE *out, struct np_buf *cmd, const char *data)
 {
 	size_t n = strlen(data);
 	char end[32] = HEREDOC;
@@ -32,149 +105,175 @@ static void print_heredoc(FILE *out, const char *cmd, const char *data)
 	 * <dnsmasq:option value='NETPLUMB_EOF'/>), so pick one not in data. */
 	for (unsigned i = 1; has_line(data, end); i++)
 		snprintf(end, sizeof(end), HEREDOC "_%u", i);
-	fprintf(out, "%s <<'%s'\n%s%s%s\n", cmd, end, data, n && data[n - 1] != '\n' ? "\n" : "",
-		end);
+	np_buf_addf(cmd, " <<'%s'\n%s%s%s", end, data, n && data[n - 1] != '\n' ? "\n" : "",
+		    end);
+	flush_line(cmd, out);
 }
 
-/* name as one shell word: bare when it is plain, else single-quoted. */
-static const char *shell_word(const char *name, char *buf, size_t len)
+/* The network hook, as the hook step runs it: "[ ! -x HOOK ] || HOOK NAME
+ * OP SUBOP -", the test's syntax bare, every value quoted. */
+static void print_hook(const struct np_step *s, const char *plan_name, FILE *out)
 {
-	size_t n = 0;
-	bool plain = *name != '\0';
+	struct np_buf b = { 0 }, undo = { 0 };
+	char *hook = NULL;
 
-	for (const char *c = name; *c; c++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/:+,@%",
-			    *c))
-			plain = false;
-	if (plain)
-		return name;
-	buf[n++] = '\'';
-	for (const char *c = name; *c && n + 6 < len; c++) {
-		if (*c == '\'') {
-			memcpy(buf + n, "'\\''", 4);
-			n += 4;
-		} else {
-			buf[n++] = *c;
-		}
+	if (asprintf(&hook, "%s/network", s->path) < 0)
+		hook = NULL;
+	np_buf_add(&b, "[ ! -x ");
+	np_shell_quote(&b, hook ? hook : "");
+	np_buf_add(&b, " ] ||");
+	words(&b, hook ? hook : "", plan_name, s->key, s->value, "-", NULL);
+	print_heredoc(out, &b, s->data);
+	if (s->optional) {
+		comment(out, "a failure here is a warning");
+	} else if (!strcmp(s->key, "start")) {
+		words(&undo, hook ? hook : "", plan_name, "stopped", "end", "-", NULL);
+		comment(out, "a failure cancels the start; undone by: %s", np_buf_str(&undo));
+		np_buf_free(&undo);
 	}
-	buf[n++] = '\'';
-	buf[n] = '\0';
-	return buf;
+	free(hook);
+}
+
+static void print_port(const struct np_step *s, FILE *out)
+{
+	uint8_t host_mac[NP_MAC_LEN];
+	char hm[NP_MAC_STRLEN], mac[NP_MAC_STRLEN];
+	struct np_buf b = { 0 };
+
+	np_port_host_mac(s->port, host_mac);
+	if (s->port->type == NP_PORT_TAP) {
+		words(&b, "ip", "tuntap", "add", "dev", s->ifname, "mode", "tap", "vnet_hdr", NULL);
+		if (s->port->owner >= 0) {
+			word(&b, "user");
+			wordf(&b, "%ld", s->port->owner);
+		}
+	} else {
+		words(&b, "ip", "link", "add", "name", s->ifname, "type", "veth", "peer", "name",
+		      s->port->peer, "address", np_mac_str(s->mac, mac), "netns", s->port->netns,
+		      NULL);
+	}
+	flush_line(&b, out);
+	words(&b, "ip", "link", "set", "dev", s->ifname, "address", np_mac_str(host_mac, hm),
+	      "master", s->master, "up", NULL);
+	np_buf_addf(&b, "  # guest MAC %s", np_mac_str(s->mac, mac));
+	flush_line(&b, out);
 }
 
 static void print_step(const struct np_step *s, const char *plan_name, FILE *out)
 {
-	char a[NP_ADDR_STRLEN], g[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN], cmd[4200];
+	char a[NP_ADDR_STRLEN], g[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN];
+	struct np_buf b = { 0 };
 
 	if (s->why)
-		fprintf(out, "# %s\n", s->why);
+		comment(out, "%s", s->why);
 	switch (s->kind) {
 	case NP_STEP_CHECK_LINK_FREE:
-		fprintf(out, "# check: no interface named %s exists (ip link show %s fails)\n",
+		comment(out, "check: no interface named %s exists (ip link show %s fails)",
 			s->ifname, s->ifname);
 		return;
 	case NP_STEP_CHECK_ROUTE_FREE:
-		fprintf(out, "# check: no route to %s/%u exists yet\n", np_addr_str(&s->addr, a),
+		comment(out, "check: no route to %s/%u exists yet", np_addr_str(&s->addr, a),
 			s->prefix);
 		return;
 	case NP_STEP_CHECK_LINK_PRESENT:
-		fprintf(out, "# check: the host bridge %s exists (ip link show %s succeeds)\n",
+		comment(out, "check: the host bridge %s exists (ip link show %s succeeds)",
 			s->ifname, s->ifname);
 		return;
 	case NP_STEP_FILE_WRITE:
-		snprintf(cmd, sizeof(cmd), "install -m %o /dev/stdin %s", s->mode, s->path);
-		print_heredoc(out, cmd, s->data);
+		words(&b, "install", "-m", NULL);
+		wordf(&b, "%o", s->mode);
+		words(&b, "/dev/stdin", s->path, NULL);
+		print_heredoc(out, &b, s->data);
 		return;
 	case NP_STEP_BRIDGE_ADD:
-		fprintf(out, "ip link add %s", s->ifname);
+		/* "name"/"dev" before every interface name, so that no name can
+		 * be taken for one of ip's keywords ("help", "type", ...) */
+		words(&b, "ip", "link", "add", "name", s->ifname, NULL);
 		if (s->has_mac)
-			fprintf(out, " address %s", np_mac_str(s->mac, mac));
-		if (s->mtu)
-			fprintf(out, " mtu %u", s->mtu);
-		fprintf(out, " type bridge");
-		if (s->stp >= 0)
-			fprintf(out, " stp_state %d", s->stp);
-		if (s->delay_cs >= 0)
-			fprintf(out, " forward_delay %ld", s->delay_cs);
-		fputc('\n', out);
+			words(&b, "address", np_mac_str(s->mac, mac), NULL);
+		if (s->mtu) {
+			word(&b, "mtu");
+			wordf(&b, "%u", s->mtu);
+		}
+		words(&b, "type", "bridge", NULL);
+		if (s->stp >= 0) {
+			word(&b, "stp_state");
+			wordf(&b, "%d", s->stp);
+		}
+		if (s->delay_cs >= 0) {
+			word(&b, "forward_delay");
+			wordf(&b, "%ld", s->delay_cs);
+		}
+		flush_line(&b, out);
 		if (s->stp == 1 && s->delay_cs < 200)
-			fprintf(out, "# note: with STP on the kernel raises forward_delay to 2 s, so a new "
-				     "port forwards only after ~4 s (listening + learning); set "
-				     "<bridge stp='off'/> to avoid that wait\n");
+			comment(out, "note: with STP on the kernel raises forward_delay to 2 s, so a "
+				     "new port forwards only after ~4 s (listening + learning); set "
+				     "<bridge stp='off'/> to avoid that wait");
 		return;
 	case NP_STEP_SYSCTL:
-		fprintf(out, "sysctl -w %s=%s%s\n", s->key, s->value,
-			s->optional ? "  # skipped if absent" : "");
+		words(&b, "sysctl", "-w", NULL);
+		wordf(&b, "%s=%s", s->key, s->value);
+		if (s->optional)
+			np_buf_add(&b, "  # skipped if absent");
+		flush_line(&b, out);
 		return;
 	case NP_STEP_ADDR_ADD:
-		fprintf(out, "ip addr add %s/%u%s dev %s\n", np_addr_str(&s->addr, a), s->prefix,
-			s->addr.family == AF_INET ? " broadcast +" : "", s->ifname);
+		words(&b, "ip", "addr", "add", NULL);
+		wordf(&b, "%s/%u", np_addr_str(&s->addr, a), s->prefix);
+		if (s->addr.family == AF_INET)
+			words(&b, "broadcast", "+", NULL);
+		words(&b, "dev", s->ifname, NULL);
+		flush_line(&b, out);
 		return;
 	case NP_STEP_LINK_UP:
-		fprintf(out, "ip link set %s up\n", s->ifname);
+		words(&b, "ip", "link", "set", "dev", s->ifname, "up", NULL);
+		flush_line(&b, out);
 		return;
 	case NP_STEP_ROUTE_ADD:
-		fprintf(out, "ip route add %s/%u", np_addr_str(&s->addr, a), s->prefix);
+		words(&b, "ip", "route", "add", NULL);
+		wordf(&b, "%s/%u", np_addr_str(&s->addr, a), s->prefix);
 		if (s->gw.family)
-			fprintf(out, " via %s", np_addr_str(&s->gw, g));
-		fprintf(out, " dev %s", s->ifname);
-		if (s->metric)
-			fprintf(out, " metric %u", s->metric);
-		fputc('\n', out);
+			words(&b, "via", np_addr_str(&s->gw, g), NULL);
+		words(&b, "dev", s->ifname, NULL);
+		if (s->metric) {
+			word(&b, "metric");
+			wordf(&b, "%u", s->metric);
+		}
+		flush_line(&b, out);
 		return;
 	case NP_STEP_FW_APPLY:
-		print_heredoc(out, "nft -f -", s->text);
-		fprintf(out, "# undone by: nft -f - (delete the chains above), then 'delete table "
-			     "inet netplumb' once it holds no chain\n");
+		words(&b, "nft", "-f", "-", NULL);
+		print_heredoc(out, &b, s->text);
+		comment(out, "undone by: nft -f - (delete the chains above), then 'delete table "
+			     "inet netplumb' once it holds no chain");
 		return;
 	case NP_STEP_DNSMASQ_START:
-		fprintf(out, "dnsmasq --conf-file=%s\n", s->path);
-		fprintf(out, "# note: dnsmasq pings an address before offering it (~3 s on the first "
-			     "lease); add <dnsmasq:option value='no-ping'/> to skip that check\n");
+		word(&b, "dnsmasq");
+		wordf(&b, "--conf-file=%s", s->path);
+		flush_line(&b, out);
+		comment(out, "note: dnsmasq pings an address before offering it (~3 s on the first "
+			     "lease); add <dnsmasq:option value='no-ping'/> to skip that check");
 		return;
-	case NP_STEP_HOOK: {
-		char q[1024];
-
-		snprintf(cmd, sizeof(cmd), "[ ! -x %s/network ] || %s/network %s %s %s -", s->path,
-			 s->path, shell_word(plan_name, q, sizeof(q)), s->key, s->value);
-		print_heredoc(out, cmd, s->data);
-		if (s->optional)
-			fprintf(out, "# a failure here is a warning\n");
-		else if (!strcmp(s->key, "start"))
-			fprintf(out, "# a failure cancels the start; undone by: %s/network %s stopped "
-				     "end -\n",
-				s->path, q[0] == '\'' ? q : plan_name);
+	case NP_STEP_HOOK:
+		print_hook(s, plan_name, out);
 		return;
-	}
 	case NP_STEP_RECORD:
-		fprintf(out, "# install -m %o /dev/stdin %s: the record of the steps above, with the "
-			     "ifindex and MAC of each link the kernel made\n",
-			s->mode, s->path);
+		/* the path quoted as the command would take it */
+		word(&b, s->path);
+		comment(out, "install -m %o /dev/stdin %s: the record of the steps above, with the "
+			     "ifindex and MAC of each link the kernel made",
+			s->mode, np_buf_str(&b));
+		np_buf_free(&b);
 		return;
-	case NP_STEP_PORT_ADD: {
-		uint8_t host_mac[NP_MAC_LEN];
-		char hm[NP_MAC_STRLEN];
-
-		np_port_host_mac(s->port, host_mac);
-		if (s->port->type == NP_PORT_TAP) {
-			fprintf(out, "ip tuntap add dev %s mode tap vnet_hdr", s->ifname);
-			if (s->port->owner >= 0)
-				fprintf(out, " user %ld", s->port->owner);
-			fputc('\n', out);
-		} else {
-			fprintf(out, "ip link add %s type veth peer name %s address %s netns %s\n",
-				s->ifname, s->port->peer, np_mac_str(s->mac, mac), s->port->netns);
-		}
-		fprintf(out, "ip link set %s address %s master %s up  # guest MAC %s\n", s->ifname,
-			np_mac_str(host_mac, hm), s->master, np_mac_str(s->mac, mac));
+	case NP_STEP_PORT_ADD:
+		print_port(s, out);
 		return;
-	}
 	}
 }
 
 void np_plan_print(const struct np_plan *plan, FILE *out)
 {
-	fprintf(out, "# netplumb plan for network '%s' (bridge %s): %zu steps\n", plan->net_name,
+	comment(out, "netplumb plan for network '%s' (bridge %s): %zu steps", plan->net_name,
 		plan->bridge, plan->n_steps);
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		fputc('\n', out);

@@ -1,35 +1,30 @@
 #include "engine/port.h"
 
 #include "common/buf.h"
+#include "common/name.h"
+#include "common/util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-bool np_port_name_valid(const char *s)
+/* What np_port_parse and np_port_format both insist on, so that a record
+ * with a name a user could use to add a line (netns=g2\nifname=up0) is
+ * never written nor read. */
+static bool port_valid(const struct np_port *p)
 {
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 15 || !strcmp(s, ".") || !strcmp(s, ".."))
+	if (!np_name_valid(NP_NAME_IFNAME, p->ifname))
 		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
-			return false;
-	return true;
-}
-
-static bool netns_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 255 || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (; *s; s++)
-		if (*s == '/' || (unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
+	switch (p->type) {
+	case NP_PORT_TAP:
+		return p->owner >= -1 && p->owner < (long)UINT32_MAX;
+	case NP_PORT_VETH:
+		return np_name_valid(NP_NAME_IFNAME, p->peer) &&
+		       np_name_valid(NP_NAME_NETNS, p->netns);
+	}
+	return false;
 }
 
 static int set_name(char *dst, size_t len, const char *v)
@@ -40,11 +35,29 @@ static int set_name(char *dst, size_t len, const char *v)
 	return 0;
 }
 
+/* "-1" (root only) or a uid in decimal, nothing else (strtol would take
+ * "", " 7" and "+7"). */
+static int parse_owner(const char *v, long *ret)
+{
+	if (!strcmp(v, "-1")) {
+		*ret = -1;
+		return 0;
+	}
+	if (!np_name_valid(NP_NAME_USER, v) || v[strspn(v, "0123456789")])
+		return -EINVAL;
+	*ret = strtol(v, NULL, 10);
+	return 0;
+}
+
 int np_port_parse(const char *text, struct np_port *ret)
 {
+	static const char *const keys[] = { "type", "ifname", "mac", "owner", "peer", "netns" };
+	enum { KEY_OWNER = 1u << 3, KEY_PEER = 1u << 4, KEY_NETNS = 1u << 5 };
 	struct np_port p = { .owner = -1 };
 	bool have_type = false, have_mac = false;
+	unsigned seen = 0;
 	char line[512];
+	size_t k;
 
 	while (*text) {
 		const char *nl = strchr(text, '\n');
@@ -63,6 +76,12 @@ int np_port_parse(const char *text, struct np_port *ret)
 			return -EINVAL;
 		*eq = '\0';
 		v = eq + 1;
+		/* a key given twice is how an injected line would override */
+		for (k = 0; k < NP_ARRAY_SIZE(keys) && strcmp(keys[k], line); k++)
+			;
+		if (k == NP_ARRAY_SIZE(keys) || (seen & (1u << k)))
+			return -EINVAL;
+		seen |= 1u << k;
 		if (!strcmp(line, "type")) {
 			if (!strcmp(v, "tap"))
 				p.type = NP_PORT_TAP;
@@ -72,19 +91,16 @@ int np_port_parse(const char *text, struct np_port *ret)
 				return -EINVAL;
 			have_type = true;
 		} else if (!strcmp(line, "ifname")) {
-			if (!np_port_name_valid(v) || set_name(p.ifname, sizeof(p.ifname), v) < 0)
+			if (set_name(p.ifname, sizeof(p.ifname), v) < 0)
 				return -EINVAL;
 		} else if (!strcmp(line, "peer")) {
-			if (!np_port_name_valid(v) || set_name(p.peer, sizeof(p.peer), v) < 0)
+			if (set_name(p.peer, sizeof(p.peer), v) < 0)
 				return -EINVAL;
 		} else if (!strcmp(line, "netns")) {
-			if (!netns_valid(v) || set_name(p.netns, sizeof(p.netns), v) < 0)
+			if (set_name(p.netns, sizeof(p.netns), v) < 0)
 				return -EINVAL;
 		} else if (!strcmp(line, "owner")) {
-			char *end;
-
-			p.owner = strtol(v, &end, 10);
-			if (*end || p.owner < -1)
+			if (parse_owner(v, &p.owner) < 0)
 				return -EINVAL;
 		} else if (!strcmp(line, "mac")) {
 			if (np_mac_parse(v, p.mac) < 0)
@@ -94,9 +110,10 @@ int np_port_parse(const char *text, struct np_port *ret)
 			return -EINVAL;
 		}
 	}
-	if (!have_type || !have_mac || !p.ifname[0])
+	if (!have_type || !have_mac || !port_valid(&p))
 		return -EINVAL;
-	if (p.type == NP_PORT_VETH && (!p.peer[0] || !p.netns[0]))
+	/* the other type's keys have no meaning here: refuse, not ignore */
+	if (p.type == NP_PORT_TAP ? (seen & (KEY_PEER | KEY_NETNS)) : (seen & KEY_OWNER))
 		return -EINVAL;
 	*ret = p;
 	return 0;
@@ -107,6 +124,8 @@ int np_port_format(const struct np_port *p, char **ret)
 	struct np_buf b = { 0 };
 	char mac[NP_MAC_STRLEN];
 
+	if (!port_valid(p))
+		return -EINVAL;
 	np_buf_addf(&b, "type=%s\nifname=%s\nmac=%s\n", p->type == NP_PORT_TAP ? "tap" : "veth",
 		    p->ifname, np_mac_str(p->mac, mac));
 	if (p->type == NP_PORT_TAP)

@@ -24,11 +24,12 @@ struct np_port {
 
 #define NP_MAX_PORTS 4096
 
-/* The record is a few "key=value" lines; parse refuses unknown keys and
- * unsafe names. */
+/* The record is a few "key=value" lines. Both directions refuse (-EINVAL)
+ * a name np_name_check would refuse (ifname, peer: NP_NAME_IFNAME; netns:
+ * NP_NAME_NETNS), an owner that is not -1 or a uid; parse also refuses
+ * unknown or repeated keys and the other type's keys. */
 int np_port_parse(const char *text, struct np_port *ret);
 int np_port_format(const struct np_port *p, char **ret);
 /* The host side's MAC: the guest's with its first byte set to 0xfe, as
  * libvirt does, so the bridge never takes the guest's address as its own. */
 void np_port_host_mac(const struct np_port *p, uint8_t ret[NP_MAC_LEN]);
-bool np_port_name_valid(const char *s);

@@ -1,6 +1,7 @@
 #include "engine/port_api.h"
 
 #include "common/err.h"
+#include "common/name.h"
 #include "common/util.h"
 #include "engine/lifecycle.h"
 #include "engine/ops.h"
@@ -58,21 +59,39 @@ static bool name_taken(struct np_engine *eng, const struct np_port *ports, size_
 	return eng->ops->link_get(eng->ctx, name, &id) > 0;
 }
 
-static int parse_owner(const char *s, long *ret)
+/* A uid, or a user name looked up (s passed np_name_check). */
+static int parse_owner(const char *s, long *ret, struct np_err *err)
 {
 	struct passwd *pw;
-	char *end;
-	long v = strtol(s, &end, 10);
 
-	if (*s && !*end && v >= 0) {
-		*ret = v;
+	if (!s[strspn(s, "0123456789")]) {
+		*ret = strtol(s, NULL, 10);
 		return 0;
 	}
 	pw = getpwnam(s);
 	if (!pw)
-		return -ENOENT;
+		return np_err_set(err, -ENOENT, "port-add: --owner '%s': no such user", s);
 	*ret = (long)pw->pw_uid;
 	return 0;
+}
+
+/* Every name of the request, before the lock is taken or anything read. */
+static int check_names(const char *name, const struct np_port_add_req *req, struct np_err *err)
+{
+	int r;
+
+	r = np_name_check(NP_NAME_NETWORK, "port-add: network", name, err);
+	if (r == 0 && req->tap)
+		r = np_name_check(NP_NAME_IFNAME, "port-add: --tap", req->tap, err);
+	if (r == 0 && req->veth)
+		r = np_name_check(NP_NAME_NETNS, "port-add: --veth", req->veth, err);
+	if (r == 0 && req->ifname)
+		r = np_name_check(NP_NAME_IFNAME, "port-add: --ifname", req->ifname, err);
+	if (r == 0 && req->peer)
+		r = np_name_check(NP_NAME_IFNAME, "port-add: --peer", req->peer, err);
+	if (r == 0 && req->owner)
+		r = np_name_check(NP_NAME_USER, "port-add: --owner", req->owner, err);
+	return r;
 }
 
 /* Attaches (or detaches) one port of an active network now, with the step
@@ -105,19 +124,10 @@ static int port_kind(const struct np_port_add_req *req, struct np_port *port, st
 
 	if (req->tap) {
 		port->type = NP_PORT_TAP;
-		if (req->owner && parse_owner(req->owner, &port->owner) < 0)
-			return np_err_set(err, -ENOENT, "port-add: --owner '%s': no such user",
-					  req->owner);
-		return 0;
+		return req->owner ? parse_owner(req->owner, &port->owner, err) : 0;
 	}
 	port->type = NP_PORT_VETH;
-	if (strlen(req->veth) >= sizeof(port->netns) || strchr(req->veth, '/') || !*req->veth)
-		return np_err_set(err, -EINVAL, "port-add: --veth '%s': not a namespace name",
-				  req->veth);
 	memcpy(port->netns, req->veth, strlen(req->veth) + 1);
-	if (!np_port_name_valid(peer))
-		return np_err_set(err, -EINVAL, "port-add: --peer '%s': not an interface name",
-				  peer);
 	memcpy(port->peer, peer, strlen(peer) + 1);
 	return 0;
 }
@@ -136,9 +146,8 @@ static int port_ifname(struct np_engine *eng, const struct np_port_add_req *req,
 		if (!name_taken(eng, ports, n, auto_name))
 			ifname = auto_name;
 	}
-	if (!ifname || !np_port_name_valid(ifname))
-		return np_err_set(err, -EINVAL, "port-add: '%s': not an interface name",
-				  ifname ? ifname : "");
+	if (!ifname)
+		return np_err_set(err, -ENOSPC, "port-add: no free interface name npport0..npport9999");
 	if (name_taken(eng, ports, n, ifname))
 		return np_err_set(err, -EEXIST, "port-add: interface %s already exists", ifname);
 	memcpy(port->ifname, ifname, strlen(ifname) + 1);
@@ -192,6 +201,9 @@ int np_engine_port_add(struct np_engine *eng, const char *name, const struct np_
 	if (!req->tap == !req->veth)
 		return np_err_set(err, -EINVAL,
 				  "port-add: give exactly one of --tap TAP or --veth NETNS");
+	r = check_names(name, req, err);
+	if (r < 0)
+		return r;
 	r = np_store_lock(eng->store, err);
 	if (r < 0)
 		return r;
@@ -239,6 +251,11 @@ int np_engine_port_del(struct np_engine *eng, const char *name, const char *ifna
 	size_t n = 0, i;
 	int r;
 
+	r = np_name_check(NP_NAME_NETWORK, "port-delete: network", name, err);
+	if (r == 0)
+		r = np_name_check(NP_NAME_IFNAME, "port-delete: port", ifname, err);
+	if (r < 0)
+		return r;
 	r = load(eng, name, &net, &ports, &n, err);
 	if (r < 0)
 		return r;
@@ -263,6 +280,9 @@ int np_engine_port_list(struct np_engine *eng, const char *name, struct np_port 
 	_np_net_free_ struct np_net *net = NULL;
 	int r;
 
+	r = np_name_check(NP_NAME_NETWORK, "port-list: network", name, err);
+	if (r < 0)
+		return r;
 	r = np_engine_lookup(eng, name, false, &net, err);
 	if (r < 0)
 		return r;

@@ -389,6 +389,36 @@ static bool shell_safe(char c)
 	return nft_ident_char(c) || strchr(" /:=+,%", c);
 }
 
+/* Masks each quoted part of a command line ('...', $'...' and the \' of
+ * '\'', as np_shell_quote writes them) with 'x', so that only bare shell
+ * syntax is left to check. Returns where an unquoted here-document start
+ * " <<'" is, n when there is none. */
+static size_t mask_quotes(char *s, size_t n, const char *text, size_t line)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t open = k;
+		const char *q;
+
+		if (n - k >= 4 && !memcmp(s + k, " <<'", 4))
+			return k;
+		if (s[k] == '\\' && k + 1 < n && s[k + 1] == '\'') {
+			memset(s + k, 'x', 2);
+			k++;
+			continue;
+		}
+		if (s[k] == '$' && k + 1 < n && s[k + 1] == '\'')
+			k++;
+		else if (s[k] != '\'')
+			continue;
+		q = memchr(s + k + 1, '\'', n - k - 1);
+		if (!q)
+			failf(text, "plan: unterminated quote on line %zu", line);
+		memset(s + open, 'x', (size_t)(q - (s + open)) + 1);
+		k = (size_t)(q - s);
+	}
+	return n;
+}
+
 /* The next step whose text plan_print.c prints as a here-document. */
 static const char *next_body(const struct np_plan *plan, size_t *i)
 {
@@ -443,7 +473,9 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
 				break;
 		if (v == NP_ARRAY_SIZE(cmds))
 			failf(text, "plan: unexpected line %zu", i + 1);
-		heredoc = memmem(s, n, " <<'", 4);
+		/* values are quoted words: what is left must be our syntax */
+		v = mask_quotes((char *)s, n, text, i + 1);
+		heredoc = v < n ? s + v : NULL;
 		if (heredoc) {
 			end = heredoc + 4;
 			end_len = n - (size_t)(end - s);
@@ -472,22 +504,6 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
 					failf(text, "plan: shell character '%c' on line %zu", s[k], i + 1);
 			n -= (size_t)(cut + 6 - s);
 			s = cut + 6;
-			/* the network's name, single-quoted when it is not plain */
-			for (size_t k = 0; k < n; k++) {
-				if (s[k] == '\\' && k + 1 < n && s[k + 1] == '\'') {
-					memset((char *)s + k, 'x', 2);
-					k++;
-					continue;
-				}
-				if (s[k] != '\'')
-					continue;
-				const char *q = memchr(s + k + 1, '\'', n - k - 1);
-
-				if (!q)
-					failf(text, "plan: unterminated quote on line %zu", i + 1);
-				memset((char *)s + k, 'x', (size_t)(q - (s + k)) + 1);
-				k = (size_t)(q - s);
-			}
 		}
 		for (size_t k = 0; k < n; k++)
 			if (!shell_safe(s[k]))

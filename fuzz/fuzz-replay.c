@@ -2,6 +2,7 @@
  * source tree's fuzz/corpus) through np_fuzz_one, so the ordinary build and
  * the sanitizer build re-check every seed and every past finding in ctest.
  * A broken invariant aborts; the file being run is printed first. */
+#include "fuzz/fuzz-names.h"
 #include "fuzz/fuzz-net.h"
 
 #include "common/fileio.h"
@@ -14,6 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* fuzz-replay-names is built from this file with np_fuzz_names. */
+#ifndef NP_FUZZ_TARGET
+#define NP_FUZZ_TARGET np_fuzz_one
+#endif
 
 /* libFuzzer's own -max_len for this target is smaller; this only keeps a
  * stray big file from making the test slow. */
@@ -68,7 +74,7 @@ static int replay(const char *path, const struct stat *st, int type, struct FTW 
 	if (getenv("NP_FUZZ_VERBOSE"))
 		fprintf(stderr, "replay %s\n", path);
 	current = path;
-	np_fuzz_one((const uint8_t *)data, len);
+	NP_FUZZ_TARGET((const uint8_t *)data, len);
 	current = NULL;
 	n_files++;
 	return 0;

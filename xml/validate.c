@@ -8,6 +8,7 @@
 
 #include "common/addr.h"
 #include "common/err.h"
+#include "common/name.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -40,10 +41,14 @@ static int verr(struct vctx *c, const char *elem, const char *attr, const char *
 	return np_err_set(c->err, -EINVAL, "%s: %s: %s", c->file, where, what);
 }
 
+/* C0, DEL, or a C1 control in UTF-8 (U+0080..U+009F: U+009B is CSI): no
+ * user string may carry one to a config line or a terminal. */
 static bool has_ctrl(const char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f ||
+		    ((unsigned char)p[0] == 0xc2 && (unsigned char)p[1] >= 0x80 &&
+		     (unsigned char)p[1] <= 0x9f))
 			return true;
 	return false;
 }
@@ -54,78 +59,29 @@ static bool dnsmasq_safe(const char *s, const char *also_bad)
 	return !has_ctrl(s) && !strchr(s, ',') && !(also_bad && strpbrk(s, also_bad));
 }
 
-/* A kernel interface name that is also harmless inside nft rules. */
-static const char *ifname_problem(const char *s)
-{
-	if (!*s)
-		return "empty interface name";
-	if (strlen(s) >= NP_IFNAMSIZ)
-		return "interface name longer than 15 characters";
-	if (!strcmp(s, ".") || !strcmp(s, ".."))
-		return "'.' and '..' are not interface names";
-	if (strchr(s, '%'))
-		return "bridge name templates (%d) are not supported";
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
-			return "interface names may only contain A-Z a-z 0-9 _ . -";
-	return NULL;
-}
-
+/* A kernel interface name that is also harmless inside nft rules: the
+ * command line's rule (np_name_problem, NP_NAME_IFNAME). */
 static int check_ifname(struct vctx *c, const char *elem, const char *attr, const char *s)
 {
-	const char *why = s ? ifname_problem(s) : NULL;
+	const char *why;
 
-	return why ? verr(c, elem, attr, s, "%s", why) : 0;
+	if (!s)
+		return 0;
+	if (strchr(s, '%'))
+		return verr(c, elem, attr, s, "bridge name templates (%%d) are not supported");
+	why = np_name_problem(NP_NAME_IFNAME, s);
+	return why ? verr(c, elem, attr, s, "interface name %s", why) : 0;
 }
 
-/* UTF-8 for U+0080..U+009F is 0xC2 0x80..0x9F: terminal controls (CSI is
- * U+009B) that must not reach anyone's screen through net-list. */
-static bool has_c1(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			return true;
-	return false;
-}
-
-static size_t encoded_len(const char *s)
-{
-	size_t n = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.')
-			     ? 1
-			     : 3;
-	return n;
-}
-
+/* The command line's rule for network names (np_name_problem). */
 static int check_name(struct vctx *c, const char *name)
 {
+	const char *why;
+
 	if (!name || !*name)
 		return verr(c, "name", NULL, NULL, "network name is empty");
-	if (strlen(name) >= NP_MAX_NAME)
-		return verr(c, "name", "#text", name, "network name longer than %d bytes",
-			    NP_MAX_NAME - 1);
-	if (strchr(name, '/'))
-		return verr(c, "name", "#text", name, "network name contains '/'");
-	if (has_ctrl(name))
-		return verr(c, "name", "#text", name,
-			    "network name contains a newline or control character");
-	if (!strcmp(name, ".") || !strcmp(name, ".."))
-		return verr(c, "name", "#text", name, "network name cannot be '.' or '..'");
-	if (has_c1(name))
-		return verr(c, "name", "#text", name,
-			    "network name contains a C1 control character (U+0080-U+009F)");
-	/* The store names files after the network, bytes outside
-	 * [A-Za-z0-9_.-] percent-encoded, plus a suffix of up to 10 bytes:
-	 * that must fit the file system's 255-byte names. */
-	if (encoded_len(name) > 240)
-		return verr(c, "name", "#text", name,
-			    "network name too long to be stored (at most 240 bytes once "
-			    "bytes outside A-Z a-z 0-9 _ . - count three)");
-	return 0;
+	why = np_name_problem(NP_NAME_NETWORK, name);
+	return why ? verr(c, "name", "#text", name, "network name %s", why) : 0;
 }
 
 static int check_ip(struct vctx *c, const struct np_ip *ip)
@@ -342,6 +298,10 @@ static int check_libvirt_define(struct vctx *c, const struct np_net *net)
 	for (size_t i = 0; i < x->n_portgroups; i++) {
 		const struct np_portgroup *pg = &x->portgroups[i];
 
+		/* it reaches net-dumpxml's output and error messages */
+		if (has_ctrl(pg->name))
+			return verr(c, "portgroup", "name", pg->name,
+				    "portgroup name contains a newline or control character");
 		if (vlan_used || pg->vlan.n_tags) {
 			if (pg->vport.present) {
 				if (net->forward.mode != NP_FWD_BRIDGE ||

@@ -16,8 +16,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fake-ops.h"
@@ -117,63 +120,148 @@ static void test_servers_file(const struct np_plan *plan)
 /* The command lines of a printed plan, one canonical line per system change,
  * in the form the fake logs its calls: the printout and the execution must
  * agree call for call. */
+/* Splits a printed command line into the words bash would pass (bare,
+ * '...' and $'...' with \xHH, as np_shell_quote writes them), into buf (as
+ * long as the line). Stops at a comment or at a here-document, whose end word
+ * goes to *end_word. Returns the number of words. */
+static int shell_words(const char *line, char *buf, char **w, int max, char **end_word)
+{
+	int n = 0;
+	bool heredoc = false;
+
+	for (const char *p = line; *p && n < max;) {
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		if (*p == '#')
+			break;
+		if (!strncmp(p, "<<", 2)) {
+			heredoc = true;
+			p += 2;
+		}
+		w[n] = buf;
+		while (*p && *p != ' ') {
+			if (*p == '\'') {
+				for (p++; *p && *p != '\''; )
+					*buf++ = *p++;
+				p += *p == '\'';
+			} else if (p[0] == '$' && p[1] == '\'') {
+				for (p += 2; *p && *p != '\'';) {
+					unsigned v;
+
+					if (p[0] == '\\' && p[1] == 'x' && sscanf(p + 2, "%2x", &v) == 1) {
+						*buf++ = (char)v;
+						p += 4;
+					} else if (p[0] == '\\' && p[1]) {
+						*buf++ = p[1] == 'n' ? '\n' : p[1] == 't' ? '\t' : p[1];
+						p += 2;
+					} else {
+						*buf++ = *p++;
+					}
+				}
+				p += *p == '\'';
+			} else if (*p == '\\' && p[1]) {
+				*buf++ = p[1];
+				p += 2;
+			} else {
+				*buf++ = *p++;
+			}
+		}
+		*buf++ = '\0';
+		if (heredoc) {
+			*end_word = strdup(w[n]);
+			break;
+		}
+		n++;
+	}
+	return n;
+}
+
+static bool words_are(char **w, int n, int count, ...)
+{
+	va_list ap;
+	bool ok = n >= count;
+
+	va_start(ap, count);
+	for (int i = 0; i < count; i++) {
+		const char *want = va_arg(ap, const char *);
+
+		if (ok && want && strcmp(w[i], want))
+			ok = false;
+	}
+	va_end(ap);
+	return ok;
+}
+
+static int word_index(char **w, int n, const char *want)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(w[i], want))
+			return i;
+	return -1;
+}
+
 static char *printed_calls(const struct np_plan *plan)
 {
 	struct np_buf b = { 0 };
 	char *text = NULL, *save = NULL, *end_word = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
-	char last_port[64] = "";
 
 	np_plan_print(plan, out);
 	fclose(out);
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char w1[4096], w2[4096], w3[4096], w4[4096];
+		char *w[64], *buf = malloc(strlen(line) + 1);
+		int n, d;
 
 		if (end_word) {
 			if (!strcmp(line, end_word)) {
 				free(end_word);
 				end_word = NULL;
 			}
+			free(buf);
 			continue;
 		}
-		char *hd = strstr(line, "<<'");
-
-		if (hd) {
-			end_word = strndup(hd + 3, strcspn(hd + 3, "'"));
+		if (!buf)
+			break;
+		/* the record step is a comment: "# install -m MODE /dev/stdin PATH: ..." */
+		if (!strncmp(line, "# install -m ", 13)) {
+			n = shell_words(line + 2, buf, w, 64, &end_word);
+			if (n >= 5 && w[4][0] && w[4][strlen(w[4]) - 1] == ':') {
+				w[4][strlen(w[4]) - 1] = '\0';
+				np_buf_addf(&b, "file_write %s\n", w[4]);
+			}
+			free(buf);
+			continue;
 		}
-		if (sscanf(line, "install -m %4095s /dev/stdin %4095s", w1, w2) == 2 ||
-		    sscanf(line, "# install -m %4095s /dev/stdin %4095[^:]", w1, w2) == 2)
-			np_buf_addf(&b, "file_write %s\n", w2);
-		else if (sscanf(line, "ip link add %4095s address %4095s", w1, w2) == 2 &&
-			 strstr(line, "type bridge"))
-			np_buf_addf(&b, "bridge_add %s\n", w1);
-		else if (sscanf(line, "sysctl -w %4095s", w1) == 1)
-			np_buf_addf(&b, "sysctl %s\n", w1);
-		else if (sscanf(line, "ip addr add %4095s", w1) == 1)
-			np_buf_addf(&b, "addr_add %s dev %s\n", w1, strrchr(line, ' ') + 1);
-		else if (sscanf(line, "ip link set %4095s up", w1) == 1 && !strstr(line, "master"))
-			np_buf_addf(&b, "link_up %s\n", w1);
-		else if (sscanf(line, "ip route add %4095s", w1) == 1) {
-			char *dev = strstr(line, " dev ");
-
-			np_buf_addf(&b, "route_add %s dev %.*s\n", w1, (int)strcspn(dev + 5, " "),
-				    dev + 5);
-		} else if (!strncmp(line, "nft -f -", 8))
+		n = shell_words(line, buf, w, 64, &end_word);
+		d = word_index(w, n, "dev");
+		if (words_are(w, n, 5, "install", "-m", NULL, "/dev/stdin", NULL))
+			np_buf_addf(&b, "file_write %s\n", w[4]);
+		else if (words_are(w, n, 5, "ip", "link", "add", "name", NULL) &&
+			 word_index(w, n, "bridge") == word_index(w, n, "type") + 1 &&
+			 word_index(w, n, "type") > 0)
+			np_buf_addf(&b, "bridge_add %s\n", w[4]);
+		else if (words_are(w, n, 3, "sysctl", "-w", NULL))
+			np_buf_addf(&b, "sysctl %s\n", w[2]);
+		else if (words_are(w, n, 4, "ip", "addr", "add", NULL) && d > 0 && d + 1 < n)
+			np_buf_addf(&b, "addr_add %s dev %s\n", w[3], w[d + 1]);
+		else if (n == 6 && words_are(w, n, 6, "ip", "link", "set", "dev", NULL, "up"))
+			np_buf_addf(&b, "link_up %s\n", w[4]);
+		else if (words_are(w, n, 4, "ip", "route", "add", NULL) && d > 0 && d + 1 < n)
+			np_buf_addf(&b, "route_add %s dev %s\n", w[3], w[d + 1]);
+		else if (words_are(w, n, 3, "nft", "-f", "-"))
 			np_buf_add(&b, "fw_apply add\n");
-		else if (sscanf(line, "dnsmasq --conf-file=%4095s", w1) == 1)
-			np_buf_addf(&b, "dnsmasq_start %s\n", w1);
-		else if (sscanf(line, "[ ! -x %4095s ] || %4095s %4095s %4095s", w1, w2, w3, w4) == 4) {
-			char op[64] = "", subop[64] = "";
-
-			sscanf(hd ? line : line, "[ ! -x %*s ] || %*s %*s %63s %63s", op, subop);
-			np_buf_addf(&b, "hook %s %s %s\n", w3, op, subop);
-		} else if (sscanf(line, "ip tuntap add dev %63s", last_port) == 1 ||
-			   sscanf(line, "ip link add %63s type veth", last_port) == 1) {
-			continue;
-		} else if (sscanf(line, "ip link set %4095s address %4095s master %4095s", w1, w2,
-				  w3) == 3)
-			np_buf_addf(&b, "port_add %s %s\n", w1, w3);
+		else if (n == 2 && !strcmp(w[0], "dnsmasq") && !strncmp(w[1], "--conf-file=", 12))
+			np_buf_addf(&b, "dnsmasq_start %s\n", w[1] + 12);
+		else if (n == 11 && words_are(w, n, 6, "[", "!", "-x", NULL, "]", "||") &&
+			 !strcmp(w[3], w[6]) && !strcmp(w[10], "-"))
+			np_buf_addf(&b, "hook %s %s %s\n", w[7], w[8], w[9]);
+		else if (words_are(w, n, 9, "ip", "link", "set", "dev", NULL, "address", NULL,
+				   "master", NULL))
+			np_buf_addf(&b, "port_add %s %s\n", w[4], w[8]);
+		free(buf);
 	}
 	free(end_word);
 	free(text);
@@ -244,6 +332,20 @@ static void test_printed_is_executed(struct np_net *def)
 	int n = 0;
 
 	check_printed_is_executed(def);
+	{
+		/* a name with shell syntax and a newline-free control: every
+		 * value it reaches (hook, paths) prints quoted and reads back */
+		struct np_net *q = parse("<network><name>it's; $(x) `y` \\ net\xc3\xa9</name>"
+					 "<bridge name='npq0'/><ip address='192.168.251.1' "
+					 "prefix='24'><dhcp><range start='192.168.251.2' "
+					 "end='192.168.251.9'/></dhcp></ip></network>",
+					 "quoted.xml");
+
+		CHECK(q != NULL);
+		if (q)
+			check_printed_is_executed(q);
+		np_net_free(q);
+	}
 	with_port.ports = &port;
 	with_port.n_ports = 1;
 	{

@@ -110,6 +110,33 @@ static void test_names(void)
 	EXPECT(OK, NULL, .name = "name with 'quotes'");
 }
 
+/* Control characters refused as in names (issue 20): C0, DEL and C1 such as
+ * U+009B (CSI), which would reach net-dumpxml's output or a config line. */
+static void test_control_chars(void)
+{
+	EXPECT(VALIDATE, "<name>", .name = "a&#155;b");
+	EXPECT(VALIDATE, "C1 control", .name = "a&#133;b");
+	EXPECT(VALIDATE, "<title>: title contains a control character",
+	       .extra = "  <title>a&#155;[2Jb</title>\n");
+	EXPECT(VALIDATE, "title contains", .extra = "  <title>a&#127;b</title>\n");
+	EXPECT(OK, NULL, .extra = "  <title>caf\xc3\xa9 &amp; co</title>\n");
+	static const char *const bad_pg[] = { "a&#10;b", "a&#13;b", "a&#9;b", "a&#127;b",
+					      "a&#155;b", "&#133;" };
+	for (size_t i = 0; i < NP_ARRAY_SIZE(bad_pg); i++) {
+		char extra[128];
+
+		snprintf(extra, sizeof(extra), "  <portgroup name='%s'/>\n", bad_pg[i]);
+		EXPECT(VALIDATE, "<portgroup name=", .extra = extra);
+		EXPECT(VALIDATE, "portgroup name contains a newline or control character",
+		       .extra = extra);
+	}
+	EXPECT(OK, NULL, .extra = "  <portgroup name='engineering'/>\n");
+	EXPECT(VALIDATE, "<host name=", .host = "a&#155;b");
+	EXPECT(VALIDATE, "<hostname>",
+	       .extra = "  <dns><host ip='192.168.7.5'><hostname>a&#155;b</hostname></host></dns>\n");
+	EXPECT(VALIDATE, "<txt value=", .extra = "  <dns><txt name='t' value='a&#155;b'/></dns>\n");
+}
+
 static void test_bridge(void)
 {
 	EXPECT(VALIDATE, "<bridge name='virbr0123456789ab'>: interface name longer than 15",
@@ -122,7 +149,7 @@ static void test_bridge(void)
 	EXPECT(VALIDATE, "may only contain", .bridge = "br 0");
 	EXPECT(VALIDATE, "may only contain", .bridge = "br&quot;0");
 	EXPECT(VALIDATE, "templates", .bridge = "virbr%d");
-	EXPECT(VALIDATE, "'.' and '..'", .bridge = "..");
+	EXPECT(VALIDATE, "interface name cannot be '.' or '..'", .bridge = "..");
 }
 
 static void test_forward_dev(void)
@@ -354,6 +381,7 @@ int main(void)
 {
 	test_message_form();
 	test_names();
+	test_control_chars();
 	test_bridge();
 	test_forward_dev();
 	test_mac();
