@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 struct np_sys {
-	struct np_nl *nl;
-	struct np_fw *fw;
+	struct np_nl *nl = NULL;
+	struct np_fw *fw = NULL;
 	const char *dnsmasq;
 };
 
@@ -92,7 +92,7 @@ static int id_of(struct np_nl *nl, const char *ifname, struct np_link_id *ret)
 
 static int sys_link_get(void *ctx, const char *ifname, struct np_link_id *ret)
 {
-	struct np_nl *nl;
+	struct np_nl *nl = NULL;
 	int r = nl_get(ctx, &nl);
 
 	return r < 0 ? r : id_of(nl, ifname, ret);
@@ -100,7 +100,7 @@ static int sys_link_get(void *ctx, const char *ifname, struct np_link_id *ret)
 
 static int sys_route_find(void *ctx, const struct np_addr *dst, unsigned prefix, char ret_dev[16])
 {
-	struct np_nl *nl;
+	struct np_nl *nl = NULL;
 	int r = nl_get(ctx, &nl);
 
 	return r < 0 ? r : np_nl_route_find(nl, dst, prefix, ret_dev);
@@ -109,7 +109,7 @@ static int sys_route_find(void *ctx, const struct np_addr *dst, unsigned prefix,
 static int sys_fw_present(void *ctx, const char *bridge)
 {
 	struct np_err ignored = { { 0 } };
-	struct np_fw *fw;
+	struct np_fw *fw = NULL;
 	int r = fw_get(ctx, &fw, &ignored);
 
 	return r < 0 ? r : np_fw_present(fw, bridge);
@@ -123,7 +123,7 @@ static int sys_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 static int sys_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_link_id *ret,
 			  struct np_err *err)
 {
-	struct np_nl *nl;
+	struct np_nl *nl = NULL;
 	int r = nl_get(ctx, &nl);
 
 	if (r < 0)
@@ -142,7 +142,7 @@ static int sys_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct n
 static int sys_link_del(void *ctx, const struct np_link_id *id, struct np_err *err)
 {
 	char mac[NP_MAC_STRLEN];
-	struct np_nl *nl;
+	struct np_nl *nl = NULL;
 	int r = nl_get(ctx, &nl);
 
 	if (r < 0)
@@ -158,7 +158,7 @@ static int sys_link_del(void *ctx, const struct np_link_id *id, struct np_err *e
 
 static int sys_link_up(void *ctx, const char *ifname, struct np_err *err)
 {
-	struct np_nl *nl;
+	struct np_nl *nl = NULL;
 	int r = nl_get(ctx, &nl);
 
 	return r < 0 ? r : np_nl_link_set_up(nl, ifname);
@@ -167,7 +167,7 @@ static int sys_link_up(void *ctx, const char *ifname, struct np_err *err)
 static int sys_addr_add(void *ctx, const char *ifname, const struct np_addr *a, unsigned prefix,
 			struct np_err *err)
 {
-	struct np_nl *nl;
+	struct np_nl *nl = NULL;
 	int r = nl_get(ctx, &nl);
 
 	return r < 0 ? r : np_nl_addr_add(nl, ifname, a, prefix);
@@ -176,7 +176,7 @@ static int sys_addr_add(void *ctx, const char *ifname, const struct np_addr *a, 
 static int sys_route_add(void *ctx, const char *ifname, const struct np_addr *dst, unsigned prefix,
 			 const struct np_addr *gw, unsigned metric, struct np_err *err)
 {
-	struct np_nl *nl;
+	struct np_nl *nl = NULL;
 	int r = nl_get(ctx, &nl);
 
 	return r < 0 ? r : np_nl_route_add(nl, ifname, dst, prefix, gw, metric);
@@ -225,7 +225,7 @@ static int sys_port_add(void *ctx, const struct np_port *port, const char *bridg
 {
 	uint8_t host_mac[NP_MAC_LEN];
 	struct np_link_id id;
-	struct np_nl *nl;
+	struct np_nl *nl = NULL;
 	int r = nl_get(ctx, &nl);
 
 	if (r < 0)
@@ -253,7 +253,7 @@ static int sys_port_add(void *ctx, const struct np_port *port, const char *bridg
 
 static int sys_fw_apply(void *ctx, const char *script, struct np_err *err)
 {
-	struct np_fw *fw;
+	struct np_fw *fw = NULL;
 	int r = fw_get(ctx, &fw, err);
 
 	return r < 0 ? r : np_fw_apply(fw, script, err);
@@ -261,7 +261,7 @@ static int sys_fw_apply(void *ctx, const char *script, struct np_err *err)
 
 static int sys_fw_prune(void *ctx, struct np_err *err)
 {
-	struct np_fw *fw;
+	struct np_fw *fw = NULL;
 	int r = fw_get(ctx, &fw, err);
 
 	return r < 0 ? r : np_fw_table_prune(fw, err);
