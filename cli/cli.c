@@ -69,9 +69,10 @@ static const struct command commands[] = {
 	  0 },
 	{ "port-add", np_cmd_port_add,
 	  "port-add NAME (--tap TAP [--owner USER] | --veth NETNS [--peer IF]) [--ifname IF] "
-	  "[--mac MAC]",
-	  "attach a guest: a persistent tap for qemu, or a veth into a namespace; prints the "
-	  "guest MAC (ports come back whenever the network starts)", 0 },
+	  "[--mac MAC] [--json]",
+	  "attach a guest: a persistent tap for a hypervisor, or a veth into a namespace; prints "
+	  "the guest MAC and, for a tap, how QEMU, cloud-hypervisor and Firecracker attach to it "
+	  "(ports come back whenever the network starts)", 0 },
 	{ "port-list", np_cmd_port_list, "port-list NAME [--json]", "list a network's guest ports",
 	  0 },
 	{ "port-delete", np_cmd_port_delete, "port-delete NAME PORT", "detach and forget a port",

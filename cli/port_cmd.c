@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include "cli/args.h"
+#include "cli/attach.h"
 #include "cli/table.h"
 #include "common/buf.h"
 #include "common/err.h"
@@ -13,12 +14,62 @@
 
 #include <stdio.h>
 
+static void print_added_json(const char *name, const struct np_port *p, const char *mac)
+{
+	struct np_buf b = { 0 };
+
+	np_buf_addc(&b, '{');
+	np_json_kv(&b, true, "network", name);
+	np_json_kv(&b, false, "port", p->ifname);
+	np_json_kv(&b, false, "type", p->type == NP_PORT_TAP ? "tap" : "veth");
+	np_json_kv(&b, false, "mac", mac);
+	if (p->type == NP_PORT_TAP) {
+		np_json_kn(&b, false, "owner", p->owner);
+		for (int k = 0; k < NP_ATTACH_N; k++) {
+			struct np_buf line = { 0 };
+
+			np_attach_render(k, p->ifname, mac, &line);
+			if (k == NP_ATTACH_FIRECRACKER) {
+				np_buf_addf(&b, ", \"%s\": %s", np_attach_names[k], np_buf_str(&line));
+			} else {
+				np_json_kv(&b, false, np_attach_names[k], np_buf_str(&line));
+			}
+			np_buf_free(&line);
+		}
+	} else {
+		np_json_kv(&b, false, "netns", p->netns);
+		np_json_kv(&b, false, "peer", p->peer);
+	}
+	np_buf_add(&b, "}\n");
+	fputs(np_buf_str(&b), stdout);
+	np_buf_free(&b);
+}
+
+static void print_added(const char *name, const struct np_port *p, const char *mac)
+{
+	printf("Port %s added to network %s, guest MAC %s\n", p->ifname, name, mac);
+	if (p->type == NP_PORT_TAP) {
+		for (int k = 0; k < NP_ATTACH_N; k++) {
+			struct np_buf line = { 0 };
+
+			np_attach_render(k, p->ifname, mac, &line);
+			printf(k == NP_ATTACH_FIRECRACKER ? "%s: \"network-interfaces\": [%s]\n" : "%s: %s\n",
+			       np_attach_names[k], np_buf_str(&line));
+			np_buf_free(&line);
+		}
+	} else {
+		printf("guest: interface %s in namespace %s\n", p->peer, p->netns);
+	}
+	printf("\n");
+}
+
 int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	struct np_arg args[] = {
 		{ .name = "--tap", .takes_value = true },    { .name = "--veth", .takes_value = true },
 		{ .name = "--owner", .takes_value = true },  { .name = "--mac", .takes_value = true },
 		{ .name = "--ifname", .takes_value = true }, { .name = "--peer", .takes_value = true },
+		{ .name = "--json" },
 	};
 	const size_t na = NP_ARRAY_SIZE(args);
 	struct np_port_add_req req;
@@ -42,14 +93,10 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	if (r < 0)
 		return r;
 	np_mac_str(port.mac, macs);
-	printf("Port %s added to network %s, guest MAC %s\n", port.ifname, name, macs);
-	if (port.type == NP_PORT_TAP)
-		printf("qemu: -netdev tap,id=net0,ifname=%s,script=no,downscript=no "
-		       "-device virtio-net-pci,netdev=net0,mac=%s\n",
-		       port.ifname, macs);
+	if (np_args_has(args, na, "--json"))
+		print_added_json(name, &port, macs);
 	else
-		printf("guest: interface %s in namespace %s\n", port.peer, port.netns);
-	printf("\n");
+		print_added(name, &port, macs);
 	return 0;
 }
 
