@@ -62,8 +62,10 @@ static const struct command commands[] = {
 	  "dns-txt, dns-srv, forward-interface or portgroup (XML: the element, or a file holding "
 	  "it); --live changes the running network, --config the persistent definition",
 	  0 },
-	{ "net-dhcp-leases", np_cmd_leases, "net-dhcp-leases NAME [--mac MAC] [--json]",
-	  "print the DHCP leases of an active network", 0 },
+	{ "net-dhcp-leases", np_cmd_leases,
+	  "net-dhcp-leases NAME [--mac MAC | --wait MAC [--timeout SECONDS]] [--json]",
+	  "print the DHCP leases of an active network; --wait: wait until that MAC holds one "
+	  "(inotify on the lease file; default timeout 60 s, then exit 1)", 0 },
 	{ "net-uuid", np_cmd_uuid, "net-uuid NAME", "print a network's uuid", 0 },
 	{ "net-name", np_cmd_name, "net-name UUID", "print the name of the network with a uuid",
 	  0 },
