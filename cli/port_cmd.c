@@ -11,6 +11,7 @@
 #include "common/util.h"
 #include "engine/port.h"
 #include "engine/port_api.h"
+#include "engine/port_info.h"
 
 #include <stdio.h>
 
@@ -115,7 +116,7 @@ int np_cmd_port_delete(struct np_cli *c, int argc, char **argv, struct np_err *e
 	return 0;
 }
 
-static void print_json(const struct np_port *ports, size_t n)
+static void print_json(const struct np_port *ports, const struct np_port_info *info, size_t n)
 {
 	struct np_buf b = { 0 };
 
@@ -134,6 +135,14 @@ static void print_json(const struct np_port *ports, size_t n)
 			np_json_kv(&b, false, "netns", p->netns);
 			np_json_kv(&b, false, "peer", p->peer);
 		}
+		np_json_kv(&b, false, "state", info[i].state);
+		if (info[i].present) {
+			np_json_kn(&b, false, "rx_bytes", (long long)info[i].rx_bytes);
+			np_json_kn(&b, false, "rx_packets", (long long)info[i].rx_packets);
+			np_json_kn(&b, false, "tx_bytes", (long long)info[i].tx_bytes);
+			np_json_kn(&b, false, "tx_packets", (long long)info[i].tx_packets);
+		}
+		np_json_kv(&b, false, "ip", info[i].ip[0] ? info[i].ip : NULL);
 		np_buf_addc(&b, '}');
 	}
 	np_buf_add(&b, n ? "\n]\n" : "]\n");
@@ -184,7 +193,12 @@ int np_cmd_port_list(struct np_cli *c, int argc, char **argv, struct np_err *err
 	if (r < 0)
 		return r;
 	if (np_args_has(args, 1, "--json")) {
-		print_json(ports, n);
+		_np_free_ struct np_port_info *info = NULL;
+
+		r = np_engine_port_info(c->eng, name, ports, n, &info, err);
+		if (r < 0)
+			return r;
+		print_json(ports, info, n);
 		return 0;
 	}
 	return print_table(ports, n);
