@@ -13,6 +13,8 @@ NP_PACKAGES=(
 	"${NP_RUNTIME_PACKAGES[@]}"
 	# tests (namespaces, guests, XML checks)
 	iproute2 busybox libxml2-utils ethtool
+	# real guests (e2e test-qemu: TCG, iPXE network boot ROMs)
+	qemu-system-x86 ipxe-qemu
 	# packaging (scripts/package.sh) and its test: man renders the man page
 	dpkg-dev lintian man-db
 )
