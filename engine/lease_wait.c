@@ -9,7 +9,6 @@
 #include "engine/timing.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,6 +10,7 @@
 #include "netlink/nl.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +40,17 @@ int np_engine_port_info(struct np_engine *eng, const char *name, const struct np
 		char mac[NP_MAC_STRLEN];
 
 		np_mac_str(ports[i].mac, mac);
-		/* The newest lease of that MAC: dnsmasq lists a renewed one once. */
-		for (size_t k = 0; k < nl_n; k++)
-			if (!strcasecmp(leases[k].mac, mac))
+		/* A guest that changed address holds a lease per address until
+		 * the old one expires: the one that lasts longest is the current. */
+		long long best = -1;
+		for (size_t k = 0; k < nl_n; k++) {
+			long long e = leases[k].expiry ? leases[k].expiry : LLONG_MAX;
+
+			if (!strcasecmp(leases[k].mac, mac) && e > best) {
+				best = e;
 				snprintf(info[i].ip, sizeof(info[i].ip), "%s", leases[k].ip);
+			}
+		}
 		r = np_nl_link_stats(nl, ports[i].ifname, &st);
 		if (r == -ENODEV) {
 			snprintf(info[i].state, sizeof(info[i].state), "absent");
