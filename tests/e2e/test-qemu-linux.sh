@@ -14,23 +14,23 @@ QEMU=$(command -v qemu-system-x86_64) || missing "qemu-system-x86_64 (package qe
 CACHE=${NP_GUEST_CACHE:-${TMPDIR:-/tmp}/netplumb-guest-cache}
 
 # fetch: the kernel and busybox-static packages, downloaded once per cache.
+KPKG=
 fetch()
 {
-	local kpkg
 	mkdir -p "$CACHE"
-	kpkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+	KPKG=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1)
-	[ -n "$kpkg" ] || return 1
-	ls "$CACHE/${kpkg}"_*.deb >/dev/null 2>&1 && ls "$CACHE"/busybox-static_*.deb >/dev/null 2>&1 &&
+	[ -n "$KPKG" ] || return 1
+	ls "$CACHE/${KPKG}"_*.deb >/dev/null 2>&1 && ls "$CACHE"/busybox-static_*.deb >/dev/null 2>&1 &&
 		return 0
-	(cd "$CACHE" && apt-get download -q "$kpkg" busybox-static) >"$NP_TMP/apt.log" 2>&1
+	(cd "$CACHE" && apt-get download -q "$KPKG" busybox-static) >"$NP_TMP/apt.log" 2>&1
 }
 fetch || missing "linux-image-cloud-amd64 / busybox-static .debs (apt-get download failed: $(tail -n 2 "$NP_TMP/apt.log" 2>/dev/null))"
 
 log "build the guest: kernel + busybox initramfs"
 X=$NP_TMP/x
 mkdir -p "$X/k" "$X/bb"
-dpkg-deb -x "$(ls "$CACHE"/linux-image-[0-9]*-cloud-amd64_*.deb | tail -n1)" "$X/k"
+dpkg-deb -x "$(ls "$CACHE/${KPKG}"_*.deb | tail -n1)" "$X/k"
 dpkg-deb -x "$(ls "$CACHE"/busybox-static_*.deb | tail -n1)" "$X/bb"
 KERNEL=$(ls "$X"/k/boot/vmlinuz-* | head -n1)
 R=$X/root
