@@ -62,16 +62,19 @@ static const struct command commands[] = {
 	  "dns-txt, dns-srv, forward-interface or portgroup (XML: the element, or a file holding "
 	  "it); --live changes the running network, --config the persistent definition",
 	  0 },
-	{ "net-dhcp-leases", np_cmd_leases, "net-dhcp-leases NAME [--mac MAC] [--json]",
-	  "print the DHCP leases of an active network", 0 },
+	{ "net-dhcp-leases", np_cmd_leases,
+	  "net-dhcp-leases NAME [--mac MAC | --wait MAC [--timeout SECONDS]] [--json]",
+	  "print the DHCP leases of an active network; --wait: wait until that MAC holds one "
+	  "(inotify on the lease file; default timeout 60 s, then exit 1)", 0 },
 	{ "net-uuid", np_cmd_uuid, "net-uuid NAME", "print a network's uuid", 0 },
 	{ "net-name", np_cmd_name, "net-name UUID", "print the name of the network with a uuid",
 	  0 },
 	{ "port-add", np_cmd_port_add,
 	  "port-add NAME (--tap TAP [--owner USER] | --veth NETNS [--peer IF]) [--ifname IF] "
-	  "[--mac MAC]",
-	  "attach a guest: a persistent tap for qemu, or a veth into a namespace; prints the "
-	  "guest MAC (ports come back whenever the network starts)", 0 },
+	  "[--mac MAC] [--json]",
+	  "attach a guest: a persistent tap for a hypervisor, or a veth into a namespace; prints "
+	  "the guest MAC and, for a tap, how QEMU, cloud-hypervisor and Firecracker attach to it "
+	  "(ports come back whenever the network starts)", 0 },
 	{ "port-list", np_cmd_port_list, "port-list NAME [--json]", "list a network's guest ports",
 	  0 },
 	{ "port-delete", np_cmd_port_delete, "port-delete NAME PORT", "detach and forget a port",

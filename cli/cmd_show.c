@@ -10,7 +10,9 @@
 #include "common/name.h"
 #include "common/util.h"
 #include "dhcp/leases.h"
+#include "common/addr.h"
 #include "engine/health.h"
+#include "engine/lease_wait.h"
 #include "engine/lifecycle.h"
 #include "engine/plan.h"
 #include "engine/query.h"
@@ -257,11 +259,48 @@ static unsigned lease_prefix(const struct np_net *net, const struct np_dhcp_leas
 	return l->family == AF_INET6 ? 64 : 24;
 }
 
+/* --wait MAC [--timeout S]: blocks until that MAC holds a lease of an
+ * active network; the listing that follows shows just that lease. */
+static int wait_lease(struct np_cli *c, const char *name, const char *wait, const char *mac,
+		      const char *timeout, struct np_err *err)
+{
+	struct np_net_status st;
+	struct np_dhcp_lease lease;
+	uint8_t bin[NP_MAC_LEN];
+	long secs = 60;
+	char *end;
+
+	if (!wait)
+		return np_err_set(err, -EINVAL, "net-dhcp-leases: --timeout needs --wait MAC");
+	if (mac)
+		return np_err_set(err, -EINVAL, "net-dhcp-leases: --mac and --wait exclude each other");
+	if (np_mac_parse(wait, bin) < 0)
+		return np_err_set(err, -EINVAL, "net-dhcp-leases: --wait '%s': not a MAC address",
+				  wait);
+	if (timeout) {
+		errno = 0;
+		secs = strtol(timeout, &end, 10);
+		if (errno || end == timeout || *end || secs < 0 || secs > 86400)
+			return np_err_set(err, -EINVAL,
+					  "net-dhcp-leases: --timeout '%s': not a number of seconds "
+					  "(0-86400)",
+					  timeout);
+	}
+	np_engine_status(c->eng, name, &st);
+	if (!st.active)
+		return np_err_set(err, -EINVAL, "network '%s' is not active", name);
+	return np_engine_lease_wait(c->eng, name, wait, (int)secs, &lease, err);
+}
+
 int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	static const char *const hdr[] = { "Expiry Time", "MAC address",   "Protocol",
 					   "IP address",  "Hostname",      "Client ID or DUID" };
-	struct np_arg args[] = { { .name = "--mac", .takes_value = true }, { .name = "--json" } };
+	struct np_arg args[] = { { .name = "--mac", .takes_value = true },
+				 { .name = "--json" },
+				 { .name = "--wait", .takes_value = true },
+				 { .name = "--timeout", .takes_value = true } };
+	const size_t na = NP_ARRAY_SIZE(args);
 	struct np_buf json = { 0 };
 	bool opt_json;
 	_np_net_free_ struct np_net *net = NULL;
@@ -271,19 +310,26 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	size_t n = 0;
 	int r;
 
-	r = np_args_parse(argc, argv, args, 2, &name, 1, 1, err);
+	r = np_args_parse(argc, argv, args, na, &name, 1, 1, err);
 	if (r < 0)
 		return r;
 	r = np_name_check(NP_NAME_NETWORK, "net-dhcp-leases: network", name, err);
 	if (r < 0)
 		return r;
-	mac = np_args_value(args, 2, "--mac");
-	opt_json = np_args_has(args, 2, "--json");
+	mac = np_args_value(args, na, "--mac");
+	opt_json = np_args_has(args, na, "--json");
 	/* As with virsh, the leases of an inactive network are still shown
 	 * until it is undefined (dnsmasq's lease file outlives it). */
 	r = np_engine_lookup(c->eng, name, false, &net, err);
 	if (r < 0)
 		return r;
+	if (np_args_value(args, na, "--wait") || np_args_value(args, na, "--timeout")) {
+		r = wait_lease(c, name, np_args_value(args, na, "--wait"), mac,
+			       np_args_value(args, na, "--timeout"), err);
+		if (r < 0)
+			return r;
+		mac = np_args_value(args, na, "--wait");
+	}
 	r = np_engine_leases(c->eng, name, time(NULL), &leases, &n, err);
 	if (r < 0)
 		return r;

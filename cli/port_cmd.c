@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include "cli/args.h"
+#include "cli/attach.h"
 #include "cli/table.h"
 #include "common/buf.h"
 #include "common/err.h"
@@ -11,8 +12,62 @@
 #include "common/util.h"
 #include "engine/port.h"
 #include "engine/port_api.h"
+#include "engine/port_info.h"
 
 #include <stdio.h>
+
+static void print_added_json(const char *name, const struct np_port *p, const char *mac)
+{
+	struct np_buf b = { 0 };
+
+	np_buf_addc(&b, '{');
+	np_json_kv(&b, true, "network", name);
+	np_json_kv(&b, false, "port", p->ifname);
+	np_json_kv(&b, false, "type", p->type == NP_PORT_TAP ? "tap" : "veth");
+	np_json_kv(&b, false, "mac", mac);
+	if (p->type == NP_PORT_TAP) {
+		np_json_kn(&b, false, "owner", p->owner);
+		for (int k = 0; k < NP_ATTACH_N; k++) {
+			struct np_buf line = { 0 };
+
+			np_attach_render(k, p->ifname, mac, &line);
+			if (k == NP_ATTACH_FIRECRACKER) {
+				np_buf_addf(&b, ", \"%s\": %s", np_attach_names[k], np_buf_str(&line));
+			} else {
+				np_json_kv(&b, false, np_attach_names[k], np_buf_str(&line));
+			}
+			np_buf_free(&line);
+		}
+	} else {
+		np_json_kv(&b, false, "netns", p->netns);
+		np_json_kv(&b, false, "peer", p->peer);
+	}
+	np_buf_add(&b, "}\n");
+	fputs(np_buf_str(&b), stdout);
+	np_buf_free(&b);
+}
+
+static void print_added(const char *name, const struct np_port *p, const char *mac)
+{
+	char esc[NP_TERM_MAX];
+
+	printf("Port %s added to network %s, guest MAC %s\n", p->ifname,
+	       np_term_str(name, esc, sizeof(esc)), mac);
+	if (p->type == NP_PORT_TAP) {
+		for (int k = 0; k < NP_ATTACH_N; k++) {
+			struct np_buf line = { 0 };
+
+			np_attach_render(k, p->ifname, mac, &line);
+			printf(k == NP_ATTACH_FIRECRACKER ? "%s: \"network-interfaces\": [%s]\n" : "%s: %s\n",
+			       np_attach_names[k], np_buf_str(&line));
+			np_buf_free(&line);
+		}
+	} else {
+		printf("guest: interface %s in namespace %s\n", p->peer,
+		       np_term_str(p->netns, esc, sizeof(esc)));
+	}
+	printf("\n");
+}
 
 int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
@@ -20,11 +75,12 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		{ .name = "--tap", .takes_value = true },    { .name = "--veth", .takes_value = true },
 		{ .name = "--owner", .takes_value = true },  { .name = "--mac", .takes_value = true },
 		{ .name = "--ifname", .takes_value = true }, { .name = "--peer", .takes_value = true },
+		{ .name = "--json" },
 	};
 	const size_t na = NP_ARRAY_SIZE(args);
 	struct np_port_add_req req;
 	struct np_port port;
-	char macs[NP_MAC_STRLEN], esc[NP_TERM_MAX];
+	char macs[NP_MAC_STRLEN];
 	const char *name;
 	int r;
 
@@ -43,15 +99,10 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	if (r < 0)
 		return r;
 	np_mac_str(port.mac, macs);
-	printf("Port %s added to network %s, guest MAC %s\n", port.ifname, np_term_str(name, esc, sizeof(esc)), macs);
-	if (port.type == NP_PORT_TAP)
-		printf("qemu: -netdev tap,id=net0,ifname=%s,script=no,downscript=no "
-		       "-device virtio-net-pci,netdev=net0,mac=%s\n",
-		       port.ifname, macs);
+	if (np_args_has(args, na, "--json"))
+		print_added_json(name, &port, macs);
 	else
-		printf("guest: interface %s in namespace %s\n", port.peer,
-		       np_term_str(port.netns, esc, sizeof(esc)));
-	printf("\n");
+		print_added(name, &port, macs);
 	return 0;
 }
 
@@ -71,7 +122,7 @@ int np_cmd_port_delete(struct np_cli *c, int argc, char **argv, struct np_err *e
 	return 0;
 }
 
-static void print_json(const struct np_port *ports, size_t n)
+static void print_json(const struct np_port *ports, const struct np_port_info *info, size_t n)
 {
 	struct np_buf b = { 0 };
 
@@ -90,6 +141,14 @@ static void print_json(const struct np_port *ports, size_t n)
 			np_json_kv(&b, false, "netns", p->netns);
 			np_json_kv(&b, false, "peer", p->peer);
 		}
+		np_json_kv(&b, false, "state", info[i].state);
+		if (info[i].present) {
+			np_json_kn(&b, false, "rx_bytes", (long long)info[i].rx_bytes);
+			np_json_kn(&b, false, "rx_packets", (long long)info[i].rx_packets);
+			np_json_kn(&b, false, "tx_bytes", (long long)info[i].tx_bytes);
+			np_json_kn(&b, false, "tx_packets", (long long)info[i].tx_packets);
+		}
+		np_json_kv(&b, false, "ip", info[i].ip[0] ? info[i].ip : NULL);
 		np_buf_addc(&b, '}');
 	}
 	np_buf_add(&b, n ? "\n]\n" : "]\n");
@@ -140,7 +199,12 @@ int np_cmd_port_list(struct np_cli *c, int argc, char **argv, struct np_err *err
 	if (r < 0)
 		return r;
 	if (np_args_has(args, 1, "--json")) {
-		print_json(ports, n);
+		_np_free_ struct np_port_info *info = NULL;
+
+		r = np_engine_port_info(c->eng, name, ports, n, &info, err);
+		if (r < 0)
+			return r;
+		print_json(ports, info, n);
 		return 0;
 	}
 	return print_table(ports, n);

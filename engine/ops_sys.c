@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 struct np_sys {
-	struct np_nl *nl = NULL;
-	struct np_fw *fw = NULL;
+	struct np_nl *nl;
+	struct np_fw *fw;
 	const char *dnsmasq;
 };
 

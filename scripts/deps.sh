@@ -1,14 +1,22 @@
 # Sourced by scripts/setup.sh and .ci/run: the Debian 12 packages netplumb needs
 # to build, run and be tested, and one idempotent, non-interactive installer.
 
+# What the installed program needs besides its shared libraries: the Depends
+# of the .deb that scripts/package.sh builds.
+NP_RUNTIME_PACKAGES=(dnsmasq-base nftables)
+
 NP_PACKAGES=(
 	# build
 	cmake make gcc libc6-dev pkg-config
 	libxml2-dev libnl-3-dev libnl-route-3-dev libnftables-dev libnftnl-dev libmnl-dev
 	# run time
-	dnsmasq-base nftables
+	"${NP_RUNTIME_PACKAGES[@]}"
 	# tests (namespaces, guests, XML checks)
 	iproute2 busybox libxml2-utils ethtool
+	# real guests (e2e test-qemu: TCG, iPXE network boot ROMs)
+	qemu-system-x86 ipxe-qemu
+	# packaging (scripts/package.sh) and its test: man renders the man page
+	dpkg-dev lintian man-db
 )
 
 # np_install_packages: apt-get update + install, only when something is missing.

@@ -53,10 +53,22 @@ expect_np_ok "port-list default --json" port-list default --json
 expect_match "port-list --json has npport0" '"port": *"npport0"' "$NP_OUT"
 expect_match "port-list --json has the MAC" "\"mac\": *\"$MAC1\"" "$NP_OUT"
 expect_match "port-list --json has the namespace" "\"netns\": *\"$G1\"" "$NP_OUT"
+expect_match "port-list --json: npport0 is UP and has the guest's lease" \
+	"\"state\": \"UP\", \"rx_bytes\": [1-9][0-9]*, \"rx_packets\": [1-9][0-9]*, \"tx_bytes\": [1-9][0-9]*, \"tx_packets\": [1-9][0-9]*, \"ip\": \"$IP1\"" "$NP_OUT"
+json_rx=$(sed -n 's/.*"rx_packets": \([0-9]*\).*/\1/p' <<<"$NP_OUT")
+json_tx=$(sed -n 's/.*"tx_bytes": \([0-9]*\).*/\1/p' <<<"$NP_OUT")
+sys_rx=$(ip netns exec "$NS_HOST" cat /sys/class/net/npport0/statistics/rx_packets)
+sys_tx=$(ip netns exec "$NS_HOST" cat /sys/class/net/npport0/statistics/tx_bytes)
+[ "$json_rx" -le "$sys_rx" ] && [ "$json_rx" -ge $((sys_rx - 20)) ] &&
+	[ "$json_tx" -le "$sys_tx" ] && [ "$json_tx" -ge $((sys_tx - 5000)) ] ||
+	fail "port-list --json counters rx_packets=$json_rx tx_bytes=$json_tx, kernel: $sys_rx $sys_tx"
+pass "port-list --json counters are the kernel's (rx_packets $json_rx, tx_bytes $json_tx)"
 
 log "net-destroy + net-start: the port comes back without being re-added"
 expect_np_ok "net-destroy default" net-destroy default
 expect_eq "virbr0 is gone" "" "$(ip -n "$NS_HOST" -o link show dev virbr0 2>/dev/null || true)"
+expect_np_ok "port-list --json of a stopped network" port-list default --json
+expect_match "its port is absent, with no counters" "\"peer\": \"eth0\", \"state\": \"absent\", \"ip\": " "$NP_OUT"
 expect_np_ok "net-start default" net-start default
 expect_match "npport0 is back on virbr0" '^[0-9]+: npport0[@:]' "$(enslaved)"
 expect_eq "the guest's eth0 has its MAC again" "$MAC1" "$(guest_mac "$G1")"
