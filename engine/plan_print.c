@@ -5,6 +5,8 @@
 #include "common/json.h"
 #include "engine/port.h"
 
+#include <inttypes.h>
+#include <linux/pkt_sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +62,44 @@ static const char *shell_word(const char *name, char *buf, size_t len)
 	buf[n++] = '\'';
 	buf[n] = '\0';
 	return buf;
+}
+
+/* A tc handle as tc writes it: "1:" for a qdisc, "1:2" for a class. */
+static const char *tc_handle(uint32_t h, char buf[24])
+{
+	if (TC_H_MIN(h))
+		snprintf(buf, 24, "%x:%x", TC_H_MAJ(h) >> 16, TC_H_MIN(h));
+	else
+		snprintf(buf, 24, "%x:", TC_H_MAJ(h) >> 16);
+	return buf;
+}
+
+static void print_tc(const struct np_step *s, FILE *out)
+{
+	char h[24], p[24];
+
+	/* replace: creates it, or converges an existing one on this spec */
+	fprintf(out, "tc %s replace dev %s ", s->kind == NP_STEP_QDISC_ADD ? "qdisc" : "class",
+		s->ifname);
+	if (s->tc.parent == TC_H_ROOT)
+		fprintf(out, "root");
+	else
+		fprintf(out, "parent %s", tc_handle(s->tc.parent, p));
+	fprintf(out, " %s %s", s->kind == NP_STEP_QDISC_ADD ? "handle" : "classid",
+		tc_handle(s->tc.handle, h));
+	if (s->tc.kind == NP_TC_PFIFO) {
+		fprintf(out, " pfifo limit %" PRIu32 "\n", s->tc.limit);
+		return;
+	}
+	if (s->kind == NP_STEP_QDISC_ADD) {
+		fprintf(out, " htb default %" PRIx32 "\n", s->tc.defcls);
+		return;
+	}
+	fprintf(out, " htb rate %" PRIu64 "bps ceil %" PRIu64 "bps", s->tc.rate,
+		s->tc.ceil ? s->tc.ceil : s->tc.rate);
+	if (s->tc.burst)
+		fprintf(out, " burst %" PRIu32 "b", s->tc.burst);
+	fputc('\n', out);
 }
 
 static void print_step(const struct np_step *s, const char *plan_name, FILE *out)
@@ -151,6 +191,13 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 			     "ifindex and MAC of each link the kernel made\n",
 			s->mode, s->path);
 		return;
+	case NP_STEP_QDISC_ADD:
+	case NP_STEP_CLASS_ADD:
+		print_tc(s, out);
+		return;
+	case NP_STEP_PORT_ISOLATE:
+		fprintf(out, "ip link set dev %s type bridge_slave isolated on\n", s->ifname);
+		return;
 	case NP_STEP_PORT_ADD: {
 		uint8_t host_mac[NP_MAC_LEN];
 		char hm[NP_MAC_STRLEN];
@@ -218,6 +265,14 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 			np_buf_addf(&b, ", \"mtu\": %u, \"stp\": %d, \"forward_delay_cs\": %ld",
 				    s->mtu, s->stp, s->delay_cs);
 		}
+		if (s->kind == NP_STEP_QDISC_ADD || s->kind == NP_STEP_CLASS_ADD)
+			np_buf_addf(&b,
+				    ", \"tc\": {\"kind\": \"%s\", \"handle\": %" PRIu32
+				    ", \"parent\": %" PRIu32 ", \"default\": %" PRIu32
+				    ", \"limit\": %" PRIu32 ", \"rate_Bps\": %" PRIu64
+				    ", \"ceil_Bps\": %" PRIu64 ", \"burst_bytes\": %" PRIu32 "}",
+				    s->tc.kind == NP_TC_HTB ? "htb" : "pfifo", s->tc.handle, s->tc.parent,
+				    s->tc.defcls, s->tc.limit, s->tc.rate, s->tc.ceil, s->tc.burst);
 		if (s->key) {
 			json_kv(&b, "key", s->key);
 			json_kv(&b, "value", s->value);

@@ -86,7 +86,9 @@ static int apply_one(struct np_engine *eng, const struct np_net *net, const stru
 	r = np_plan_port_build(net, port, &plan, err);
 	if (r < 0)
 		return r;
-	r = np_step_apply(&plan->steps[0], !add, eng->ops, eng->ctx, eng->warn, err);
+	/* adding: the port and its settings (isolation), rolled back together */
+	r = add ? np_plan_apply(plan, eng->ops, eng->ctx, eng->warn, err)
+		: np_step_apply(&plan->steps[0], true, eng->ops, eng->ctx, eng->warn, err);
 	if (r < 0 || !add)
 		return r;
 	/* destroy undoes the record: it must hold the new port */

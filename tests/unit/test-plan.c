@@ -152,7 +152,8 @@ static char *printed_calls(const struct np_plan *plan)
 			np_buf_addf(&b, "sysctl %s\n", w1);
 		else if (sscanf(line, "ip addr add %4095s", w1) == 1)
 			np_buf_addf(&b, "addr_add %s dev %s\n", w1, strrchr(line, ' ') + 1);
-		else if (sscanf(line, "ip link set %4095s up", w1) == 1 && !strstr(line, "master"))
+		else if (sscanf(line, "ip link set %4095s up", w1) == 1 && !strstr(line, "master") &&
+			 !strstr(line, " type "))
 			np_buf_addf(&b, "link_up %s\n", w1);
 		else if (sscanf(line, "ip route add %4095s", w1) == 1) {
 			char *dev = strstr(line, " dev ");
@@ -172,8 +173,22 @@ static char *printed_calls(const struct np_plan *plan)
 			   sscanf(line, "ip link add %63s type veth", last_port) == 1) {
 			continue;
 		} else if (sscanf(line, "ip link set %4095s address %4095s master %4095s", w1, w2,
-				  w3) == 3)
+				  w3) == 3) {
 			np_buf_addf(&b, "port_add %s %s\n", w1, w3);
+		} else if (sscanf(line, "ip link set dev %4095s type bridge_slave isolated %4095s", w1,
+				  w2) == 2 && !strcmp(w2, "on")) {
+			np_buf_addf(&b, "port_isolate %s\n", w1);
+		} else if (sscanf(line, "tc %4095s replace dev %4095s %4095s", w1, w2, w3) == 3) {
+			/* tc qdisc|class replace dev IF root|parent P handle|classid H KIND ... */
+			char parent[64] = "root", handle[64] = "", kind[64] = "";
+			const char *rest = strstr(line, w3);
+
+			if (!strcmp(w3, "parent"))
+				sscanf(rest, "parent %63s %*s %63s %63s", parent, handle, kind);
+			else
+				sscanf(rest, "root %*s %63s %63s", handle, kind);
+			np_buf_addf(&b, "%s_add %s %s %s dev %s\n", w1, parent, handle, kind, w2);
+		}
 	}
 	free(end_word);
 	free(text);
@@ -211,9 +226,9 @@ static char *executed_calls(struct np_plan *plan, struct np_err *err)
 	return np_buf_steal(&b);
 }
 
-static void check_printed_is_executed(struct np_net *net)
+static void check_printed_is_executed_paths(struct np_net *net, const struct np_plan_paths *p)
 {
-	_np_plan_free_ struct np_plan *plan = build(net, &tmp_paths);
+	_np_plan_free_ struct np_plan *plan = build(net, p);
 	struct np_err err = { { 0 } };
 	char *printed, *executed;
 
@@ -229,6 +244,11 @@ static void check_printed_is_executed(struct np_net *net)
 			executed);
 	free(printed);
 	free(executed);
+}
+
+static void check_printed_is_executed(struct np_net *net)
+{
+	check_printed_is_executed_paths(net, &tmp_paths);
 }
 
 /* Every golden network (the built-in default, a port on it, and the
@@ -278,6 +298,27 @@ static void test_printed_is_executed(struct np_net *def)
 	if (d)
 		closedir(d);
 	CHECK(n >= 10);
+
+	/* a port of a network with <port isolated='yes'/> is isolated right
+	 * after it is attached */
+	{
+		static const char iso[] = "<network><name>iso</name><bridge name='npi0'/>"
+					  "<port isolated='yes'/></network>";
+		struct np_net *in = parse(iso, "iso.xml");
+		_np_plan_free_ struct np_plan *plan = in ? build(in, &with_port) : NULL;
+		char *printed = plan ? printed_calls(plan) : NULL;
+
+		CHECK(printed && strstr(printed, "port_add npp0 npi0\nport_isolate npp0\n"));
+		if (in) {
+			struct np_plan_paths p = tmp_paths;
+
+			p.ports = &port;
+			p.n_ports = 1;
+			check_printed_is_executed_paths(in, &p);
+		}
+		free(printed);
+		np_net_free(in);
+	}
 }
 
 static void test_rollback_every_step(struct np_plan *plan)
