@@ -6,6 +6,7 @@
 #include "dhcp/dhcp.h"
 #include "engine/port.h"
 #include "firewall/fw.h"
+#include "firewall/fw_bw.h"
 #include "xml/bandwidth.h"
 #include "xml/net.h"
 #include "xml/xml.h"
@@ -486,9 +487,55 @@ static int plan_bandwidth(struct np_plan *plan, const struct np_net *net, struct
 	return 0;
 }
 
-static int plan_ports(struct np_plan *plan, const struct np_net *net,
-		      const struct np_plan_paths *paths)
+/* The default portgroup's <bandwidth> on a port netplumb adds, as libvirt's
+ * virNetDevBandwidthSet(port, bw, hierarchical_class=false, swapped=true)
+ * for a guest that names no portgroup: the port's egress carries the traffic
+ * towards the guest. */
+static int plan_port_bandwidth(struct np_plan *plan, const struct np_net *net,
+			       const struct np_port *port, struct np_err *err)
 {
+	struct np_net_bw bw;
+	struct np_tc_spec rates = { 0 }, sp;
+	int r;
+
+	if (!np_net_portgroup_bandwidth(net, NULL, &bw))
+		return 0;
+	if (bw.out.present)
+		return np_err_set(err, -EOPNOTSUPP,
+				  "network '%s': <portgroup default='yes'> <bandwidth><outbound>: "
+				  "netplumb cannot limit what a guest sends on port %s (libvirt's "
+				  "tc police action); use the network's <bandwidth><outbound>",
+				  net->name, port->ifname);
+	if (!bw.in.present)
+		return 0;
+	r = tc_rates(net, &bw.in, &rates, err);
+	if (r < 0)
+		return r;
+	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 0),
+				  .parent = TC_H_ROOT, .defcls = 1 };
+	if (!add_tc(plan, NP_STEP_QDISC_ADD, port->ifname, &sp,
+		    "the default portgroup's <bandwidth><inbound>: traffic towards this guest "
+		    "leaves through its port"))
+		return -ENOMEM;
+	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 1),
+				  .parent = TC_H_MAKE(1U << 16, 0), .rate = rates.rate,
+				  .ceil = rates.ceil, .burst = rates.burst };
+	if (!add_tc(plan, NP_STEP_CLASS_ADD, port->ifname, &sp,
+		    "the port's limit: average, up to peak"))
+		return -ENOMEM;
+	sp = (struct np_tc_spec){ .kind = NP_TC_PFIFO, .handle = TC_H_MAKE(2U << 16, 0),
+				  .parent = TC_H_MAKE(1U << 16, 1), .limit = TC_LEAF_LIMIT };
+	if (!add_tc(plan, NP_STEP_QDISC_ADD, port->ifname, &sp,
+		    "leaf queue: a FIFO where libvirt puts sfq (not in every kernel)"))
+		return -ENOMEM;
+	return 0;
+}
+
+static int plan_ports(struct np_plan *plan, const struct np_net *net,
+		      const struct np_plan_paths *paths, struct np_err *err)
+{
+	int r;
+
 	for (size_t i = 0; i < paths->n_ports; i++) {
 		struct np_step *s = add_step(plan, NP_STEP_PORT_ADD);
 
@@ -501,13 +548,16 @@ static int plan_ports(struct np_plan *plan, const struct np_net *net,
 		*s->port = paths->ports[i];
 		s->has_mac = true;
 		memcpy(s->mac, paths->ports[i].mac, NP_MAC_LEN);
-		if (net->isolated_port != NP_TRI_YES)
-			continue;
-		s = add_step(plan, NP_STEP_PORT_ISOLATE);
-		if (!s || dup_into(&s->ifname, paths->ports[i].ifname) < 0 ||
-		    dup_into(&s->why, "<port isolated='yes'/>: guests reach the host and "
-				      "non-isolated ports, not each other") < 0)
-			return -ENOMEM;
+		if (net->isolated_port == NP_TRI_YES) {
+			s = add_step(plan, NP_STEP_PORT_ISOLATE);
+			if (!s || dup_into(&s->ifname, paths->ports[i].ifname) < 0 ||
+			    dup_into(&s->why, "<port isolated='yes'/>: guests reach the host and "
+					      "non-isolated ports, not each other") < 0)
+				return -ENOMEM;
+		}
+		r = plan_port_bandwidth(plan, net, &paths->ports[i], err);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -557,6 +607,14 @@ static int plan_firewall(struct np_plan *plan, const struct np_net *net, struct 
 	s->undo_text = np_steal(&del);
 	if (dup_into(&s->ifname, net->bridge.name) < 0)
 		return -ENOMEM;
+	if (np_fw_bw_wanted(net))
+		return fmt_into(&s->why,
+				"the network's own chains in table inet " NP_FW_TABLE
+				", one transaction; <bandwidth><outbound> is the limit in chain "
+				"bw-%s, where libvirt uses tc's police action on the bridge's "
+				"ingress (not in every kernel); nft's byte limit holds one second "
+				"of its rate besides its burst, so its burst is libvirt's less that",
+				net->bridge.name);
 	return dup_into(&s->why, "the network's own chains in table inet " NP_FW_TABLE
 				 ", one transaction");
 }
@@ -604,7 +662,7 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		if (r < 0)
 			goto fail;
 		/* Guests' ports still go onto that bridge. */
-		r = plan_ports(plan, net, paths);
+		r = plan_ports(plan, net, paths, err);
 		if (r < 0)
 			goto fail;
 		r = plan_live_end(plan, paths, fname, xml);
@@ -632,7 +690,7 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = plan_bandwidth(plan, net, err);
 	if (r < 0)
 		goto fail;
-	r = plan_ports(plan, net, paths);
+	r = plan_ports(plan, net, paths, err);
 	if (r < 0)
 		goto fail;
 	r = plan_forwarding(plan, net);
@@ -664,11 +722,18 @@ int np_plan_port_build(const struct np_net *net, const struct np_port *port, str
 
 	if (!net->bridge.name)
 		return np_err_set(err, -EINVAL, "network '%s' has no bridge name", net->name);
+	int r;
+
 	plan = calloc(1, sizeof(*plan));
 	if (!plan || dup_into(&plan->net_name, net->name) < 0 ||
-	    dup_into(&plan->bridge, net->bridge.name) < 0 || plan_ports(plan, net, &paths) < 0) {
+	    dup_into(&plan->bridge, net->bridge.name) < 0) {
 		np_plan_free(plan);
 		return np_err_set(err, -ENOMEM, "out of memory");
+	}
+	r = plan_ports(plan, net, &paths, err);
+	if (r < 0) {
+		np_plan_free(plan);
+		return r == -ENOMEM ? np_err_set(err, r, "out of memory") : r;
 	}
 	*ret = plan;
 	return 0;

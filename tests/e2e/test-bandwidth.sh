@@ -4,7 +4,8 @@
 # average='1000'/> uploads to it likewise; the same network without
 # <bandwidth> moves the same data at least 10 times faster both ways. Rates
 # are measured (bytes over the receiver's wall time), never judged by a
-# timeout. `plan` shows the tc lines and the nft limit, and the kernel holds
+# timeout. The default portgroup's <bandwidth> shapes a port port-add makes
+# the same way. `plan` shows the tc lines and the nft limit, and the kernel holds
 # what it printed.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -114,6 +115,22 @@ fast_out=$(kib_s "$BIG" "$ms")
 [ "$fast_out" -ge $((shaped_out * 10)) ] ||
 	fail "unshaped upload: $fast_out KiB/s, not 10x the shaped $shaped_out KiB/s"
 pass "unshaped upload of $BIG bytes in $ms ms: $fast_out KiB/s, over 10x the shaped rate"
+
+log "the default portgroup's <bandwidth> on a port port-add makes"
+np_define_start portgroup-bw mpgbw
+ns_add "$NS_PREFIX-g3"
+GUEST_NS[3]="$NS_PREFIX-g3"
+expect_np_ok "port-add mpgbw --veth g3" port-add mpgbw --veth "${GUEST_NS[3]}"
+ip -n "${GUEST_NS[3]}" addr add 192.168.163.10/24 dev eth0
+ip -n "${GUEST_NS[3]}" link set eth0 up
+expect_match "the port has the HTB root qdisc" 'qdisc htb 1: root .*default 0x1' \
+	"$(ip netns exec "$NS_HOST" tc qdisc show dev npport0)"
+expect_no_match "the bridge has none" 'htb' "$(ip netns exec "$NS_HOST" tc qdisc show dev nppgbw0)"
+wait_until 5 ip netns exec "${GUEST_NS[3]}" busybox ping -c 1 -W 1 192.168.163.1 ||
+	fail "guest 3 does not reach its bridge"
+port_in=$(shaped_rate "port download" "$NS_HOST" "${GUEST_NS[3]}" 192.168.163.10 5007)
+expect_within_20 "download through the shaped port, steady rate" "$port_in"
+expect_np_ok "net-destroy mpgbw" net-destroy mpgbw
 
 log "net-destroy takes the shaping with the bridge"
 expect_np_ok "net-destroy mbw" net-destroy mbw

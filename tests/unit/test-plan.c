@@ -16,6 +16,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <linux/pkt_sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -319,6 +320,46 @@ static void test_printed_is_executed(struct np_net *def)
 		free(printed);
 		np_net_free(in);
 	}
+
+	/* the default portgroup's <bandwidth>: HTB on the port; an outbound
+	 * rate there is refused, not dropped */
+	{
+		static const char pg[] =
+			"<network><name>pg</name><bridge name='nppg0'/>"
+			"<portgroup name='g' default='yes'><bandwidth>"
+			"<inbound average='500' peak='800'/></bandwidth></portgroup></network>";
+		static const char pg_out[] =
+			"<network><name>pg</name><bridge name='nppg0'/>"
+			"<portgroup name='g' default='yes'><bandwidth>"
+			"<outbound average='500'/></bandwidth></portgroup></network>";
+		struct np_net *in = parse(pg, "pg.xml"), *out = parse(pg_out, "pg-out.xml");
+		struct np_plan_paths p = tmp_paths;
+		struct np_plan *plan = NULL;
+		struct np_err err = { { 0 } };
+		char *printed;
+
+		p.ports = &port;
+		p.n_ports = 1;
+		plan = in ? build(in, &p) : NULL;
+		printed = plan ? printed_calls(plan) : NULL;
+		CHECK(printed && strstr(printed, "port_add npp0 nppg0\n"
+						 "qdisc_add root 1: htb dev npp0\n"
+						 "class_add 1: 1:1 htb dev npp0\n"
+						 "qdisc_add 1:1 2: pfifo dev npp0\n"));
+		CHECK(printed && !strstr(printed, "dev nppg0\n"));
+		if (in)
+			check_printed_is_executed_paths(in, &p);
+		free(printed);
+		np_plan_free(plan);
+		plan = NULL;
+		CHECK(out && np_plan_build(out, &p, &plan, &err) == -EOPNOTSUPP && !plan &&
+		      strstr(err.msg, "<outbound>"));
+		/* without ports there is nothing to refuse */
+		CHECK(out && np_plan_build(out, &tmp_paths, &plan, &err) == 0);
+		np_plan_free(plan);
+		np_net_free(in);
+		np_net_free(out);
+	}
 }
 
 static void test_rollback_every_step(struct np_plan *plan)
@@ -449,6 +490,61 @@ static void test_golden(const struct np_plan *plan)
 	free(text);
 }
 
+/* <bandwidth>: HTB on the bridge in libvirt's units (average and peak in
+ * 1000 bytes/s, burst in KiB), after the link is up; the outbound limit in
+ * the network's nft transaction; rates beyond 64 bits refused. */
+static void test_bandwidth(void)
+{
+	static const char xml[] =
+		"<network><name>bw</name><bridge name='npbw9'/>"
+		"<bandwidth><inbound average='1000' peak='3000' burst='64'/>"
+		"<outbound average='2000'/></bandwidth>"
+		"<ip address='192.168.170.1' prefix='24'/></network>";
+	static const char huge[] =
+		"<network><name>bw</name><bridge name='npbw9'/>"
+		"<bandwidth><inbound average='18446744073709552'/></bandwidth></network>";
+	struct np_net *net = parse(xml, "bw.xml"), *big = parse(huge, "huge.xml");
+	_np_plan_free_ struct np_plan *plan = net ? build(net, &paths) : NULL;
+	struct np_plan *none = NULL;
+	const struct np_step *q, *up, *fw;
+	struct np_err err = { { 0 } };
+	size_t i;
+
+	CHECK(plan != NULL);
+	if (!plan)
+		goto out;
+	q = np_plan_find(plan, NP_STEP_QDISC_ADD);
+	up = np_plan_find(plan, NP_STEP_LINK_UP);
+	fw = np_plan_find(plan, NP_STEP_FW_APPLY);
+	CHECK(q && up && fw && up < q && q < fw);
+	i = q ? (size_t)(q - plan->steps) : 0;
+	CHECK(q && i + 3 < plan->n_steps);
+	if (!q || i + 3 >= plan->n_steps)
+		goto out;
+	CHECK(q[0].tc.kind == NP_TC_HTB && q[0].tc.parent == TC_H_ROOT &&
+	      q[0].tc.handle == 0x10000 && q[0].tc.defcls == 2 && !strcmp(q[0].ifname, "npbw9"));
+	CHECK(q[1].kind == NP_STEP_CLASS_ADD && q[1].tc.handle == 0x10001 &&
+	      q[1].tc.rate == 1000000 && q[1].tc.ceil == 3000000);
+	CHECK(q[2].kind == NP_STEP_CLASS_ADD && q[2].tc.handle == 0x10002 &&
+	      q[2].tc.parent == 0x10001 && q[2].tc.rate == 1000000 && q[2].tc.ceil == 3000000 &&
+	      q[2].tc.burst == 65536);
+	CHECK(q[3].kind == NP_STEP_QDISC_ADD && q[3].tc.kind == NP_TC_PFIFO &&
+	      q[3].tc.parent == 0x10002 && q[3].tc.limit > 0 && q[3].why &&
+	      strstr(q[3].why, "sfq"));
+	/* libvirt's default burst (the average, in KiB) less the second of
+	 * rate nft's byte limit holds anyway */
+	CHECK(strstr(fw->text, "add chain inet netplumb bw-npbw9 { type filter hook prerouting "
+			       "priority 0; policy accept; }\n"));
+	CHECK(strstr(fw->text, "add rule inet netplumb bw-npbw9 iifname \"npbw9\" limit rate over "
+			       "2000000 bytes/second burst 48000 bytes drop\n"));
+	CHECK(strstr(fw->undo_text, "delete chain inet netplumb bw-npbw9\n"));
+	CHECK(big && np_plan_build(big, &paths, &none, &err) == -ERANGE && !none &&
+	      strstr(err.msg, "bandwidth"));
+out:
+	np_net_free(net);
+	np_net_free(big);
+}
+
 static void rm_tmp(void)
 {
 	char cmd[400];
@@ -489,6 +585,7 @@ int main(void)
 		test_undo_order(applied);
 		test_foreign_links(applied);
 		test_printed_is_executed(net);
+		test_bandwidth();
 	}
 	np_plan_free(plan);
 	np_plan_free(applied);
