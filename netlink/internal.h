@@ -50,6 +50,10 @@ int np_nl_msg_link_enslave(const char *ifname, int master_ifindex, const uint8_t
  * libnl-route-3's qdisc and class objects. */
 int np_nl_msg_qdisc_add(int ifindex, const struct np_tc_spec *spec, struct nl_msg **ret);
 int np_nl_msg_class_add(int ifindex, const struct np_tc_spec *spec, struct nl_msg **ret);
+/* RTM_NEWQDISC with NLM_F_REPLACE alone and no options: succeeds only when
+ * a qdisc of spec's kind and handle is already in place, and leaves it as it
+ * is (HTB qdiscs take no change of options). */
+int np_nl_msg_qdisc_keep(int ifindex, const struct np_tc_spec *spec, struct nl_msg **ret);
 /* port_msg.c: a bridge port's isolated flag (IFLA_INFO_SLAVE_DATA). */
 int np_nl_msg_port_isolate(const char *ifname, bool on, struct nl_msg **ret);
 

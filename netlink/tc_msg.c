@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
+#include <netlink/attr.h>
 #include <netlink/route/class.h>
 #include <netlink/route/qdisc.h>
 #include <netlink/route/qdisc/fifo.h>
@@ -62,6 +63,27 @@ int np_nl_msg_qdisc_add(int ifindex, const struct np_tc_spec *spec, struct nl_ms
 	if (r < 0)
 		return np_nl_errno(r);
 	*ret = m;
+	return 0;
+}
+
+int np_nl_msg_qdisc_keep(int ifindex, const struct np_tc_spec *spec, struct nl_msg **ret)
+{
+	_np_nlmsg_free_ struct nl_msg *m = NULL;
+	struct tcmsg t = { .tcm_family = AF_UNSPEC };
+	int r;
+
+	if (ifindex <= 0 || !spec || !spec->handle || !spec->parent ||
+	    (spec->kind != NP_TC_HTB && spec->kind != NP_TC_PFIFO))
+		return -EINVAL;
+	t.tcm_ifindex = ifindex;
+	t.tcm_handle = spec->handle;
+	t.tcm_parent = spec->parent;
+	r = np_nl_msg_new(RTM_NEWQDISC, NLM_F_REPLACE, &t, sizeof(t), &m);
+	if (r < 0)
+		return r;
+	if (nla_put_string(m, TCA_KIND, spec->kind == NP_TC_HTB ? "htb" : "pfifo") < 0)
+		return -EMSGSIZE;
+	*ret = np_steal(&m);
 	return 0;
 }
 

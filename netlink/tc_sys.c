@@ -22,7 +22,13 @@ static int send_tc(struct np_nl *nl, const char *ifname, const struct np_tc_spec
 
 int np_nl_qdisc_add(struct np_nl *nl, const char *ifname, const struct np_tc_spec *spec)
 {
-	return send_tc(nl, ifname, spec, np_nl_msg_qdisc_add);
+	int r = send_tc(nl, ifname, spec, np_nl_msg_qdisc_add);
+
+	/* Replacing an HTB qdisc by one of the same handle changes its
+	 * options, which HTB refuses: when it is there already, keep it. */
+	if (r == -EINVAL && send_tc(nl, ifname, spec, np_nl_msg_qdisc_keep) == 0)
+		return 0;
+	return r;
 }
 
 int np_nl_class_add(struct np_nl *nl, const char *ifname, const struct np_tc_spec *spec)

@@ -98,23 +98,43 @@ shaped_rate()
 	kib_s "$SIZE" $((t2 - t1))
 }
 
+# expect_10x DESC SHAPED FROM_NS TO_NS TO_IP PORT: the unshaped path moves BIG
+# bytes at 10 times SHAPED KiB/s or more. busybox nc, not the path, limits
+# that rate, and other work on the machine slows it: the best of up to three
+# transfers counts, since any one of them shows what the path can carry.
+expect_10x()
+{
+	local desc=$1 shaped=$2 from=$3 to=$4 ip=$5 port=$6 try ms rate best=0
+	for try in 0 1 2; do
+		ms=$(xfer_ms "$from" "$to" "$ip" $((port + try)) "$BIG")
+		rate=$(kib_s "$BIG" "$ms")
+		[ "$rate" -le "$best" ] || best=$rate
+		[ "$best" -lt $((shaped * 10)) ] || break
+	done
+	[ "$best" -ge $((shaped * 10)) ] ||
+		fail "$desc: at best $best KiB/s, not 10x the shaped $shaped KiB/s"
+	pass "$desc: $best KiB/s ($BIG bytes), over 10x the shaped $shaped KiB/s"
+}
+
 log "download (host -> guest): inbound"
 shaped_in=$(shaped_rate "shaped download" "$NS_HOST" "${GUEST_NS[1]}" 192.168.160.10 5001)
 expect_within_20 "shaped download, steady rate" "$shaped_in"
-ms=$(xfer_ms "$NS_HOST" "${GUEST_NS[2]}" 192.168.161.10 5003 "$BIG")
-fast_in=$(kib_s "$BIG" "$ms")
-[ "$fast_in" -ge $((shaped_in * 10)) ] ||
-	fail "unshaped download: $fast_in KiB/s, not 10x the shaped $shaped_in KiB/s"
-pass "unshaped download of $BIG bytes in $ms ms: $fast_in KiB/s, over 10x the shaped rate"
+expect_10x "unshaped download" "$shaped_in" "$NS_HOST" "${GUEST_NS[2]}" 192.168.161.10 5010
 
 log "upload (guest -> host): outbound"
 shaped_out=$(shaped_rate "shaped upload" "${GUEST_NS[1]}" "$NS_HOST" 192.168.160.1 5004)
 expect_within_20 "shaped upload, steady rate" "$shaped_out"
-ms=$(xfer_ms "${GUEST_NS[2]}" "$NS_HOST" 192.168.161.1 5006 "$BIG")
-fast_out=$(kib_s "$BIG" "$ms")
-[ "$fast_out" -ge $((shaped_out * 10)) ] ||
-	fail "unshaped upload: $fast_out KiB/s, not 10x the shaped $shaped_out KiB/s"
-pass "unshaped upload of $BIG bytes in $ms ms: $fast_out KiB/s, over 10x the shaped rate"
+expect_10x "unshaped upload" "$shaped_out" "${GUEST_NS[2]}" "$NS_HOST" 192.168.161.1 5020
+
+log "net-reload puts back shaping someone removed"
+ip netns exec "$NS_HOST" tc qdisc del dev npbw0 root
+expect_no_match "the HTB qdisc is gone" 'htb' "$(ip netns exec "$NS_HOST" tc qdisc show dev npbw0)"
+expect_np_ok "net-reload mbw" net-reload mbw
+expect_match "net-reload says so" 'traffic control' "$NP_OUT"
+qd=$(ip netns exec "$NS_HOST" tc qdisc show dev npbw0)
+expect_match "the HTB root qdisc is back" 'qdisc htb 1: root .*default 0x2' "$qd"
+expect_match "with its FIFO leaf" 'qdisc pfifo 2: parent 1:2 limit 1000p' "$qd"
+expect_np_ok "net-reload mbw again (a re-apply converges)" net-reload mbw
 
 log "the default portgroup's <bandwidth> on a port port-add makes"
 np_define_start portgroup-bw mpgbw

@@ -60,7 +60,17 @@ static void test_qdisc(void)
 	nlmsg_free(m);
 	m = NULL;
 
+	/* keep: replace only (never create), the kind and no options */
+	CHECK(np_nl_msg_qdisc_keep(7, &htb, &m) == 0 && m);
+	t = m ? parse_tc(m, RTM_NEWQDISC, tb) : NULL;
+	CHECK(t && t->tcm_handle == 0x10000 && t->tcm_parent == TC_H_ROOT && !tb[TCA_OPTIONS]);
+	CHECK(t && tb[TCA_KIND] && !strcmp(nla_get_string(tb[TCA_KIND]), "htb"));
+	CHECK(m && (nlmsg_hdr(m)->nlmsg_flags & (NLM_F_CREATE | NLM_F_REPLACE)) == NLM_F_REPLACE);
+	nlmsg_free(m);
+	m = NULL;
+
 	/* refused before anything is built */
+	CHECK(np_nl_msg_qdisc_keep(0, &htb, &m) == -EINVAL && !m);
 	CHECK(np_nl_msg_qdisc_add(0, &htb, &m) == -EINVAL && !m);
 	CHECK(np_nl_msg_qdisc_add(7, NULL, &m) == -EINVAL && !m);
 	fifo.limit = 0;
