@@ -69,7 +69,7 @@ static const struct command commands[] = {
 	  0 },
 	{ "port-add", np_cmd_port_add,
 	  "port-add NAME (--tap TAP [--owner USER] | --veth NETNS [--peer IF]) [--ifname IF] "
-	  "[--mac MAC]",
+	  "[--mac MAC] [--portgroup PG] [--isolated yes|no]",
 	  "attach a guest: a persistent tap for qemu, or a veth into a namespace; prints the "
 	  "guest MAC (ports come back whenever the network starts)", 0 },
 	{ "port-list", np_cmd_port_list, "port-list NAME [--json]", "list a network's guest ports",

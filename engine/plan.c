@@ -487,10 +487,10 @@ static int plan_bandwidth(struct np_plan *plan, const struct np_net *net, struct
 	return 0;
 }
 
-/* The default portgroup's <bandwidth> on a port netplumb adds, as libvirt's
- * virNetDevBandwidthSet(port, bw, hierarchical_class=false, swapped=true)
- * for a guest that names no portgroup: the port's egress carries the traffic
- * towards the guest. */
+/* The <bandwidth> of a port's portgroup (the default one when it names none,
+ * as libvirt) on a port netplumb adds, as libvirt's virNetDevBandwidthSet(
+ * port, bw, hierarchical_class=false, swapped=true): the port's egress
+ * carries the traffic towards the guest. */
 static int plan_port_bandwidth(struct np_plan *plan, const struct np_net *net,
 			       const struct np_port *port, struct np_err *err)
 {
@@ -498,13 +498,13 @@ static int plan_port_bandwidth(struct np_plan *plan, const struct np_net *net,
 	struct np_tc_spec rates = { 0 }, sp;
 	int r;
 
-	if (!np_net_portgroup_bandwidth(net, NULL, &bw))
+	if (!np_net_portgroup_bandwidth(net, port->portgroup[0] ? port->portgroup : NULL, &bw))
 		return 0;
 	if (bw.out.present)
 		return np_err_set(err, -EOPNOTSUPP,
-				  "network '%s': <portgroup default='yes'> <bandwidth><outbound>: "
-				  "netplumb cannot limit what a guest sends on port %s (libvirt's "
-				  "tc police action); use the network's <bandwidth><outbound>",
+				  "network '%s': <portgroup> <bandwidth><outbound>: netplumb cannot "
+				  "limit what a guest sends on port %s (libvirt's tc police action); "
+				  "use the network's <bandwidth><outbound>",
 				  net->name, port->ifname);
 	if (!bw.in.present)
 		return 0;
@@ -514,8 +514,8 @@ static int plan_port_bandwidth(struct np_plan *plan, const struct np_net *net,
 	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 0),
 				  .parent = TC_H_ROOT, .defcls = 1 };
 	if (!add_tc(plan, NP_STEP_QDISC_ADD, port->ifname, &sp,
-		    "the default portgroup's <bandwidth><inbound>: traffic towards this guest "
-		    "leaves through its port"))
+		    "its portgroup's <bandwidth><inbound>: traffic towards this guest leaves "
+		    "through its port"))
 		return -ENOMEM;
 	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 1),
 				  .parent = TC_H_MAKE(1U << 16, 0), .rate = rates.rate,
@@ -548,11 +548,13 @@ static int plan_ports(struct np_plan *plan, const struct np_net *net,
 		*s->port = paths->ports[i];
 		s->has_mac = true;
 		memcpy(s->mac, paths->ports[i].mac, NP_MAC_LEN);
-		if (net->isolated_port == NP_TRI_YES) {
+		if (paths->ports[i].isolated ? paths->ports[i].isolated == NP_TRI_YES
+					     : net->isolated_port == NP_TRI_YES) {
 			s = add_step(plan, NP_STEP_PORT_ISOLATE);
 			if (!s || dup_into(&s->ifname, paths->ports[i].ifname) < 0 ||
-			    dup_into(&s->why, "<port isolated='yes'/>: guests reach the host and "
-					      "non-isolated ports, not each other") < 0)
+			    dup_into(&s->why, "<port isolated='yes'/> (the network's, or port-add "
+					      "--isolated yes): guests reach the host and non-isolated "
+					      "ports, not each other") < 0)
 				return -ENOMEM;
 		}
 		r = plan_port_bandwidth(plan, net, &paths->ports[i], err);

@@ -20,6 +20,18 @@ bool np_port_name_valid(const char *s)
 	return true;
 }
 
+bool np_port_portgroup_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 static bool netns_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -86,6 +98,14 @@ int np_port_parse(const char *text, struct np_port *ret)
 			p.owner = strtol(v, &end, 10);
 			if (*end || p.owner < -1)
 				return -EINVAL;
+		} else if (!strcmp(line, "portgroup")) {
+			if (!np_port_portgroup_valid(v) ||
+			    set_name(p.portgroup, sizeof(p.portgroup), v) < 0)
+				return -EINVAL;
+		} else if (!strcmp(line, "isolated")) {
+			if (strcmp(v, "yes") && strcmp(v, "no"))
+				return -EINVAL;
+			p.isolated = !strcmp(v, "yes") ? 1 : 2;
 		} else if (!strcmp(line, "mac")) {
 			if (np_mac_parse(v, p.mac) < 0)
 				return -EINVAL;
@@ -113,6 +133,10 @@ int np_port_format(const struct np_port *p, char **ret)
 		np_buf_addf(&b, "owner=%ld\n", p->owner);
 	else
 		np_buf_addf(&b, "peer=%s\nnetns=%s\n", p->peer, p->netns);
+	if (p->portgroup[0])
+		np_buf_addf(&b, "portgroup=%s\n", p->portgroup);
+	if (p->isolated)
+		np_buf_addf(&b, "isolated=%s\n", p->isolated == 1 ? "yes" : "no");
 	*ret = np_buf_steal(&b);
 	return *ret ? 0 : -ENOMEM;
 }

@@ -31,6 +31,14 @@ bool np_net_bandwidth(const struct np_net *net, struct np_net_bw *ret)
 	return net->extra && bw_copy(&net->extra->bandwidth, ret);
 }
 
+bool np_net_has_portgroup(const struct np_net *net, const char *name)
+{
+	for (size_t i = 0; net->extra && i < net->extra->n_portgroups; i++)
+		if (net->extra->portgroups[i].name && !strcmp(net->extra->portgroups[i].name, name))
+			return true;
+	return false;
+}
+
 bool np_net_portgroup_bandwidth(const struct np_net *net, const char *name,
 				struct np_net_bw *ret)
 {

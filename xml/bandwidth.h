@@ -22,5 +22,7 @@ bool np_net_bandwidth(const struct np_net *net, struct np_net_bw *ret);
 /* The <bandwidth> of portgroup name, or of the default portgroup when name
  * is NULL (libvirt's choice for a port that names none); false when there
  * is no such portgroup or it has no <bandwidth>. */
+/* True when net has a portgroup of that name. */
+bool np_net_has_portgroup(const struct np_net *net, const char *name);
 bool np_net_portgroup_bandwidth(const struct np_net *net, const char *name,
 				struct np_net_bw *ret);

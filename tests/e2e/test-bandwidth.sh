@@ -140,6 +140,9 @@ log "the default portgroup's <bandwidth> on a port port-add makes"
 np_define_start portgroup-bw mpgbw
 ns_add "$NS_PREFIX-g3"
 GUEST_NS[3]="$NS_PREFIX-g3"
+expect_np_error "port-add --portgroup of no such portgroup is refused" \
+	port-add mpgbw --veth "${GUEST_NS[3]}" --portgroup nosuch
+expect_eq "the refused port-add left no port" "" "$(ip -n "$NS_HOST" -o link show master nppgbw0)"
 expect_np_ok "port-add mpgbw --veth g3" port-add mpgbw --veth "${GUEST_NS[3]}"
 ip -n "${GUEST_NS[3]}" addr add 192.168.163.10/24 dev eth0
 ip -n "${GUEST_NS[3]}" link set eth0 up

@@ -545,6 +545,54 @@ out:
 	np_net_free(big);
 }
 
+/* A port's own <port isolated> and portgroup (port-add --isolated,
+ * --portgroup): kept in its record, and they win over the network's. */
+static void test_port_options(void)
+{
+	static const char xml[] =
+		"<network><name>po</name><bridge name='nppo0'/><port isolated='yes'/>"
+		"<portgroup name='slow'><bandwidth><inbound average='100'/></bandwidth></portgroup>"
+		"<portgroup name='dflt' default='yes'><bandwidth><inbound average='900'/>"
+		"</bandwidth></portgroup></network>";
+	struct np_port port = { .type = NP_PORT_TAP, .ifname = "nptap0", .owner = -1,
+				.mac = { 0x52, 0x54, 0x00, 0x01, 0x02, 0x03 },
+				.portgroup = "slow", .isolated = NP_TRI_NO };
+	struct np_net *net = parse(xml, "po.xml");
+	struct np_port back;
+	struct np_plan_paths p = paths;
+	_np_plan_free_ struct np_plan *plan = NULL;
+	const struct np_step *c;
+	char *text = NULL;
+
+	CHECK(np_port_format(&port, &text) == 0 && text &&
+	      strstr(text, "portgroup=slow\nisolated=no\n"));
+	CHECK(text && np_port_parse(text, &back) == 0 && !strcmp(back.portgroup, "slow") &&
+	      back.isolated == NP_TRI_NO);
+	free(text);
+	CHECK(np_port_parse("type=tap\nifname=t0\nmac=52:54:00:00:00:01\nisolated=maybe\n",
+			    &back) == -EINVAL);
+	CHECK(np_port_parse("type=tap\nifname=t0\nmac=52:54:00:00:00:01\nportgroup=a\tb\n",
+			    &back) == -EINVAL);
+	CHECK(np_port_parse("type=tap\nifname=t0\nmac=52:54:00:00:00:01\n", &back) == 0 &&
+	      !back.portgroup[0] && back.isolated == 0);
+
+	p.ports = &port;
+	p.n_ports = 1;
+	plan = net ? build(net, &p) : NULL;
+	CHECK(plan && !np_plan_find(plan, NP_STEP_PORT_ISOLATE));
+	c = plan ? np_plan_find(plan, NP_STEP_CLASS_ADD) : NULL;
+	CHECK(c && !strcmp(c->ifname, "nptap0") && c->tc.rate == 100000);
+	np_plan_free(plan);
+	/* no portgroup named: the default one; the network's isolation */
+	port.portgroup[0] = '\0';
+	port.isolated = 0;
+	plan = net ? build(net, &p) : NULL;
+	CHECK(plan && np_plan_find(plan, NP_STEP_PORT_ISOLATE));
+	c = plan ? np_plan_find(plan, NP_STEP_CLASS_ADD) : NULL;
+	CHECK(c && c->tc.rate == 900000);
+	np_net_free(net);
+}
+
 static void rm_tmp(void)
 {
 	char cmd[400];
@@ -586,6 +634,7 @@ int main(void)
 		test_foreign_links(applied);
 		test_printed_is_executed(net);
 		test_bandwidth();
+		test_port_options();
 	}
 	np_plan_free(plan);
 	np_plan_free(applied);
