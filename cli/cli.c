@@ -71,7 +71,7 @@ static const struct command commands[] = {
 	  0 },
 	{ "port-add", np_cmd_port_add,
 	  "port-add NAME (--tap TAP [--owner USER] | --veth NETNS [--peer IF]) [--ifname IF] "
-	  "[--mac MAC] [--json]",
+	  "[--mac MAC] [--portgroup PG] [--isolated yes|no] [--json]",
 	  "attach a guest: a persistent tap for a hypervisor, or a veth into a namespace; prints "
 	  "the guest MAC and, for a tap, how QEMU, cloud-hypervisor and Firecracker attach to it "
 	  "(ports come back whenever the network starts)", 0 },

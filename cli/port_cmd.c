@@ -75,6 +75,8 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		{ .name = "--tap", .takes_value = true },    { .name = "--veth", .takes_value = true },
 		{ .name = "--owner", .takes_value = true },  { .name = "--mac", .takes_value = true },
 		{ .name = "--ifname", .takes_value = true }, { .name = "--peer", .takes_value = true },
+		{ .name = "--portgroup", .takes_value = true },
+		{ .name = "--isolated", .takes_value = true },
 		{ .name = "--json" },
 	};
 	const size_t na = NP_ARRAY_SIZE(args);
@@ -94,6 +96,8 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		.peer = np_args_value(args, na, "--peer"),
 		.ifname = np_args_value(args, na, "--ifname"),
 		.mac = np_args_value(args, na, "--mac"),
+		.portgroup = np_args_value(args, na, "--portgroup"),
+		.isolated = np_args_value(args, na, "--isolated"),
 	};
 	r = np_engine_port_add(c->eng, name, &req, &port, err);
 	if (r < 0)

@@ -147,6 +147,34 @@ static int reread_servers(struct np_engine *eng, const struct np_plan *plan,
 	return 0;
 }
 
+/* Traffic control and port flags are "create or replace" steps: applying
+ * them again puts back what someone removed. A port that is gone (it goes
+ * with its guest's link) has nothing to set. */
+static int reapply_links(struct np_engine *eng, struct np_plan *plan, char *ret_what,
+			 unsigned len, struct np_err *err)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		struct np_step *s = &plan->steps[i];
+		struct np_err e = { { 0 } };
+		int r;
+
+		if (s->kind != NP_STEP_QDISC_ADD && s->kind != NP_STEP_CLASS_ADD &&
+		    s->kind != NP_STEP_PORT_ISOLATE)
+			continue;
+		r = np_step_apply(s, false, eng->ops, eng->ctx, eng->warn, &e);
+		if (r == -ENODEV && s->ifname && strcmp(s->ifname, plan->bridge))
+			continue;
+		if (r < 0)
+			return np_err_set(err, r, "%s", e.msg);
+		any = true;
+	}
+	if (any)
+		append(ret_what, len, "traffic control and port flags re-applied");
+	return 0;
+}
+
 static int repair(struct np_engine *eng, const char *name, bool force_fw, bool reload,
 		  char *ret_what, unsigned len, struct np_err *err)
 {
@@ -186,6 +214,11 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw, bool r
 		if (r < 0)
 			return r;
 		append(ret_what, len, "firewall rules re-applied");
+	}
+	if (force_fw) {
+		r = reapply_links(eng, plan, ret_what, len, err);
+		if (r < 0)
+			return r;
 	}
 	dm = (struct np_step *)np_plan_find(plan, NP_STEP_DNSMASQ_START);
 	if (dm && !h.dnsmasq) {

@@ -14,6 +14,7 @@
 struct np_err;
 struct np_bridge_spec;
 struct np_port;
+struct np_tc_spec;
 
 /* What netplumb records of a link it created, to prove it is still the same
  * link before it deletes it: the kernel's ifindex and the link's MAC. */
@@ -46,6 +47,14 @@ struct np_ops {
 	 * when its name is taken. */
 	int (*port_add)(void *ctx, const struct np_port *port, const char *bridge,
 			struct np_link_id *ret, struct np_err *err);
+	/* Traffic control on a link (netlink/nl.h): create or replace, so a
+	 * re-apply converges; it goes when the link goes. */
+	int (*qdisc_add)(void *ctx, const char *ifname, const struct np_tc_spec *spec,
+			 struct np_err *err);
+	int (*class_add)(void *ctx, const char *ifname, const struct np_tc_spec *spec,
+			 struct np_err *err);
+	/* Sets the isolated flag of bridge port ifname. */
+	int (*port_isolate)(void *ctx, const char *ifname, struct np_err *err);
 
 	/* nftables: one transaction; fw_prune deletes netplumb's table once it
 	 * holds nothing. */

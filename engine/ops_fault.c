@@ -99,6 +99,23 @@ static int w_port_add(void *ctx, const struct np_port *port, const char *bridge,
 	CHANGE(ctx, err, port_add(BCTX(ctx), port, bridge, ret, err));
 }
 
+static int w_qdisc_add(void *ctx, const char *ifname, const struct np_tc_spec *spec,
+		       struct np_err *err)
+{
+	CHANGE(ctx, err, qdisc_add(BCTX(ctx), ifname, spec, err));
+}
+
+static int w_class_add(void *ctx, const char *ifname, const struct np_tc_spec *spec,
+		       struct np_err *err)
+{
+	CHANGE(ctx, err, class_add(BCTX(ctx), ifname, spec, err));
+}
+
+static int w_port_isolate(void *ctx, const char *ifname, struct np_err *err)
+{
+	CHANGE(ctx, err, port_isolate(BCTX(ctx), ifname, err));
+}
+
 static int w_fw_apply(void *ctx, const char *script, struct np_err *err)
 {
 	CHANGE(ctx, err, fw_apply(BCTX(ctx), script, err));
@@ -153,6 +170,9 @@ const struct np_ops np_fault_ops = {
 	.route_add = w_route_add,
 	.sysctl_set = w_sysctl_set,
 	.port_add = w_port_add,
+	.qdisc_add = w_qdisc_add,
+	.class_add = w_class_add,
+	.port_isolate = w_port_isolate,
 	.fw_apply = w_fw_apply,
 	.fw_prune = w_fw_prune,
 	.file_write = w_file_write,

@@ -220,6 +220,32 @@ static int port_create(struct np_nl *nl, const struct np_port *port, const uint8
 	return r;
 }
 
+static int sys_qdisc_add(void *ctx, const char *ifname, const struct np_tc_spec *spec,
+			 struct np_err *err)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_qdisc_add(nl, ifname, spec);
+}
+
+static int sys_class_add(void *ctx, const char *ifname, const struct np_tc_spec *spec,
+			 struct np_err *err)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_class_add(nl, ifname, spec);
+}
+
+static int sys_port_isolate(void *ctx, const char *ifname, struct np_err *err)
+{
+	struct np_nl *nl;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_port_isolate(nl, ifname, true);
+}
+
 static int sys_port_add(void *ctx, const struct np_port *port, const char *bridge,
 			struct np_link_id *ret, struct np_err *err)
 {
@@ -315,6 +341,9 @@ const struct np_ops np_sys_ops = {
 	.route_add = sys_route_add,
 	.sysctl_set = sys_sysctl_set,
 	.port_add = sys_port_add,
+	.qdisc_add = sys_qdisc_add,
+	.class_add = sys_class_add,
+	.port_isolate = sys_port_isolate,
 	.fw_apply = sys_fw_apply,
 	.fw_prune = sys_fw_prune,
 	.file_write = sys_file_write,

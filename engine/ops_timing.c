@@ -73,6 +73,23 @@ static int t_port_add(void *ctx, const struct np_port *port, const char *bridge,
 	TIMED(ctx, NP_PHASE_NETLINK, port_add(B(ctx), port, bridge, ret, err));
 }
 
+static int t_qdisc_add(void *ctx, const char *ifname, const struct np_tc_spec *spec,
+		       struct np_err *err)
+{
+	TIMED(ctx, NP_PHASE_NETLINK, qdisc_add(B(ctx), ifname, spec, err));
+}
+
+static int t_class_add(void *ctx, const char *ifname, const struct np_tc_spec *spec,
+		       struct np_err *err)
+{
+	TIMED(ctx, NP_PHASE_NETLINK, class_add(B(ctx), ifname, spec, err));
+}
+
+static int t_port_isolate(void *ctx, const char *ifname, struct np_err *err)
+{
+	TIMED(ctx, NP_PHASE_NETLINK, port_isolate(B(ctx), ifname, err));
+}
+
 static int t_fw_apply(void *ctx, const char *script, struct np_err *err)
 {
 	TIMED(ctx, NP_PHASE_NFT, fw_apply(B(ctx), script, err));
@@ -127,6 +144,9 @@ const struct np_ops np_timing_ops = {
 	.route_add = t_route_add,
 	.sysctl_set = t_sysctl_set,
 	.port_add = t_port_add,
+	.qdisc_add = t_qdisc_add,
+	.class_add = t_class_add,
+	.port_isolate = t_port_isolate,
 	.fw_apply = t_fw_apply,
 	.fw_prune = t_fw_prune,
 	.file_write = t_file_write,

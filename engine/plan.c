@@ -6,10 +6,13 @@
 #include "dhcp/dhcp.h"
 #include "engine/port.h"
 #include "firewall/fw.h"
+#include "firewall/fw_bw.h"
+#include "xml/bandwidth.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 
 #include <errno.h>
+#include <linux/pkt_sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +33,9 @@ const char *const np_step_kind_names[NP_STEP_KIND_COUNT] = {
 	[NP_STEP_PORT_ADD] = "port-add",
 	[NP_STEP_FW_APPLY] = "nft-transaction",
 	[NP_STEP_DNSMASQ_START] = "dnsmasq-start",
+	[NP_STEP_QDISC_ADD] = "qdisc-add",
+	[NP_STEP_CLASS_ADD] = "class-add",
+	[NP_STEP_PORT_ISOLATE] = "port-isolate",
 	[NP_STEP_RECORD] = "record",
 };
 
@@ -403,9 +409,133 @@ static int plan_link(struct np_plan *plan, const struct np_net *net)
 	return 0;
 }
 
-static int plan_ports(struct np_plan *plan, const struct np_net *net,
-		      const struct np_plan_paths *paths)
+/* The leaf queue under the guests' class, in packets. */
+#define TC_LEAF_LIMIT 1000
+
+static struct np_step *add_tc(struct np_plan *plan, enum np_step_kind kind, const char *ifname,
+			      const struct np_tc_spec *spec, const char *why)
 {
+	struct np_step *s = add_step(plan, kind);
+
+	if (!s || dup_into(&s->ifname, ifname) < 0 || dup_into(&s->why, why) < 0)
+		return NULL;
+	s->tc = *spec;
+	return s;
+}
+
+/* libvirt's units become tc's as libvirt writes them: "%llukbps" (1000
+ * bytes per second) for average and peak, "%llukb" (1024 bytes) for burst. */
+static int tc_rates(const struct np_net *net, const struct np_net_rate *r, struct np_tc_spec *ret,
+		    struct np_err *err)
+{
+	if (r->average > UINT64_MAX / 1000 || r->peak > UINT64_MAX / 1000 ||
+	    r->burst > UINT32_MAX / 1024)
+		return np_err_set(err, -ERANGE,
+				  "network '%s': <bandwidth> <inbound>: a rate or burst too large "
+				  "to shape",
+				  net->name);
+	ret->rate = r->average * 1000;
+	ret->ceil = r->peak * 1000;
+	ret->burst = (uint32_t)(r->burst * 1024);
+	if (ret->ceil && ret->ceil < ret->rate)
+		ret->ceil = ret->rate;
+	return 0;
+}
+
+/* <bandwidth><inbound> as libvirt's virNetDevBandwidthSet(bridge, bw,
+ * hierarchical_class=true, swapped=true): traffic towards the guests leaves
+ * through the bridge device, so it is shaped by an HTB root qdisc there. The
+ * outbound half (the bridge's ingress) is an nftables limit in the network's
+ * chains (firewall/fw_bw.c), since libvirt's police action may be missing. */
+static int plan_bandwidth(struct np_plan *plan, const struct np_net *net, struct np_err *err)
+{
+	const char *br = net->bridge.name;
+	struct np_net_bw bw;
+	struct np_tc_spec rates = { 0 }, sp;
+	int r;
+
+	if (!np_net_bandwidth(net, &bw) || !bw.in.present)
+		return 0;
+	r = tc_rates(net, &bw.in, &rates, err);
+	if (r < 0)
+		return r;
+	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 0),
+				  .parent = TC_H_ROOT, .defcls = 2 };
+	if (!add_tc(plan, NP_STEP_QDISC_ADD, br, &sp,
+		    "<bandwidth><inbound>: traffic towards the guests leaves through the bridge; "
+		    "HTB as libvirt's virNetDevBandwidthSet, unclassified traffic to 1:2"))
+		return -ENOMEM;
+	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 1),
+				  .parent = TC_H_MAKE(1U << 16, 0), .rate = rates.rate,
+				  .ceil = rates.ceil ? rates.ceil : rates.rate };
+	if (!add_tc(plan, NP_STEP_CLASS_ADD, br, &sp,
+		    "the network's limit: average, up to peak (libvirt's class 1:1)"))
+		return -ENOMEM;
+	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 2),
+				  .parent = TC_H_MAKE(1U << 16, 1), .rate = rates.rate,
+				  .ceil = rates.ceil, .burst = rates.burst };
+	if (!add_tc(plan, NP_STEP_CLASS_ADD, br, &sp,
+		    "the guests' traffic (libvirt's class 1:2, HTB's default class here)"))
+		return -ENOMEM;
+	sp = (struct np_tc_spec){ .kind = NP_TC_PFIFO, .handle = TC_H_MAKE(2U << 16, 0),
+				  .parent = TC_H_MAKE(1U << 16, 2), .limit = TC_LEAF_LIMIT };
+	if (!add_tc(plan, NP_STEP_QDISC_ADD, br, &sp,
+		    "leaf queue: a FIFO where libvirt puts 'sfq perturb 10' (sch_sfq is not in "
+		    "every kernel); libvirt's 'fw' filter is left out too, since unmarked "
+		    "traffic takes the default class 1:2 anyway"))
+		return -ENOMEM;
+	return 0;
+}
+
+/* The <bandwidth> of a port's portgroup (the default one when it names none,
+ * as libvirt) on a port netplumb adds, as libvirt's virNetDevBandwidthSet(
+ * port, bw, hierarchical_class=false, swapped=true): the port's egress
+ * carries the traffic towards the guest. */
+static int plan_port_bandwidth(struct np_plan *plan, const struct np_net *net,
+			       const struct np_port *port, struct np_err *err)
+{
+	struct np_net_bw bw;
+	struct np_tc_spec rates = { 0 }, sp;
+	int r;
+
+	if (!np_net_portgroup_bandwidth(net, port->portgroup[0] ? port->portgroup : NULL, &bw))
+		return 0;
+	if (bw.out.present)
+		return np_err_set(err, -EOPNOTSUPP,
+				  "network '%s': <portgroup> <bandwidth><outbound>: netplumb cannot "
+				  "limit what a guest sends on port %s (libvirt's tc police action); "
+				  "use the network's <bandwidth><outbound>",
+				  net->name, port->ifname);
+	if (!bw.in.present)
+		return 0;
+	r = tc_rates(net, &bw.in, &rates, err);
+	if (r < 0)
+		return r;
+	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 0),
+				  .parent = TC_H_ROOT, .defcls = 1 };
+	if (!add_tc(plan, NP_STEP_QDISC_ADD, port->ifname, &sp,
+		    "its portgroup's <bandwidth><inbound>: traffic towards this guest leaves "
+		    "through its port"))
+		return -ENOMEM;
+	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 1),
+				  .parent = TC_H_MAKE(1U << 16, 0), .rate = rates.rate,
+				  .ceil = rates.ceil, .burst = rates.burst };
+	if (!add_tc(plan, NP_STEP_CLASS_ADD, port->ifname, &sp,
+		    "the port's limit: average, up to peak"))
+		return -ENOMEM;
+	sp = (struct np_tc_spec){ .kind = NP_TC_PFIFO, .handle = TC_H_MAKE(2U << 16, 0),
+				  .parent = TC_H_MAKE(1U << 16, 1), .limit = TC_LEAF_LIMIT };
+	if (!add_tc(plan, NP_STEP_QDISC_ADD, port->ifname, &sp,
+		    "leaf queue: a FIFO where libvirt puts sfq (not in every kernel)"))
+		return -ENOMEM;
+	return 0;
+}
+
+static int plan_ports(struct np_plan *plan, const struct np_net *net,
+		      const struct np_plan_paths *paths, struct np_err *err)
+{
+	int r;
+
 	for (size_t i = 0; i < paths->n_ports; i++) {
 		struct np_step *s = add_step(plan, NP_STEP_PORT_ADD);
 
@@ -418,6 +548,18 @@ static int plan_ports(struct np_plan *plan, const struct np_net *net,
 		*s->port = paths->ports[i];
 		s->has_mac = true;
 		memcpy(s->mac, paths->ports[i].mac, NP_MAC_LEN);
+		if (paths->ports[i].isolated ? paths->ports[i].isolated == NP_TRI_YES
+					     : net->isolated_port == NP_TRI_YES) {
+			s = add_step(plan, NP_STEP_PORT_ISOLATE);
+			if (!s || dup_into(&s->ifname, paths->ports[i].ifname) < 0 ||
+			    dup_into(&s->why, "<port isolated='yes'/> (the network's, or port-add "
+					      "--isolated yes): guests reach the host and non-isolated "
+					      "ports, not each other") < 0)
+				return -ENOMEM;
+		}
+		r = plan_port_bandwidth(plan, net, &paths->ports[i], err);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -467,6 +609,14 @@ static int plan_firewall(struct np_plan *plan, const struct np_net *net, struct 
 	s->undo_text = np_steal(&del);
 	if (dup_into(&s->ifname, net->bridge.name) < 0)
 		return -ENOMEM;
+	if (np_fw_bw_wanted(net))
+		return fmt_into(&s->why,
+				"the network's own chains in table inet " NP_FW_TABLE
+				", one transaction; <bandwidth><outbound> is the limit in chain "
+				"bw-%s, where libvirt uses tc's police action on the bridge's "
+				"ingress (not in every kernel); nft's byte limit holds one second "
+				"of its rate besides its burst, so its burst is libvirt's less that",
+				net->bridge.name);
 	return dup_into(&s->why, "the network's own chains in table inet " NP_FW_TABLE
 				 ", one transaction");
 }
@@ -514,7 +664,7 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		if (r < 0)
 			goto fail;
 		/* Guests' ports still go onto that bridge. */
-		r = plan_ports(plan, net, paths);
+		r = plan_ports(plan, net, paths, err);
 		if (r < 0)
 			goto fail;
 		r = plan_live_end(plan, paths, fname, xml);
@@ -539,7 +689,10 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = plan_link(plan, net);
 	if (r < 0)
 		goto fail;
-	r = plan_ports(plan, net, paths);
+	r = plan_bandwidth(plan, net, err);
+	if (r < 0)
+		goto fail;
+	r = plan_ports(plan, net, paths, err);
 	if (r < 0)
 		goto fail;
 	r = plan_forwarding(plan, net);
@@ -571,11 +724,18 @@ int np_plan_port_build(const struct np_net *net, const struct np_port *port, str
 
 	if (!net->bridge.name)
 		return np_err_set(err, -EINVAL, "network '%s' has no bridge name", net->name);
+	int r;
+
 	plan = calloc(1, sizeof(*plan));
 	if (!plan || dup_into(&plan->net_name, net->name) < 0 ||
-	    dup_into(&plan->bridge, net->bridge.name) < 0 || plan_ports(plan, net, &paths) < 0) {
+	    dup_into(&plan->bridge, net->bridge.name) < 0) {
 		np_plan_free(plan);
 		return np_err_set(err, -ENOMEM, "out of memory");
+	}
+	r = plan_ports(plan, net, &paths, err);
+	if (r < 0) {
+		np_plan_free(plan);
+		return r == -ENOMEM ? np_err_set(err, r, "out of memory") : r;
 	}
 	*ret = plan;
 	return 0;

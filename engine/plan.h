@@ -6,6 +6,7 @@
 
 #include "common/addr.h"
 #include "engine/ops.h"
+#include "netlink/nl.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,6 +37,9 @@ enum np_step_kind {
 	NP_STEP_FW_APPLY,           /* text (one nft transaction); undo_text, then the
 				     * table goes when it is empty */
 	NP_STEP_DNSMASQ_START,      /* conf path, pid path: returns once dnsmasq serves */
+	NP_STEP_QDISC_ADD,          /* tc on ifname (create or replace); goes with the link */
+	NP_STEP_CLASS_ADD,          /* tc on ifname (create or replace); goes with the link */
+	NP_STEP_PORT_ISOLATE,       /* bridge port ifname isolated; goes with the link */
 	NP_STEP_RECORD,             /* path <- the record of the steps before it, with
 				     * what the kernel returned (np_record_render) */
 };
@@ -73,6 +77,7 @@ struct np_step {
 	/* BRIDGE_ADD, PORT_ADD: the link as created, filled in by apply (and
 	 * read back from the record); ifindex 0 when unknown. */
 	struct np_link_id link;
+	struct np_tc_spec tc; /* QDISC_ADD, CLASS_ADD */
 };
 
 struct np_plan {

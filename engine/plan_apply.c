@@ -63,6 +63,16 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_RECORD:
 		snprintf(out, len, "record what was applied in %s", s->path);
 		return;
+	case NP_STEP_QDISC_ADD:
+		snprintf(out, len, "add a %s qdisc to %s", s->tc.kind == NP_TC_HTB ? "htb" : "pfifo",
+			 s->ifname);
+		return;
+	case NP_STEP_CLASS_ADD:
+		snprintf(out, len, "add an htb class to %s", s->ifname);
+		return;
+	case NP_STEP_PORT_ISOLATE:
+		snprintf(out, len, "isolate bridge port %s", s->ifname);
+		return;
 	}
 	snprintf(out, len, "step %d", (int)s->kind);
 }
@@ -143,6 +153,12 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 		return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
 	case NP_STEP_RECORD:
 		return write_record(plan, (size_t)(s - plan->steps), ops, ctx, err);
+	case NP_STEP_QDISC_ADD:
+		return ops->qdisc_add(ctx, s->ifname, &s->tc, err);
+	case NP_STEP_CLASS_ADD:
+		return ops->class_add(ctx, s->ifname, &s->tc, err);
+	case NP_STEP_PORT_ISOLATE:
+		return ops->port_isolate(ctx, s->ifname, err);
 	}
 	return -EINVAL;
 }
@@ -196,7 +212,8 @@ static int owned_link(const struct np_step *s, const struct np_ops *ops, void *c
 }
 
 /* Addresses, routes, link state and per-bridge sysctls vanish with the
- * bridge, and libvirt leaves ip_forward on, so only a few kinds of step have
+ * bridge (tc and port flags with their link), and libvirt leaves ip_forward
+ * on, so only a few kinds of step have
  * anything to undo. */
 static int step_undo(const struct np_plan *plan, const struct np_step *s, const struct np_ops *ops,
 		     void *ctx, np_warn_fn warn, struct np_err *err)
@@ -212,6 +229,9 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 	case NP_STEP_ADDR_ADD:
 	case NP_STEP_LINK_UP:
 	case NP_STEP_ROUTE_ADD:
+	case NP_STEP_QDISC_ADD:
+	case NP_STEP_CLASS_ADD:
+	case NP_STEP_PORT_ISOLATE:
 		return 0;
 	case NP_STEP_FILE_WRITE:
 	case NP_STEP_RECORD:

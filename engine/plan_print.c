@@ -9,6 +9,8 @@
 #include "common/json.h"
 #include "engine/port.h"
 
+#include <inttypes.h>
+#include <linux/pkt_sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -159,6 +161,49 @@ static void print_port(const struct np_step *s, FILE *out)
 	flush_line(&b, out);
 }
 
+/* A tc handle as tc writes it: "1:" for a qdisc, "1:2" for a class. */
+static const char *tc_handle(uint32_t h, char buf[24])
+{
+	if (TC_H_MIN(h))
+		snprintf(buf, 24, "%x:%x", TC_H_MAJ(h) >> 16, TC_H_MIN(h));
+	else
+		snprintf(buf, 24, "%x:", TC_H_MAJ(h) >> 16);
+	return buf;
+}
+
+static void print_tc(const struct np_step *s, FILE *out)
+{
+	char h[24], p[24];
+	struct np_buf b = { 0 };
+
+	/* replace: creates it, or converges an existing one on this spec */
+	words(&b, "tc", s->kind == NP_STEP_QDISC_ADD ? "qdisc" : "class", "replace", "dev",
+	      s->ifname, NULL);
+	if (s->tc.parent == TC_H_ROOT)
+		word(&b, "root");
+	else
+		words(&b, "parent", tc_handle(s->tc.parent, p), NULL);
+	words(&b, s->kind == NP_STEP_QDISC_ADD ? "handle" : "classid", tc_handle(s->tc.handle, h),
+	      NULL);
+	if (s->tc.kind == NP_TC_PFIFO) {
+		words(&b, "pfifo", "limit", NULL);
+		wordf(&b, "%" PRIu32, s->tc.limit);
+	} else if (s->kind == NP_STEP_QDISC_ADD) {
+		words(&b, "htb", "default", NULL);
+		wordf(&b, "%" PRIx32, s->tc.defcls);
+	} else {
+		words(&b, "htb", "rate", NULL);
+		wordf(&b, "%" PRIu64 "bps", s->tc.rate);
+		word(&b, "ceil");
+		wordf(&b, "%" PRIu64 "bps", s->tc.ceil ? s->tc.ceil : s->tc.rate);
+		if (s->tc.burst) {
+			word(&b, "burst");
+			wordf(&b, "%" PRIu32 "b", s->tc.burst);
+		}
+	}
+	flush_line(&b, out);
+}
+
 static void print_step(const struct np_step *s, const char *plan_name, FILE *out)
 {
 	char a[NP_ADDR_STRLEN], g[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN];
@@ -265,6 +310,15 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 			s->mode, np_buf_str(&b));
 		np_buf_free(&b);
 		return;
+	case NP_STEP_QDISC_ADD:
+	case NP_STEP_CLASS_ADD:
+		print_tc(s, out);
+		return;
+	case NP_STEP_PORT_ISOLATE:
+		words(&b, "ip", "link", "set", "dev", s->ifname, "type", "bridge_slave", "isolated",
+		      "on", NULL);
+		flush_line(&b, out);
+		return;
 	case NP_STEP_PORT_ADD:
 		print_port(s, out);
 		return;
@@ -317,6 +371,14 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 			np_buf_addf(&b, ", \"mtu\": %u, \"stp\": %d, \"forward_delay_cs\": %ld",
 				    s->mtu, s->stp, s->delay_cs);
 		}
+		if (s->kind == NP_STEP_QDISC_ADD || s->kind == NP_STEP_CLASS_ADD)
+			np_buf_addf(&b,
+				    ", \"tc\": {\"kind\": \"%s\", \"handle\": %" PRIu32
+				    ", \"parent\": %" PRIu32 ", \"default\": %" PRIu32
+				    ", \"limit\": %" PRIu32 ", \"rate_Bps\": %" PRIu64
+				    ", \"ceil_Bps\": %" PRIu64 ", \"burst_bytes\": %" PRIu32 "}",
+				    s->tc.kind == NP_TC_HTB ? "htb" : "pfifo", s->tc.handle, s->tc.parent,
+				    s->tc.defcls, s->tc.limit, s->tc.rate, s->tc.ceil, s->tc.burst);
 		if (s->key) {
 			json_kv(&b, "key", s->key);
 			json_kv(&b, "value", s->value);

@@ -27,6 +27,18 @@ static bool port_valid(const struct np_port *p)
 	return false;
 }
 
+bool np_port_portgroup_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 static int set_name(char *dst, size_t len, const char *v)
 {
 	if (strlen(v) >= len)
@@ -51,7 +63,8 @@ static int parse_owner(const char *v, long *ret)
 
 int np_port_parse(const char *text, struct np_port *ret)
 {
-	static const char *const keys[] = { "type", "ifname", "mac", "owner", "peer", "netns" };
+	static const char *const keys[] = { "type", "ifname",	"mac",	    "owner",
+					    "peer", "netns",	"portgroup", "isolated" };
 	enum { KEY_OWNER = 1u << 3, KEY_PEER = 1u << 4, KEY_NETNS = 1u << 5 };
 	struct np_port p = { .owner = -1 };
 	bool have_type = false, have_mac = false;
@@ -102,6 +115,14 @@ int np_port_parse(const char *text, struct np_port *ret)
 		} else if (!strcmp(line, "owner")) {
 			if (parse_owner(v, &p.owner) < 0)
 				return -EINVAL;
+		} else if (!strcmp(line, "portgroup")) {
+			if (!np_port_portgroup_valid(v) ||
+			    set_name(p.portgroup, sizeof(p.portgroup), v) < 0)
+				return -EINVAL;
+		} else if (!strcmp(line, "isolated")) {
+			if (strcmp(v, "yes") && strcmp(v, "no"))
+				return -EINVAL;
+			p.isolated = !strcmp(v, "yes") ? 1 : 2;
 		} else if (!strcmp(line, "mac")) {
 			if (np_mac_parse(v, p.mac) < 0)
 				return -EINVAL;
@@ -132,6 +153,10 @@ int np_port_format(const struct np_port *p, char **ret)
 		np_buf_addf(&b, "owner=%ld\n", p->owner);
 	else
 		np_buf_addf(&b, "peer=%s\nnetns=%s\n", p->peer, p->netns);
+	if (p->portgroup[0])
+		np_buf_addf(&b, "portgroup=%s\n", p->portgroup);
+	if (p->isolated)
+		np_buf_addf(&b, "isolated=%s\n", p->isolated == 1 ? "yes" : "no");
 	*ret = np_buf_steal(&b);
 	return *ret ? 0 : -ENOMEM;
 }

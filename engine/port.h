@@ -20,6 +20,11 @@ struct np_port {
 	char netns[256];  /* veth: the guest's named namespace (/run/netns/NAME) */
 	long owner;       /* tap: owning uid, -1 for root only */
 	uint8_t mac[NP_MAC_LEN]; /* the guest's MAC */
+	/* As a libvirt network port's: the portgroup whose <bandwidth> it
+	 * gets ("": the default portgroup), and <port isolated> (0: the
+	 * network's, 1 yes, 2 no; enum np_tristate). */
+	char portgroup[64];
+	int isolated;
 };
 
 #define NP_MAX_PORTS 4096
@@ -33,3 +38,5 @@ int np_port_format(const struct np_port *p, char **ret);
 /* The host side's MAC: the guest's with its first byte set to 0xfe, as
  * libvirt does, so the bridge never takes the guest's address as its own. */
 void np_port_host_mac(const struct np_port *p, uint8_t ret[NP_MAC_LEN]);
+/* A portgroup name a port record can hold: 1-63 bytes, no control bytes. */
+bool np_port_portgroup_valid(const char *s);

@@ -8,6 +8,7 @@
 #include "engine/plan.h"
 #include "engine/port.h"
 #include "engine/store.h"
+#include "xml/bandwidth.h"
 #include "xml/net.h"
 
 #include <errno.h>
@@ -105,7 +106,9 @@ static int apply_one(struct np_engine *eng, const struct np_net *net, const stru
 	r = np_plan_port_build(net, port, &plan, err);
 	if (r < 0)
 		return r;
-	r = np_step_apply(&plan->steps[0], !add, eng->ops, eng->ctx, eng->warn, err);
+	/* adding: the port and its settings (isolation), rolled back together */
+	r = add ? np_plan_apply(plan, eng->ops, eng->ctx, eng->warn, err)
+		: np_step_apply(&plan->steps[0], true, eng->ops, eng->ctx, eng->warn, err);
 	if (r < 0 || !add)
 		return r;
 	/* destroy undoes the record: it must hold the new port */
@@ -172,6 +175,28 @@ static int port_mac(const char *name, const struct np_net *net, const struct np_
 	return 0;
 }
 
+/* --portgroup and --isolated, as a libvirt network port's. */
+static int port_options(const char *name, const struct np_net *net,
+			const struct np_port_add_req *req, struct np_port *port, struct np_err *err)
+{
+	if (req->portgroup) {
+		if (!np_port_portgroup_valid(req->portgroup) ||
+		    !np_net_has_portgroup(net, req->portgroup))
+			return np_err_set(err, -ENOENT,
+					  "port-add: --portgroup '%s': network '%s' has no such "
+					  "portgroup",
+					  req->portgroup, name);
+		memcpy(port->portgroup, req->portgroup, strlen(req->portgroup) + 1);
+	}
+	if (req->isolated) {
+		if (strcmp(req->isolated, "yes") && strcmp(req->isolated, "no"))
+			return np_err_set(err, -EINVAL,
+					  "port-add: --isolated '%s': give yes or no", req->isolated);
+		port->isolated = !strcmp(req->isolated, "yes") ? NP_TRI_YES : NP_TRI_NO;
+	}
+	return 0;
+}
+
 /* The network, locked, and its recorded ports. */
 static int load(struct np_engine *eng, const char *name, struct np_net **ret_net,
 		struct np_port **ret_ports, size_t *ret_n, struct np_err *err)
@@ -228,6 +253,18 @@ int np_engine_port_add(struct np_engine *eng, const char *name, const struct np_
 	r = port_mac(name, net, req, ports, n, &port, err);
 	if (r < 0)
 		return r;
+	r = port_options(name, net, req, &port, err);
+	if (r < 0)
+		return r;
+	/* what the port's plan refuses (a portgroup's outbound rate) is
+	 * refused before anything is recorded */
+	{
+		_np_plan_free_ struct np_plan *check = NULL;
+
+		r = np_plan_port_build(net, &port, &check, err);
+		if (r < 0)
+			return r;
+	}
 
 	r = np_store_port_save(eng->store, name, &port);
 	if (r < 0)

@@ -17,6 +17,8 @@ struct np_port_add_req {
 	const char *peer;   /* veth: its name inside the namespace (eth0) */
 	const char *ifname; /* veth: the host side's name (the first free vnetN) */
 	const char *mac;    /* the guest's MAC (a free random 52:54:00:xx:xx:xx) */
+	const char *portgroup; /* the network's portgroup (its default one) */
+	const char *isolated;  /* "yes"|"no" (the network's <port isolated>) */
 };
 
 /* Under the store lock: checks req, records the port and attaches it when

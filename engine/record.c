@@ -52,6 +52,9 @@ static bool undoable(enum np_step_kind kind)
 	case NP_STEP_ADDR_ADD:
 	case NP_STEP_LINK_UP:
 	case NP_STEP_ROUTE_ADD:
+	case NP_STEP_QDISC_ADD:
+	case NP_STEP_CLASS_ADD:
+	case NP_STEP_PORT_ISOLATE:
 		return false;
 	}
 	return false;

@@ -9,6 +9,7 @@
  * final order is the reverse of the order of its commands; ours is written
  * top-down. */
 #include "firewall/fw.h"
+#include "firewall/fw_bw.h"
 
 #include "common/addr.h"
 #include "common/buf.h"
@@ -401,7 +402,7 @@ static int ruleset_render(const struct np_net *net, bool create, char **ret, str
 	np_cleanup(render_done) struct render r = { 0 };
 	int rc;
 
-	if (!np_fw_firewalled(net))
+	if (!np_fw_firewalled(net) && !np_fw_bw_wanted(net))
 		return empty_script(ret);
 	rc = render_init(&r, net, err);
 	if (rc < 0)
@@ -409,13 +410,20 @@ static int ruleset_render(const struct np_net *net, bool create, char **ret, str
 	r.create = create;
 
 	np_buf_add(&r.b, "add table " TABLE "\n");
-	rc = render_filter(&r, err);
-	if (rc < 0)
-		return rc;
-	/* Also drops a nat chain left by an earlier nat definition. */
-	rc = render_nat(&r, err);
-	if (rc < 0)
-		return rc;
+	if (np_fw_firewalled(net)) {
+		rc = render_filter(&r, err);
+		if (rc < 0)
+			return rc;
+		/* Also drops a nat chain left by an earlier nat definition. */
+		rc = render_nat(&r, err);
+		if (rc < 0)
+			return rc;
+	}
+	if (np_fw_bw_wanted(net)) {
+		rc = np_fw_bw_render(net, r.br, create, &r.b, err);
+		if (rc < 0)
+			return rc;
+	}
 	return finish(&r, ret);
 }
 
@@ -434,7 +442,7 @@ int np_fw_ruleset_remove_render(const struct np_net *net, char **ret, struct np_
 	np_cleanup(render_done) struct render r = { 0 };
 	int rc;
 
-	if (!np_fw_firewalled(net))
+	if (!np_fw_firewalled(net) && !np_fw_bw_wanted(net))
 		return empty_script(ret);
 	rc = render_init(&r, net, err);
 	if (rc < 0)
@@ -445,5 +453,7 @@ int np_fw_ruleset_remove_render(const struct np_net *net, char **ret, struct np_
 	np_buf_add(&r.b, "add table " TABLE "\n");
 	chain_drop(&r, r.fwd);
 	chain_drop(&r, r.nat);
+	if (np_fw_bw_wanted(net))
+		np_fw_bw_remove_render(r.br, &r.b);
 	return finish(&r, ret);
 }

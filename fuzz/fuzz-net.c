@@ -441,7 +441,7 @@ static const char *next_body(const struct np_plan *plan, size_t *i)
 static void check_plan_text(const struct np_plan *plan, const char *text)
 {
 	static const char *const cmds[] = { "ip ", "sysctl -w ", "install -m ", "nft -f ",
-					    "dnsmasq ", "[ ! -x " };
+					    "dnsmasq ", "[ ! -x ", "tc " };
 	const char *body = NULL, *end = NULL;
 	size_t end_len = 0, body_off = 0, step = 0;
 	struct lines l;

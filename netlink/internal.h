@@ -46,6 +46,16 @@ int np_nl_msg_route_dump_type(int family, uint32_t table, uint8_t type, struct n
 int np_nl_msg_veth_add(const struct np_veth_spec *spec, struct nl_msg **ret);
 int np_nl_msg_link_enslave(const char *ifname, int master_ifindex, const uint8_t *mac,
 			   struct nl_msg **ret);
+/* tc_msg.c: RTM_NEWQDISC / RTM_NEWTCLASS (create or replace) through
+ * libnl-route-3's qdisc and class objects. */
+int np_nl_msg_qdisc_add(int ifindex, const struct np_tc_spec *spec, struct nl_msg **ret);
+int np_nl_msg_class_add(int ifindex, const struct np_tc_spec *spec, struct nl_msg **ret);
+/* RTM_NEWQDISC with NLM_F_REPLACE alone and no options: succeeds only when
+ * a qdisc of spec's kind and handle is already in place, and leaves it as it
+ * is (HTB qdiscs take no change of options). */
+int np_nl_msg_qdisc_keep(int ifindex, const struct np_tc_spec *spec, struct nl_msg **ret);
+/* port_msg.c: a bridge port's isolated flag (IFLA_INFO_SLAVE_DATA). */
+int np_nl_msg_port_isolate(const char *ifname, bool on, struct nl_msg **ret);
 
 /* A request of one type with its fixed header (rtmsg, ifinfomsg, ...)
  * copied in; attributes are left to the caller. */

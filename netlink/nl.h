@@ -71,6 +71,30 @@ int np_nl_link_enslave(struct np_nl *nl, const char *ifname, const char *master,
  * -EEXIST when a link of that name exists. */
 int np_tap_add(const char *ifname, long owner);
 
+/* Traffic control as libvirt's virNetDevBandwidthSet builds it: an HTB root
+ * qdisc, HTB classes and a leaf qdisc under a class. Handles are the kernel's
+ * 32-bit major:minor (TC_H_MAKE); requests create or replace, so applying a
+ * spec again converges on it. */
+enum np_tc_kind {
+	NP_TC_HTB,   /* qdisc: defcls; class: rate, ceil, burst */
+	NP_TC_PFIFO, /* leaf qdisc: limit */
+};
+struct np_tc_spec {
+	enum np_tc_kind kind;
+	uint32_t handle; /* the qdisc's handle, or the class's id */
+	uint32_t parent; /* TC_H_ROOT or a class id */
+	uint32_t defcls; /* HTB qdisc: minor of the class unclassified traffic takes */
+	uint32_t limit;  /* PFIFO: packets */
+	uint64_t rate;   /* HTB class: bytes per second */
+	uint64_t ceil;   /* HTB class: bytes per second, 0: rate */
+	uint32_t burst;  /* HTB class: bytes, 0: libnl's default (rate / HZ + MTU) */
+};
+int np_nl_qdisc_add(struct np_nl *nl, const char *ifname, const struct np_tc_spec *spec);
+int np_nl_class_add(struct np_nl *nl, const char *ifname, const struct np_tc_spec *spec);
+/* Sets or clears the bridge port flag "isolated" (IFLA_BRPORT_ISOLATED) of
+ * ifname, which must be a bridge port. */
+int np_nl_port_isolate(struct np_nl *nl, const char *ifname, bool on);
+
 /* libvirt's route-collision check (networkCheckRouteCollision): 1 and the
  * device name in ret_dev when a main-table route to exactly dst's network
  * with this prefix exists already ("*" when it has no device), 0 when the

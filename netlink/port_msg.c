@@ -66,3 +66,31 @@ int np_nl_msg_link_enslave(const char *ifname, int master_ifindex, const uint8_t
 	*ret = np_steal(&m);
 	return 0;
 }
+
+int np_nl_msg_port_isolate(const char *ifname, bool on, struct nl_msg **ret)
+{
+	_np_nlmsg_free_ struct nl_msg *m = NULL;
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nlattr *info, *data;
+
+	if (!np_ifname_valid(ifname))
+		return -EINVAL;
+	m = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+	if (!m)
+		return -ENOMEM;
+	if (nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(m, IFLA_IFNAME, ifname) < 0)
+		return -EMSGSIZE;
+	/* `ip link set IF type bridge_slave isolated on`: the port options
+	 * of the link's current master, here its bridge. */
+	info = nla_nest_start(m, IFLA_LINKINFO);
+	if (!info || nla_put_string(m, IFLA_INFO_SLAVE_KIND, "bridge") < 0)
+		return -EMSGSIZE;
+	data = nla_nest_start(m, IFLA_INFO_SLAVE_DATA);
+	if (!data || nla_put_u8(m, IFLA_BRPORT_ISOLATED, on ? 1 : 0) < 0)
+		return -EMSGSIZE;
+	nla_nest_end(m, data);
+	nla_nest_end(m, info);
+	*ret = np_steal(&m);
+	return 0;
+}

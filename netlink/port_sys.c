@@ -57,3 +57,11 @@ int np_tap_add(const char *ifname, long owner)
 		return -errno;
 	return 0;
 }
+
+int np_nl_port_isolate(struct np_nl *nl, const char *ifname, bool on)
+{
+	_np_nlmsg_free_ struct nl_msg *m = NULL;
+	int r = np_nl_msg_port_isolate(ifname, on, &m);
+
+	return r < 0 ? r : np_nl_transact(nl, m, NULL, NULL);
+}

@@ -24,7 +24,7 @@
 MAX_STEPS=80 # no start of these networks has this many changes
 
 # The descriptions np_step_describe() gives, with "undo " before them on destroy.
-STEP_ERE='(write /|create bridge |set sysctl |add address |bring [^ ]+ up|add route |install firewall rules|start dnsmasq|attach port |run the network hook |record what was applied )'
+STEP_ERE='(write /|create bridge |set sysctl |add address |bring [^ ]+ up|add route |install firewall rules|start dnsmasq|attach port |isolate bridge port |add an? [a-z]+ (qdisc|class) to |run the network hook |record what was applied )'
 
 [ -e /dev/net/tun ] || skip "no /dev/net/tun (the guest port is a tap)"
 
@@ -33,6 +33,11 @@ cat >"$NP_TMP/faultnet.xml" <<'EOF'
   <name>faultnet</name>
   <forward mode='nat'/>
   <bridge name='npfault0'/>
+  <bandwidth>
+    <inbound average='100000' peak='200000' burst='256'/>
+    <outbound average='100000'/>
+  </bandwidth>
+  <port isolated='yes'/>
   <domain name='fault.test'/>
   <dns>
     <host ip='192.168.201.5'>

@@ -7,6 +7,7 @@
 #include "netlink/nl.h"
 
 #include <errno.h>
+#include <linux/pkt_sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -195,6 +196,44 @@ static int f_port_add(void *ctx, const struct np_port *port, const char *bridge,
 	return r;
 }
 
+/* A tc handle as tc prints it: "1:" for a qdisc, "1:2" for a class. */
+static const char *tc_handle(uint32_t h, char buf[24])
+{
+	if (h == TC_H_ROOT)
+		snprintf(buf, 24, "root");
+	else if (TC_H_MIN(h))
+		snprintf(buf, 24, "%x:%x", TC_H_MAJ(h) >> 16, TC_H_MIN(h));
+	else
+		snprintf(buf, 24, "%x:", TC_H_MAJ(h) >> 16);
+	return buf;
+}
+
+static int f_tc(void *ctx, const char *what, const char *ifname, const struct np_tc_spec *spec)
+{
+	char h[24], p[24];
+
+	np_buf_addf(&((struct fake *)ctx)->log, "%s %s %s %s ", what, tc_handle(spec->parent, p),
+		    tc_handle(spec->handle, h), spec->kind == NP_TC_HTB ? "htb" : "pfifo");
+	return f_named(ctx, "dev", ifname);
+}
+
+static int f_qdisc_add(void *ctx, const char *ifname, const struct np_tc_spec *spec,
+		       struct np_err *err)
+{
+	return f_tc(ctx, "qdisc_add", ifname, spec);
+}
+
+static int f_class_add(void *ctx, const char *ifname, const struct np_tc_spec *spec,
+		       struct np_err *err)
+{
+	return f_tc(ctx, "class_add", ifname, spec);
+}
+
+static int f_port_isolate(void *ctx, const char *ifname, struct np_err *err)
+{
+	return f_named(ctx, "port_isolate", ifname);
+}
+
 static int f_fw_apply(void *ctx, const char *script, struct np_err *err)
 {
 	struct fake *f = ctx;
@@ -319,6 +358,9 @@ const struct np_ops fake_ops = {
 	.route_add = f_route_add,
 	.sysctl_set = f_sysctl,
 	.port_add = f_port_add,
+	.qdisc_add = f_qdisc_add,
+	.class_add = f_class_add,
+	.port_isolate = f_port_isolate,
 	.fw_apply = f_fw_apply,
 	.fw_prune = f_fw_prune,
 	.file_write = f_file_write,

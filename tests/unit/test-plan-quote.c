@@ -215,6 +215,15 @@ static void expect_step(const struct np_step *s, const char *net_name, struct ex
 	case NP_STEP_LINK_UP:
 		want_argv(next(e, ""), "ip", "link", "set", "dev", s->ifname, "up", NULL);
 		return;
+	case NP_STEP_PORT_ISOLATE:
+		want_argv(next(e, ""), "ip", "link", "set", "dev", s->ifname, "type", "bridge_slave",
+			  "isolated", "on", NULL);
+		return;
+	case NP_STEP_QDISC_ADD:
+	case NP_STEP_CLASS_ADD:
+		/* not in these networks (no <bandwidth>): test-plan covers them */
+		CHECK(!"a tc step in a network without <bandwidth>");
+		return;
 	case NP_STEP_ROUTE_ADD:
 		w = next(e, "");
 		want_argv(w, "ip", "route", "add", NULL);

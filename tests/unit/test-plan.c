@@ -16,6 +16,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <linux/pkt_sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -261,6 +262,17 @@ static char *printed_calls(const struct np_plan *plan)
 		else if (words_are(w, n, 9, "ip", "link", "set", "dev", NULL, "address", NULL,
 				   "master", NULL))
 			np_buf_addf(&b, "port_add %s %s\n", w[4], w[8]);
+		else if (n == 9 && words_are(w, n, 9, "ip", "link", "set", "dev", NULL, "type",
+					     "bridge_slave", "isolated", "on"))
+			np_buf_addf(&b, "port_isolate %s\n", w[4]);
+		else if (n >= 9 && words_are(w, n, 5, "tc", NULL, "replace", "dev", NULL)) {
+			/* tc qdisc|class replace dev IF root|parent P handle|classid H KIND ... */
+			bool root = !strcmp(w[5], "root");
+
+			if (root || n >= 10)
+				np_buf_addf(&b, "%s_add %s %s %s dev %s\n", w[1], root ? "root" : w[6],
+					    w[root ? 7 : 8], w[root ? 8 : 9], w[4]);
+		}
 		free(buf);
 	}
 	free(end_word);
@@ -299,9 +311,9 @@ static char *executed_calls(struct np_plan *plan, struct np_err *err)
 	return np_buf_steal(&b);
 }
 
-static void check_printed_is_executed(struct np_net *net)
+static void check_printed_is_executed_paths(struct np_net *net, const struct np_plan_paths *p)
 {
-	_np_plan_free_ struct np_plan *plan = build(net, &tmp_paths);
+	_np_plan_free_ struct np_plan *plan = build(net, p);
 	struct np_err err = { { 0 } };
 	char *printed, *executed;
 
@@ -317,6 +329,11 @@ static void check_printed_is_executed(struct np_net *net)
 			executed);
 	free(printed);
 	free(executed);
+}
+
+static void check_printed_is_executed(struct np_net *net)
+{
+	check_printed_is_executed_paths(net, &tmp_paths);
 }
 
 /* Every golden network (the built-in default, a port on it, and the
@@ -380,6 +397,67 @@ static void test_printed_is_executed(struct np_net *def)
 	if (d)
 		closedir(d);
 	CHECK(n >= 10);
+
+	/* a port of a network with <port isolated='yes'/> is isolated right
+	 * after it is attached */
+	{
+		static const char iso[] = "<network><name>iso</name><bridge name='npi0'/>"
+					  "<port isolated='yes'/></network>";
+		struct np_net *in = parse(iso, "iso.xml");
+		_np_plan_free_ struct np_plan *plan = in ? build(in, &with_port) : NULL;
+		char *printed = plan ? printed_calls(plan) : NULL;
+
+		CHECK(printed && strstr(printed, "port_add npp0 npi0\nport_isolate npp0\n"));
+		if (in) {
+			struct np_plan_paths p = tmp_paths;
+
+			p.ports = &port;
+			p.n_ports = 1;
+			check_printed_is_executed_paths(in, &p);
+		}
+		free(printed);
+		np_net_free(in);
+	}
+
+	/* the default portgroup's <bandwidth>: HTB on the port; an outbound
+	 * rate there is refused, not dropped */
+	{
+		static const char pg[] =
+			"<network><name>pg</name><bridge name='nppg0'/>"
+			"<portgroup name='g' default='yes'><bandwidth>"
+			"<inbound average='500' peak='800'/></bandwidth></portgroup></network>";
+		static const char pg_out[] =
+			"<network><name>pg</name><bridge name='nppg0'/>"
+			"<portgroup name='g' default='yes'><bandwidth>"
+			"<outbound average='500'/></bandwidth></portgroup></network>";
+		struct np_net *in = parse(pg, "pg.xml"), *out = parse(pg_out, "pg-out.xml");
+		struct np_plan_paths p = tmp_paths;
+		struct np_plan *plan = NULL;
+		struct np_err err = { { 0 } };
+		char *printed;
+
+		p.ports = &port;
+		p.n_ports = 1;
+		plan = in ? build(in, &p) : NULL;
+		printed = plan ? printed_calls(plan) : NULL;
+		CHECK(printed && strstr(printed, "port_add npp0 nppg0\n"
+						 "qdisc_add root 1: htb dev npp0\n"
+						 "class_add 1: 1:1 htb dev npp0\n"
+						 "qdisc_add 1:1 2: pfifo dev npp0\n"));
+		CHECK(printed && !strstr(printed, "dev nppg0\n"));
+		if (in)
+			check_printed_is_executed_paths(in, &p);
+		free(printed);
+		np_plan_free(plan);
+		plan = NULL;
+		CHECK(out && np_plan_build(out, &p, &plan, &err) == -EOPNOTSUPP && !plan &&
+		      strstr(err.msg, "<outbound>"));
+		/* without ports there is nothing to refuse */
+		CHECK(out && np_plan_build(out, &tmp_paths, &plan, &err) == 0);
+		np_plan_free(plan);
+		np_net_free(in);
+		np_net_free(out);
+	}
 }
 
 static void test_rollback_every_step(struct np_plan *plan)
@@ -510,6 +588,109 @@ static void test_golden(const struct np_plan *plan)
 	free(text);
 }
 
+/* <bandwidth>: HTB on the bridge in libvirt's units (average and peak in
+ * 1000 bytes/s, burst in KiB), after the link is up; the outbound limit in
+ * the network's nft transaction; rates beyond 64 bits refused. */
+static void test_bandwidth(void)
+{
+	static const char xml[] =
+		"<network><name>bw</name><bridge name='npbw9'/>"
+		"<bandwidth><inbound average='1000' peak='3000' burst='64'/>"
+		"<outbound average='2000'/></bandwidth>"
+		"<ip address='192.168.170.1' prefix='24'/></network>";
+	static const char huge[] =
+		"<network><name>bw</name><bridge name='npbw9'/>"
+		"<bandwidth><inbound average='18446744073709552'/></bandwidth></network>";
+	struct np_net *net = parse(xml, "bw.xml"), *big = parse(huge, "huge.xml");
+	_np_plan_free_ struct np_plan *plan = net ? build(net, &paths) : NULL;
+	struct np_plan *none = NULL;
+	const struct np_step *q, *up, *fw;
+	struct np_err err = { { 0 } };
+	size_t i;
+
+	CHECK(plan != NULL);
+	if (!plan)
+		goto out;
+	q = np_plan_find(plan, NP_STEP_QDISC_ADD);
+	up = np_plan_find(plan, NP_STEP_LINK_UP);
+	fw = np_plan_find(plan, NP_STEP_FW_APPLY);
+	CHECK(q && up && fw && up < q && q < fw);
+	i = q ? (size_t)(q - plan->steps) : 0;
+	CHECK(q && i + 3 < plan->n_steps);
+	if (!q || i + 3 >= plan->n_steps)
+		goto out;
+	CHECK(q[0].tc.kind == NP_TC_HTB && q[0].tc.parent == TC_H_ROOT &&
+	      q[0].tc.handle == 0x10000 && q[0].tc.defcls == 2 && !strcmp(q[0].ifname, "npbw9"));
+	CHECK(q[1].kind == NP_STEP_CLASS_ADD && q[1].tc.handle == 0x10001 &&
+	      q[1].tc.rate == 1000000 && q[1].tc.ceil == 3000000);
+	CHECK(q[2].kind == NP_STEP_CLASS_ADD && q[2].tc.handle == 0x10002 &&
+	      q[2].tc.parent == 0x10001 && q[2].tc.rate == 1000000 && q[2].tc.ceil == 3000000 &&
+	      q[2].tc.burst == 65536);
+	CHECK(q[3].kind == NP_STEP_QDISC_ADD && q[3].tc.kind == NP_TC_PFIFO &&
+	      q[3].tc.parent == 0x10002 && q[3].tc.limit > 0 && q[3].why &&
+	      strstr(q[3].why, "sfq"));
+	/* libvirt's default burst (the average, in KiB) less the second of
+	 * rate nft's byte limit holds anyway */
+	CHECK(strstr(fw->text, "add chain inet netplumb bw-npbw9 { type filter hook prerouting "
+			       "priority 0; policy accept; }\n"));
+	CHECK(strstr(fw->text, "add rule inet netplumb bw-npbw9 iifname \"npbw9\" limit rate over "
+			       "2000000 bytes/second burst 48000 bytes drop\n"));
+	CHECK(strstr(fw->undo_text, "delete chain inet netplumb bw-npbw9\n"));
+	CHECK(big && np_plan_build(big, &paths, &none, &err) == -ERANGE && !none &&
+	      strstr(err.msg, "bandwidth"));
+out:
+	np_net_free(net);
+	np_net_free(big);
+}
+
+/* A port's own <port isolated> and portgroup (port-add --isolated,
+ * --portgroup): kept in its record, and they win over the network's. */
+static void test_port_options(void)
+{
+	static const char xml[] =
+		"<network><name>po</name><bridge name='nppo0'/><port isolated='yes'/>"
+		"<portgroup name='slow'><bandwidth><inbound average='100'/></bandwidth></portgroup>"
+		"<portgroup name='dflt' default='yes'><bandwidth><inbound average='900'/>"
+		"</bandwidth></portgroup></network>";
+	struct np_port port = { .type = NP_PORT_TAP, .ifname = "nptap0", .owner = -1,
+				.mac = { 0x52, 0x54, 0x00, 0x01, 0x02, 0x03 },
+				.portgroup = "slow", .isolated = NP_TRI_NO };
+	struct np_net *net = parse(xml, "po.xml");
+	struct np_port back;
+	struct np_plan_paths p = paths;
+	_np_plan_free_ struct np_plan *plan = NULL;
+	const struct np_step *c;
+	char *text = NULL;
+
+	CHECK(np_port_format(&port, &text) == 0 && text &&
+	      strstr(text, "portgroup=slow\nisolated=no\n"));
+	CHECK(text && np_port_parse(text, &back) == 0 && !strcmp(back.portgroup, "slow") &&
+	      back.isolated == NP_TRI_NO);
+	free(text);
+	CHECK(np_port_parse("type=tap\nifname=t0\nmac=52:54:00:00:00:01\nisolated=maybe\n",
+			    &back) == -EINVAL);
+	CHECK(np_port_parse("type=tap\nifname=t0\nmac=52:54:00:00:00:01\nportgroup=a\tb\n",
+			    &back) == -EINVAL);
+	CHECK(np_port_parse("type=tap\nifname=t0\nmac=52:54:00:00:00:01\n", &back) == 0 &&
+	      !back.portgroup[0] && back.isolated == 0);
+
+	p.ports = &port;
+	p.n_ports = 1;
+	plan = net ? build(net, &p) : NULL;
+	CHECK(plan && !np_plan_find(plan, NP_STEP_PORT_ISOLATE));
+	c = plan ? np_plan_find(plan, NP_STEP_CLASS_ADD) : NULL;
+	CHECK(c && !strcmp(c->ifname, "nptap0") && c->tc.rate == 100000);
+	np_plan_free(plan);
+	/* no portgroup named: the default one; the network's isolation */
+	port.portgroup[0] = '\0';
+	port.isolated = 0;
+	plan = net ? build(net, &p) : NULL;
+	CHECK(plan && np_plan_find(plan, NP_STEP_PORT_ISOLATE));
+	c = plan ? np_plan_find(plan, NP_STEP_CLASS_ADD) : NULL;
+	CHECK(c && c->tc.rate == 900000);
+	np_net_free(net);
+}
+
 static void rm_tmp(void)
 {
 	char cmd[400];
@@ -550,6 +731,8 @@ int main(void)
 		test_undo_order(applied);
 		test_foreign_links(applied);
 		test_printed_is_executed(net);
+		test_bandwidth();
+		test_port_options();
 	}
 	np_plan_free(plan);
 	np_plan_free(applied);

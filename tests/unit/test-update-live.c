@@ -166,6 +166,16 @@ static int r_port_add(void *ctx, const struct np_port *port, const char *bridge,
 	return note("port");
 }
 
+static int r_tc(void *ctx, const char *ifname, const struct np_tc_spec *spec, struct np_err *err)
+{
+	return note("tc");
+}
+
+static int r_port_isolate(void *ctx, const char *ifname, struct np_err *err)
+{
+	return note("isolate");
+}
+
 static int r_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 {
 	return rec.dnsmasq > 0;
@@ -199,6 +209,9 @@ static const struct np_ops rec_ops = {
 	.route_add = r_route_add,
 	.sysctl_set = r_sysctl,
 	.port_add = r_port_add,
+	.qdisc_add = r_tc,
+	.class_add = r_tc,
+	.port_isolate = r_port_isolate,
 	.fw_apply = r_fw_apply,
 	.fw_prune = r_fw_prune,
 	.file_write = r_file_write,
