@@ -132,8 +132,11 @@ static bool has_family(const struct np_net *net, int family)
 	return false;
 }
 
-static int add_file_step(struct np_plan *plan, const char *path, char *data, const char *why,
-			 bool generated)
+/* mode: 0600 for what only root reads (dnsmasq's config, read before it
+ * drops root, as libvirt writes it, and the run dir's records), 0644 for the
+ * files dnsmasq reads as its own user. */
+static int add_file_step(struct np_plan *plan, const char *path, char *data, unsigned mode,
+			 const char *why, bool generated)
 {
 	struct np_step *s = add_step(plan, NP_STEP_FILE_WRITE);
 
@@ -142,7 +145,7 @@ static int add_file_step(struct np_plan *plan, const char *path, char *data, con
 		return -ENOMEM;
 	}
 	s->data = data;
-	s->mode = 0644;
+	s->mode = mode;
 	s->generated = generated;
 	if (dup_into(&s->path, path) < 0 || dup_into(&s->why, why) < 0)
 		return -ENOMEM;
