@@ -5,6 +5,7 @@
 #include "common/util.h"
 #include "engine/plan.h"
 #include "engine/port.h"
+#include "engine/store_dir.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 
@@ -55,129 +56,6 @@ void np_store_free(struct np_store *st)
 	free(st);
 }
 
-/* path made absolute against the working directory, once, so that nothing
- * written with it (autostart links, dnsmasq's pid-file= line) depends on
- * where the command ran. */
-static char *absolute(const char *path)
-{
-	_np_free_ char *cwd = NULL;
-	char *out;
-
-	if (path[0] == '/')
-		return strdup(path);
-	cwd = getcwd(NULL, 0);
-	if (!cwd)
-		return NULL;
-	while (path[0] == '.' && path[1] == '/')
-		path += 2;
-	if (asprintf(&out, "%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", path) < 0)
-		return NULL;
-	return out;
-}
-
-/* Whose directories netplumb trusts: root's, or those of the user running
- * it. */
-static bool trusted_owner(uid_t uid)
-{
-	return uid == 0 || uid == geteuid();
-}
-
-static const char *writers(mode_t mode)
-{
-	if ((mode & S_IWGRP) && (mode & S_IWOTH))
-		return "group and others";
-	return mode & S_IWGRP ? "group" : "others";
-}
-
-/* One directory on the way to a store directory: root's (or ours) and
- * writable by nobody else, unless it is sticky and root's, as /tmp is:
- * then nobody else can rename or remove what is ours in it, and the next
- * component's owner is checked in turn. */
-static int check_ancestor(const char *label, const char *dir, const char *path,
-			  struct np_err *err)
-{
-	struct stat sb;
-
-	if (stat(path, &sb) < 0)
-		return np_err_set(err, -errno, "%s directory %s: cannot check %s: %m", label, dir,
-				  path);
-	if (!trusted_owner(sb.st_uid))
-		return np_err_set(err, -EPERM,
-				  "%s directory %s: %s is owned by uid %u, who could replace it",
-				  label, dir, path, (unsigned)sb.st_uid);
-	if ((sb.st_mode & (S_IWGRP | S_IWOTH)) && !((sb.st_mode & S_ISVTX) && sb.st_uid == 0))
-		return np_err_set(err, -EPERM,
-				  "%s directory %s: %s is writable by %s (mode %04o), who could "
-				  "replace it",
-				  label, dir, path, writers(sb.st_mode), (unsigned)(sb.st_mode & 07777));
-	return 0;
-}
-
-/* Every proper prefix of path ("/", "/a", "/a/b" for "/a/b/c"). */
-static int check_ancestors(const char *label, const char *dir, const char *path,
-			   struct np_err *err)
-{
-	_np_free_ char *copy = strdup(path);
-	int r;
-
-	if (!copy)
-		return -ENOMEM;
-	r = check_ancestor(label, dir, "/", err);
-	for (char *p = copy + 1; r >= 0 && (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		r = check_ancestor(label, dir, copy, err);
-		*p = '/';
-	}
-	return r;
-}
-
-/* A directory netplumb keeps files in: a real directory (not a symlink),
- * root's or ours, writable by its owner only. */
-static int check_own_dir(const char *label, const char *dir, struct np_err *err)
-{
-	struct stat sb;
-
-	if (lstat(dir, &sb) < 0)
-		return np_err_set(err, -errno, "%s directory %s: %m", label, dir);
-	if (S_ISLNK(sb.st_mode))
-		return np_err_set(err, -ELOOP,
-				  "%s directory %s is a symlink: netplumb uses only a real "
-				  "directory there",
-				  label, dir);
-	if (!S_ISDIR(sb.st_mode))
-		return np_err_set(err, -ENOTDIR, "%s directory %s is not a directory", label, dir);
-	if (!trusted_owner(sb.st_uid))
-		return np_err_set(err, -EPERM, "%s directory %s is owned by uid %u, not by %s",
-				  label, dir, (unsigned)sb.st_uid,
-				  geteuid() ? "root or the user running netplumb" : "root");
-	if (sb.st_mode & (S_IWGRP | S_IWOTH))
-		return np_err_set(err, -EPERM,
-				  "%s directory %s is writable by %s (mode %04o): only its owner may "
-				  "write there",
-				  label, dir, writers(sb.st_mode), (unsigned)(sb.st_mode & 07777));
-	return 0;
-}
-
-/* A store directory and the path to it, as named and as resolved: for a
- * symlinked ancestor (/var/run) both the directory holding the link and
- * the target's own ancestors count. */
-static int check_store_dir(const char *label, const char *dir, struct np_err *err)
-{
-	_np_free_ char *real = NULL;
-	int r;
-
-	r = check_own_dir(label, dir, err);
-	if (r < 0)
-		return r;
-	r = check_ancestors(label, dir, dir, err);
-	if (r < 0)
-		return r;
-	real = realpath(dir, NULL);
-	if (!real)
-		return np_err_set(err, -errno, "%s directory %s: %m", label, dir);
-	return strcmp(real, dir) ? check_ancestors(label, dir, real, err) : 0;
-}
-
 int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struct np_err *err)
 {
 	static const char *const labels[] = { "config", "state", "run" };
@@ -185,6 +63,7 @@ int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struc
 	char cfg[512], state[512], run[512];
 	const char *picked[3];
 	char **paths[3];
+	bool exists[3] = { false };
 	int r = 0;
 
 	if (!st)
@@ -213,28 +92,21 @@ int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struc
 	paths[0] = &st->config_dir;
 	paths[1] = &st->state_dir;
 	paths[2] = &st->run_dir;
-	for (size_t i = 0; i < 3; i++) {
-		errno = ENOMEM;
-		*paths[i] = absolute(picked[i]);
-		if (!*paths[i]) {
-			r = np_err_set(err, -errno, "%s directory %s: cannot make it absolute: %m",
-				       labels[i], picked[i]);
+	/* All three are checked before any is created. */
+	for (size_t i = 0; i < 3 && r >= 0; i++) {
+		r = np_store_dir_absolute(picked[i], paths[i]);
+		if (r < 0) {
+			np_err_set(err, r, "%s directory %s: cannot make it absolute: %s", labels[i],
+				   picked[i], strerror(-r));
 			break;
 		}
-		if (!dirs->readonly) {
-			r = np_mkdir_p(*paths[i], 0755);
-			if (r < 0) {
-				np_err_set(err, r, "cannot create directory %s: %s", *paths[i],
-					   strerror(-r));
-				break;
-			}
-		} else if (access(*paths[i], F_OK) < 0 && errno == ENOENT) {
-			continue; /* nothing to read there, and nothing is created */
-		}
-		r = check_store_dir(labels[i], *paths[i], err);
-		if (r < 0)
-			break;
+		r = np_store_dir_check(labels[i], *paths[i], err);
+		exists[i] = r > 0;
 	}
+	/* read-only: nothing is created, a missing dir has nothing to read */
+	for (size_t i = 0; i < 3 && r >= 0 && !dirs->readonly; i++)
+		if (!exists[i])
+			r = np_store_dir_create(labels[i], *paths[i], err);
 	if (r < 0) {
 		np_store_free(st);
 		return r;
@@ -303,7 +175,7 @@ static int lock_open(const char *path, bool *ret_created, struct np_err *err)
 					  path);
 		return np_err_set(err, -errno, "cannot open lock %s: %m", path);
 	}
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || !trusted_owner(sb.st_uid)) {
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || !np_store_dir_trusted_owner(sb.st_uid)) {
 		close(fd);
 		return np_err_set(err, -EPERM, "lock %s is not a regular file of root's", path);
 	}
@@ -623,7 +495,7 @@ int np_store_set_autostart(struct np_store *st, const char *name, bool on)
 	r = np_mkdir_p(dir, 0755);
 	if (r < 0)
 		return r;
-	r = check_own_dir("autostart", dir, NULL);
+	r = np_store_dir_check_own("autostart", dir, NULL);
 	if (r < 0)
 		return r;
 	r = np_store_path(st->config_dir, name, ".xml", &target);
@@ -859,10 +731,10 @@ int np_store_port_save(struct np_store *st, const char *name, const struct np_po
 		return r;
 	/* config_dir/ports and config_dir/ports/NAME, both real directories */
 	*strrchr(dir, '/') = '\0';
-	r = check_own_dir("ports", dir, NULL);
+	r = np_store_dir_check_own("ports", dir, NULL);
 	dir[strlen(dir)] = '/';
 	if (r >= 0)
-		r = check_own_dir("ports", dir, NULL);
+		r = np_store_dir_check_own("ports", dir, NULL);
 	if (r < 0)
 		return r;
 	if (asprintf(&path, "%s/%s.port", dir, port->ifname) < 0)

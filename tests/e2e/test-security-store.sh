@@ -84,11 +84,13 @@ sec_store_dirs()
 	np_dirs "$W/config" "$W/state" "$W/run" net-list --all
 	expect_refused "a 0777 config dir" "config directory $W/config is writable by group and others \(mode 0777\)"
 	expect_empty_dir "nothing was created in it (no 'default' seeded)" "$W/config"
-	mkdir -m 755 "$W/c2" "$W/s2"
+	mkdir -m 755 "$W/s2"
 	chmod 770 "$W/s2"
-	np_dirs "$W/c2" "$W/s2" "$W/run" net-list --all
+	np_dirs "$W/new/config" "$W/s2" "$W/run" net-list --all
 	expect_refused "a 0770 state dir" "state directory $W/s2 is writable by group \(mode 0770\)"
-	expect_empty_dir "nothing was created in the config dir either" "$W/c2"
+	[ ! -e "$W/new" ] || fail "the missing config dir was created all the same"
+	pass "the missing config dir was not created"
+	mkdir -m 755 "$W/c2"
 	mkdir -m 755 "$W/realstate"
 	ln -s "$W/realstate" "$W/linkstate"
 	np_dirs "$W/c2" "$W/linkstate" "$W/run" net-list --all
@@ -99,6 +101,7 @@ sec_store_dirs()
 	np_dirs "$W/c2" "$W/state" "$W/open/run" net-list --all
 	expect_refused "a run dir under a world-writable, non-sticky dir" \
 		"run directory $W/open/run: $W/open is writable by group and others"
+	expect_empty_dir "nothing was created in that dir" "$W/open"
 	mkdir -m 755 "$W/theirs"
 	chown nobody "$W/theirs"
 	np_dirs "$W/c2" "$W/theirs" "$W/run" net-list --all
