@@ -399,7 +399,7 @@ static int run_file_read(struct np_store *st, const char *name, const char *suff
 
 	if (r < 0)
 		return r;
-	r = np_file_read(path, RECORD_MAX, ret, NULL);
+	r = np_file_read_nofollow(path, RECORD_MAX, ret, NULL);
 	if (r >= 0 && ret_path)
 		*ret_path = np_steal(&path);
 	return r < 0 ? r : 0;
