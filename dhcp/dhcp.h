@@ -91,27 +91,41 @@ int np_dhcp_hosts_render(const struct np_net *net, char **ret, struct np_err *er
  * distinct address (libvirt's trailing tab kept). */
 int np_dhcp_addnhosts_render(const struct np_net *net, char **ret, struct np_err *err);
 
-/* Starts dnsmasq (binary NULL: /usr/sbin/dnsmasq) with --conf-file=conf as a
- * daemon, returns once it is ready (its first process exited 0 and the pid
- * file names our dnsmasq). conf must hold a "pid-file=PIDFILE" line. The
- * child gets argv {"dnsmasq", "--conf-file=CONF"}, an empty environment,
- * default signals and only fds 0-2. On failure err holds dnsmasq's first
- * stderr line. -EALREADY when it already runs. */
+/* The dnsmasq binary netplumb runs and trusts: $NETPLUMB_DNSMASQ, else
+ * /usr/sbin/dnsmasq. A process is taken for netplumb's dnsmasq only when
+ * its /proc/PID/exe is this file (or, after a package upgrade replaced it,
+ * the root-owned file that was at this path), it runs in netplumb's network
+ * namespace, and its command line names the network's config. */
+const char *np_dnsmasq_binary(void);
+/* Starts dnsmasq (binary NULL: np_dnsmasq_binary()) with --conf-file=conf
+ * as a daemon, returns once it is ready (its first process exited 0 and the
+ * pid file names our dnsmasq). conf's last pid-file= line must be pidfile.
+ * Before dnsmasq runs, its dhcp-leasefile is created (a symlink or hard
+ * link there is refused: dnsmasq would write through it as root), and the
+ * files dnsmasq reads only after dropping root (dhcp-hostsfile, addn-hosts,
+ * servers-file, ...) are opened with its user's uid and gid: -EACCES with
+ * one line naming the file when that user cannot read one (dnsmasq would
+ * only log it and serve without them). Once dnsmasq is up, its pid file,
+ * which dnsmasq gives to its user, is given back to root. The child gets
+ * argv {"dnsmasq", "--conf-file=CONF"}, an empty environment, default
+ * signals and only fds 0-2. On failure err holds dnsmasq's first stderr
+ * line. -EALREADY when it already runs. */
 int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, pid_t *ret_pid,
 		     struct np_err *err);
-/* Stops the dnsmasq named by pidfile, but only if /proc/PID/cmdline shows a
- * dnsmasq running conf: SIGTERM through a pidfd, 2 s, SIGKILL, 2 s more, then
- * removes pidfile. Returns 0 also when nothing was running; a pid file naming
+/* Stops the dnsmasq named by pidfile, but only if it is our dnsmasq running
+ * conf (see np_dnsmasq_binary()): SIGTERM through a pidfd, 2 s, SIGKILL, 2 s
+ * more, then removes pidfile. Returns 0 also when nothing was running; a pid file naming
  * another program (stale) is removed without signalling anything, one naming
  * another config's dnsmasq is left alone. */
 int np_dnsmasq_stop(const char *pidfile, const char *conf, struct np_err *err);
 /* The unprivileged user dnsmasq should drop to: "dnsmasq" when that user
  * exists (Debian's package creates it), else "nobody". */
 const char *np_dnsmasq_default_user(void);
-/* 1 when the pidfile names a live dnsmasq running conf, 0 otherwise. */
+/* 1 when the pidfile names a live dnsmasq of ours running conf (pinned by a
+ * pidfd while it is checked), 0 otherwise. */
 int np_dnsmasq_running(const char *pidfile, const char *conf);
-/* SIGHUP to the dnsmasq named by pidfile, only if /proc/PID/cmdline shows a
- * dnsmasq running conf (checked through a pidfd, as np_dnsmasq_stop does).
+/* SIGHUP to the dnsmasq named by pidfile, only if it is our dnsmasq running
+ * conf (checked through a pidfd, as np_dnsmasq_stop does).
  * dnsmasq then re-reads its dhcp-hostsfile and addn-hosts (not its config
  * file) and keeps its leases. -ESRCH with err set when no such dnsmasq
  * runs; nothing is signalled then. */

@@ -1,7 +1,8 @@
 /* Telling a running dnsmasq to re-read its hosts files (acting). The pid file
- * is trusted only once a pidfd pins the process and its cmdline shows our
- * dnsmasq with our config: a stale pid file must never get a signal sent to
- * whatever process now has that pid. */
+ * is trusted only once a pidfd pins the process and it is our dnsmasq with
+ * our config (np_dnsmasq_match: executable, namespace, command line): a
+ * stale pid file must never get a signal sent to whatever process now has
+ * that pid. */
 #include "dhcp/dhcp.h"
 #include "dhcp/dnsmasq_priv.h"
 

@@ -1,6 +1,7 @@
 /* Starting and stopping dnsmasq (acting). No shell anywhere: an explicit
- * argv, an empty environment, and a pid file that is trusted only after
- * /proc/PID/cmdline shows our dnsmasq with our config. */
+ * argv, an empty environment, and a pid file that is trusted only once the
+ * process it names, pinned by a pidfd, is our dnsmasq binary in our network
+ * namespace running our config (np_dnsmasq_match). */
 #include "dhcp/dhcp.h"
 #include "dhcp/dnsmasq_priv.h"
 
@@ -24,14 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DNSMASQ_DEFAULT "/usr/sbin/dnsmasq"
 /* dnsmasq's first process exits once the daemon is ready; a start that takes
  * longer than this is hung. */
 #define START_TIMEOUT_MS 30000
 /* SIGTERM, then this long before SIGKILL, then this long again. */
 #define STOP_TIMEOUT_MS 2000
 #define STDERR_MAX 4096
-#define CONF_MAX (4 * 1024 * 1024)
 
 static int sys_pidfd_open(pid_t pid)
 {
@@ -91,7 +90,7 @@ static int read_pidfile(const char *pidfile, pid_t *ret)
 	long v;
 	int r;
 
-	r = np_file_read(pidfile, 64, &text, NULL);
+	r = np_file_read_nofollow(pidfile, 64, &text, NULL);
 	if (r < 0)
 		return r == -EFBIG ? -EINVAL : r;
 	errno = 0;
@@ -104,78 +103,49 @@ static int read_pidfile(const char *pidfile, pid_t *ret)
 	return 0;
 }
 
-enum match {
-	MATCH_NONE,  /* gone, or some other program */
-	MATCH_OTHER, /* a dnsmasq, but not running conf */
-	MATCH_OURS,  /* dnsmasq --conf-file=conf */
-};
-
-/* What /proc/PID/cmdline says about pid. */
-static enum match dnsmasq_match(pid_t pid, const char *conf)
+static bool is_our_dnsmasq(pid_t pid, const char *conf, const char *binary)
 {
-	_np_free_ char *cmd = NULL, *want = NULL, *path = NULL;
-	const char *base;
-	size_t len = 0;
-
-	if (asprintf(&path, "/proc/%d/cmdline", (int)pid) < 0) {
-		path = NULL;
-		return MATCH_NONE;
-	}
-	/* a zombie has an empty cmdline */
-	if (np_file_read(path, 65536, &cmd, &len) < 0 || len == 0)
-		return MATCH_NONE;
-	if (asprintf(&want, "--conf-file=%s", conf) < 0) {
-		want = NULL;
-		return MATCH_NONE;
-	}
-	base = strrchr(cmd, '/');
-	base = base ? base + 1 : cmd;
-	if (strcmp(base, "dnsmasq") != 0)
-		return MATCH_NONE;
-	for (size_t off = strlen(cmd) + 1; off < len; off += strlen(cmd + off) + 1)
-		if (!strcmp(cmd + off, want))
-			return MATCH_OURS;
-	return MATCH_OTHER;
+	return np_dnsmasq_match(pid, conf, binary) == NP_DNSMASQ_OURS;
 }
 
-static bool is_our_dnsmasq(pid_t pid, const char *conf)
+/* Whether pidfd's process has exited (so what was read about its pid may
+ * be a newcomer's). */
+static bool exited(int pidfd)
 {
-	return dnsmasq_match(pid, conf) == MATCH_OURS;
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
 }
 
 int np_dnsmasq_running(const char *pidfile, const char *conf)
 {
+	_np_close_ int pidfd = -1;
 	pid_t pid;
 
 	if (read_pidfile(pidfile, &pid) < 0)
 		return 0;
-	return is_our_dnsmasq(pid, conf) ? 1 : 0;
+	pidfd = sys_pidfd_open(pid);
+	if (pidfd < 0 || !is_our_dnsmasq(pid, conf, NULL) || exited(pidfd))
+		return 0;
+	return 1;
 }
 
-/* The pid file is how stop finds the daemon, so the config must name it. */
-static int conf_names_pidfile(const char *conf, const char *pidfile, struct np_err *err)
-{
-	_np_free_ char *text = NULL, *want = NULL;
-	int r;
+/* What the child checks before it execs dnsmasq: that dnsmasq's user can
+ * read the files dnsmasq reads after dropping root. */
+struct read_check {
+	bool on;
+	uid_t uid;
+	gid_t gid;
+	char *const *paths;
+	size_t n;
+};
 
-	r = np_file_read(conf, CONF_MAX, &text, NULL);
-	if (r < 0)
-		return np_err_set(err, r, "cannot read dnsmasq config %s: %s", conf, strerror(-r));
-	if (asprintf(&want, "pid-file=%s", pidfile) < 0) {
-		want = NULL;
-		return -ENOMEM;
-	}
-	for (char *line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-
-		if (nl)
-			*nl = '\0';
-		if (!strcmp(line, want))
-			return 0;
-		line = nl ? nl + 1 : NULL;
-	}
-	return np_err_set(err, -EINVAL, "%s: no 'pid-file=%s' line", conf, pidfile);
-}
+/* What the child reports on its exec pipe, if anything: errno of a failed
+ * exec (file -1), or of the unreadable file at index file. */
+struct child_report {
+	int err;
+	int file;
+};
 
 /* Moves fd to 3 or above (keeping close-on-exec), so the child's dup2 onto
  * 0..2 never clobbers it. */
@@ -198,14 +168,43 @@ static void close_from(int lowfd)
 		close((int)fd);
 }
 
+/* In the child: opens each file as dnsmasq's user will (fsuid/fsgid, no
+ * supplementary groups: dnsmasq drops them too), then goes back to root.
+ * Index of the first file that user may not read, or -1. */
+static int child_check_reads(const struct read_check *c, int *ret_errno)
+{
+	long old_uid, old_gid;
+	int bad = -1;
+
+	if (!c->on || syscall(SYS_setgroups, 0, NULL) < 0)
+		return -1;
+	old_gid = syscall(SYS_setfsgid, c->gid);
+	old_uid = syscall(SYS_setfsuid, c->uid);
+	/* setfsuid() cannot fail visibly: ask what it is now */
+	if (syscall(SYS_setfsuid, -1) == (long)c->uid && syscall(SYS_setfsgid, -1) == (long)c->gid)
+		for (size_t i = 0; i < c->n && bad < 0; i++) {
+			int fd = open(c->paths[i], O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+			if (fd >= 0)
+				close(fd);
+			else if (errno == EACCES) {
+				*ret_errno = errno;
+				bad = (int)i;
+			}
+		}
+	syscall(SYS_setfsuid, old_uid);
+	syscall(SYS_setfsgid, old_gid);
+	return bad;
+}
+
 /* In the child between fork and exec: only async-signal-safe calls. */
 static _Noreturn void child_exec(const char *binary, char *const argv[], int nullfd, int errfd,
-				 int execfd)
+				 int execfd, const struct read_check *check)
 {
 	static char *const envp[] = { NULL };
 	struct sigaction sa = { .sa_handler = SIG_DFL };
+	struct child_report rep = { .file = -1 };
 	sigset_t all;
-	int e;
 
 	/* ignored signals and the mask survive exec; dnsmasq expects defaults */
 	for (int sig = 1; sig < NSIG; sig++)
@@ -219,10 +218,16 @@ static _Noreturn void child_exec(const char *binary, char *const argv[], int nul
 	if (fcntl(3, F_SETFD, FD_CLOEXEC) < 0)
 		goto fail;
 	close_from(4);
+	rep.file = child_check_reads(check, &rep.err);
+	if (rep.file >= 0) {
+		(void)!write(3, &rep, sizeof(rep));
+		_exit(126);
+	}
 	execve(binary, argv, envp);
 fail:
-	e = errno;
-	(void)!write(3, &e, sizeof(e));
+	rep.err = errno;
+	rep.file = -1;
+	(void)!write(3, &rep, sizeof(rep));
 	_exit(127);
 }
 
@@ -274,6 +279,7 @@ static int start_failed(const int status, char *errbuf, struct np_err *err)
 /* A spawned dnsmasq whose first process has not been waited for yet. */
 struct np_dnsmasq_starting {
 	char *binary, *conf, *pidfile;
+	struct np_dnsmasq_files files; /* what conf names */
 	pid_t child;
 	int child_fd; /* pidfd of the first process */
 	int errr;     /* its stderr */
@@ -287,6 +293,7 @@ void np_dnsmasq_starting_free(struct np_dnsmasq_starting *s)
 	free(s->binary);
 	free(s->conf);
 	free(s->pidfile);
+	np_dnsmasq_files_clear(&s->files);
 	if (s->child_fd >= 0)
 		close(s->child_fd);
 	if (s->errr >= 0)
@@ -307,25 +314,37 @@ int np_dnsmasq_spawn(const char *binary, const char *conf, const char *pidfile,
 	_np_free_ char *conf_arg = NULL;
 	_np_close_ int nullfd = -1, errw = -1, execw = -1;
 	np_cleanup(starting_freep) struct np_dnsmasq_starting *s = NULL;
+	struct read_check check = { 0 };
 	int p[2], r;
 
 	if (!binary)
-		binary = DNSMASQ_DEFAULT;
+		binary = np_dnsmasq_binary();
 	if (!conf || !pidfile)
 		return -EINVAL;
-	r = conf_names_pidfile(conf, pidfile, err);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->child_fd = s->errr = s->execr = -1;
+	r = np_dnsmasq_files_parse(conf, &s->files, err);
 	if (r < 0)
 		return r;
+	/* The pid file is how stop finds the daemon, so the config must name it. */
+	if (!s->files.pidfile || strcmp(s->files.pidfile, pidfile))
+		return np_err_set(err, -EINVAL, "%s: no 'pid-file=%s' line", conf, pidfile);
 	if (np_dnsmasq_running(pidfile, conf))
 		return np_err_set(err, -EALREADY, "dnsmasq for %s is already running", conf);
 	/* a leftover pid file would be mistaken for the new daemon's */
 	r = np_file_remove(pidfile);
 	if (r < 0)
 		return np_err_set(err, r, "cannot remove stale %s: %s", pidfile, strerror(-r));
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	s->child_fd = s->errr = s->execr = -1;
+	if (s->files.leasefile) {
+		r = np_dnsmasq_lease_prepare(s->files.leasefile, err);
+		if (r < 0)
+			return r;
+	}
+	check.on = np_dnsmasq_drop_ids(&s->files, &check.uid, &check.gid);
+	check.paths = s->files.unprivileged;
+	check.n = s->files.n_unprivileged;
 	s->binary = strdup(binary);
 	s->conf = strdup(conf);
 	s->pidfile = strdup(pidfile);
@@ -353,7 +372,7 @@ int np_dnsmasq_spawn(const char *binary, const char *conf, const char *pidfile,
 		if (s->child < 0)
 			return np_err_set(err, -errno, "dnsmasq: fork: %s", strerror(errno));
 		if (s->child == 0)
-			child_exec(binary, argv, nullfd, errw, execw);
+			child_exec(binary, argv, nullfd, errw, execw, &check);
 	}
 	/* dnsmasq's first process exits when the daemon is ready or failed */
 	s->child_fd = sys_pidfd_open(s->child);
@@ -372,18 +391,25 @@ int np_dnsmasq_wait_ready(struct np_dnsmasq_starting *s, pid_t *ret_pid, struct 
 	char errbuf[STDERR_MAX] = "";
 	size_t errlen = 0;
 	bool err_open = true;
-	int status = 0, exec_errno = 0;
+	int status = 0;
+	struct child_report rep;
 	long long deadline;
 	pid_t pid;
 	int r;
 
-	/* exec failure: the child wrote errno before closing the pipe */
-	while ((r = (int)read(s->execr, &exec_errno, sizeof(exec_errno))) < 0 && errno == EINTR)
+	/* exec failure: the child wrote a report before closing the pipe */
+	while ((r = (int)read(s->execr, &rep, sizeof(rep))) < 0 && errno == EINTR)
 		;
-	if (r == (int)sizeof(exec_errno)) {
+	if (r == (int)sizeof(rep)) {
 		waitpid(s->child, NULL, 0);
-		return np_err_set(err, -exec_errno, "cannot execute %s: %s", s->binary,
-				  strerror(exec_errno));
+		if (rep.file >= 0 && (size_t)rep.file < s->files.n_unprivileged)
+			return np_err_set(err, -EACCES,
+					  "dnsmasq drops root to user '%s', who cannot read %s: %s "
+					  "(each directory above it must be searchable by that user)",
+					  s->files.user ? s->files.user : "nobody",
+					  s->files.unprivileged[rep.file], strerror(rep.err));
+		return np_err_set(err, -rep.err, "cannot execute %s: %s", s->binary,
+				  strerror(rep.err));
 	}
 
 	deadline = now_ms() + START_TIMEOUT_MS;
@@ -415,11 +441,15 @@ int np_dnsmasq_wait_ready(struct np_dnsmasq_starting *s, pid_t *ret_pid, struct 
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return start_failed(status, errbuf, err);
 
+	/* dnsmasq gave it to its user: take it back before trusting it */
+	r = np_dnsmasq_pidfile_own(s->pidfile, err);
+	if (r < 0)
+		return r;
 	r = read_pidfile(s->pidfile, &pid);
 	if (r < 0)
 		return np_err_set(err, r, "dnsmasq started but %s names no process: %s", s->pidfile,
 				  strerror(-r));
-	if (!is_our_dnsmasq(pid, s->conf))
+	if (!is_our_dnsmasq(pid, s->conf, s->binary))
 		return np_err_set(err, -ESRCH, "dnsmasq (pid %d) exited right after starting",
 				  (int)pid);
 	if (ret_pid)
@@ -472,16 +502,6 @@ static int remove_pidfile(const char *pidfile, struct np_err *err)
 	return r < 0 ? np_err_set(err, r, "cannot remove %s: %s", pidfile, strerror(-r)) : 0;
 }
 
-static bool same_netns(pid_t pid)
-{
-	char path[64];
-	struct stat a, b;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	return stat(path, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 && a.st_ino == b.st_ino &&
-	       a.st_dev == b.st_dev;
-}
-
 /* Terminates pidfd's process: SIGTERM, STOP_TIMEOUT_MS, SIGKILL, as long
  * again. 0 once it is gone. */
 static int terminate(int pidfd, bool signalled)
@@ -518,11 +538,10 @@ static void stop_strays(const char *conf)
 			long v = strtol(de->d_name, &end, 10);
 			_np_close_ int pidfd = -1;
 
-			if (*end || v <= 1 || v == getpid() || dnsmasq_match((pid_t)v, conf) != MATCH_OURS)
+			if (*end || v <= 1 || v == getpid() || !is_our_dnsmasq((pid_t)v, conf, NULL))
 				continue;
 			pidfd = sys_pidfd_open((pid_t)v);
-			if (pidfd < 0 || dnsmasq_match((pid_t)v, conf) != MATCH_OURS ||
-			    !same_netns((pid_t)v))
+			if (pidfd < 0 || !is_our_dnsmasq((pid_t)v, conf, NULL) || exited(pidfd))
 				continue;
 			found++;
 			terminate(pidfd, false);
@@ -538,7 +557,6 @@ int np_dnsmasq_stop_begin(const char *pidfile, const char *conf,
 {
 	_np_close_ int pidfd = -1;
 	struct np_dnsmasq_stopping *s;
-	struct pollfd p;
 	pid_t pid;
 	int r;
 
@@ -561,10 +579,7 @@ int np_dnsmasq_stop_begin(const char *pidfile, const char *conf,
 	/* A stale pid file may name any process by now: never signal one that
 	 * is not our dnsmasq. If the pidfd's process died before cmdline was
 	 * read, the cmdline may be a newcomer's, hence the poll after. */
-	if (dnsmasq_match(pid, conf) != MATCH_OURS)
-		return 0;
-	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-	if (poll(&p, 1, 0) > 0)
+	if (!is_our_dnsmasq(pid, conf, NULL) || exited(pidfd))
 		return 0;
 	if (sys_pidfd_signal(pidfd, SIGTERM) < 0 && errno != ESRCH)
 		return np_err_set(err, -errno, "cannot stop dnsmasq (pid %d): %s", (int)pid,
@@ -603,7 +618,6 @@ int np_dnsmasq_stop_finish(struct np_dnsmasq_stopping *s, const char *pidfile, c
 int np_dnsmasq_stop(const char *pidfile, const char *conf, struct np_err *err)
 {
 	_np_close_ int pidfd = -1;
-	struct pollfd p;
 	pid_t pid;
 	int r;
 
@@ -627,16 +641,15 @@ int np_dnsmasq_stop(const char *pidfile, const char *conf, struct np_err *err)
 	/* See np_dnsmasq_stop_begin(). Another network's dnsmasq keeps the
 	 * file: removing it could orphan that daemon, and start() clears it
 	 * anyway. */
-	switch (dnsmasq_match(pid, conf)) {
-	case MATCH_NONE:
+	switch (np_dnsmasq_match(pid, conf, NULL)) {
+	case NP_DNSMASQ_NONE:
 		goto gone;
-	case MATCH_OTHER:
+	case NP_DNSMASQ_OTHER:
 		return 0;
-	case MATCH_OURS:
+	case NP_DNSMASQ_OURS:
 		break;
 	}
-	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-	if (poll(&p, 1, 0) > 0)
+	if (exited(pidfd))
 		goto gone;
 
 	r = terminate(pidfd, false);
@@ -653,9 +666,4 @@ gone:
 int np_dnsmasq_pidfile_read(const char *pidfile, pid_t *ret)
 {
 	return read_pidfile(pidfile, ret);
-}
-
-bool np_dnsmasq_is_ours(pid_t pid, const char *conf)
-{
-	return is_our_dnsmasq(pid, conf);
 }

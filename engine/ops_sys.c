@@ -29,11 +29,11 @@ struct np_sys {
 int np_sys_new(struct np_sys **ret)
 {
 	struct np_sys *sys = calloc(1, sizeof(*sys));
-	const char *bin = getenv("NETPLUMB_DNSMASQ");
 
 	if (!sys)
 		return -ENOMEM;
-	sys->dnsmasq = bin && *bin ? bin : "/usr/sbin/dnsmasq";
+	/* the one binary np_dnsmasq_stop/running/reload recognise as ours */
+	sys->dnsmasq = np_dnsmasq_binary();
 	*ret = sys;
 	return 0;
 }
@@ -296,7 +296,13 @@ static int sys_fw_prune(void *ctx, struct np_err *err)
 static int sys_file_write(void *ctx, const char *path, const char *data, unsigned mode,
 			  struct np_err *err)
 {
-	return np_file_write_atomic(path, data, strlen(data), (mode_t)mode);
+	int r = np_file_write_atomic(path, data, strlen(data), (mode_t)mode);
+
+	/* a symlink where netplumb keeps a file was not made by netplumb */
+	if (r == -ELOOP)
+		return np_err_set(err, r, "%s is a symlink: netplumb does not write through it",
+				  path);
+	return r;
 }
 
 static int sys_file_remove(void *ctx, const char *path, struct np_err *err)

@@ -138,8 +138,11 @@ static bool has_family(const struct np_net *net, int family)
 	return false;
 }
 
-static int add_file_step(struct np_plan *plan, const char *path, char *data, const char *why,
-			 bool generated)
+/* mode: 0600 for what only root reads (dnsmasq's config, read before it
+ * drops root, as libvirt writes it, and the run dir's records), 0644 for the
+ * files dnsmasq reads as its own user. */
+static int add_file_step(struct np_plan *plan, const char *path, char *data, unsigned mode,
+			 const char *why, bool generated)
 {
 	struct np_step *s = add_step(plan, NP_STEP_FILE_WRITE);
 
@@ -148,7 +151,7 @@ static int add_file_step(struct np_plan *plan, const char *path, char *data, con
 		return -ENOMEM;
 	}
 	s->data = data;
-	s->mode = 0644;
+	s->mode = mode;
 	s->generated = generated;
 	if (dup_into(&s->path, path) < 0 || dup_into(&s->why, why) < 0)
 		return -ENOMEM;
@@ -171,16 +174,17 @@ static int add_sysctl(struct np_plan *plan, const char *key, const char *value, 
 /* A file of the run dir's record of the network. */
 static int add_state(struct np_plan *plan, const char *path, char *data, const char *why)
 {
-	int r = add_file_step(plan, path, data, why, false);
+	int r = add_file_step(plan, path, data, 0644, why, false);
 
 	if (r == 0)
 		plan->steps[plan->n_steps - 1].state = true;
 	return r;
 }
 
-static int add_generated(struct np_plan *plan, const char *path, char *data, const char *why)
+static int add_generated(struct np_plan *plan, const char *path, char *data, unsigned mode,
+			 const char *why)
 {
-	return add_file_step(plan, path, data, why, true);
+	return add_file_step(plan, path, data, mode, why, true);
 }
 
 static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
@@ -214,19 +218,19 @@ static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
 	r = np_dhcp_conf_render(net, &dp, &conf, err);
 	if (r < 0)
 		return r;
-	r = add_generated(plan, conf_path, conf, "dnsmasq configuration");
+	r = add_generated(plan, conf_path, conf, 0600, "dnsmasq configuration");
 	if (r < 0)
 		return r;
 	r = np_dhcp_hosts_render(net, &hosts, err);
 	if (r < 0)
 		return r;
-	r = add_generated(plan, hosts_path, hosts, "static DHCP hosts (dhcp-hostsfile)");
+	r = add_generated(plan, hosts_path, hosts, 0644, "static DHCP hosts (dhcp-hostsfile)");
 	if (r < 0)
 		return r;
 	r = np_dhcp_addnhosts_render(net, &addn, err);
 	if (r < 0)
 		return r;
-	r = add_generated(plan, addn_path, addn, "DNS hosts (addn-hosts)");
+	r = add_generated(plan, addn_path, addn, 0644, "DNS hosts (addn-hosts)");
 	if (r < 0 || !servers_path)
 		return r;
 	r = np_dhcp_servers_render(paths->resolv_text, &servers);
@@ -239,7 +243,7 @@ static int plan_dnsmasq_files(struct np_plan *plan, const struct np_net *net,
 		free(servers);
 		return -ENOMEM;
 	}
-	return add_generated(plan, servers_path, servers, why);
+	return add_generated(plan, servers_path, servers, 0644, why);
 }
 
 /* dnsmasq starts last, as in libvirt: once the bridge, its ports and its

@@ -5,6 +5,7 @@
 #include "common/util.h"
 #include "engine/plan.h"
 #include "engine/port.h"
+#include "engine/store_dir.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #define SEED_MARKER ".netplumb-seeded"
+#define LOCK_FILE "lock"
 
 struct np_store {
 	char *config_dir;
@@ -43,8 +45,11 @@ void np_store_free(struct np_store *st)
 {
 	if (!st)
 		return;
-	if (st->lock_fd >= 0)
+	if (st->lock_fd >= 0) {
+		/* finished: nothing for the next holder to sweep */
+		(void)!ftruncate(st->lock_fd, 0);
 		close(st->lock_fd); /* releases the flock */
+	}
 	free(st->config_dir);
 	free(st->state_dir);
 	free(st->run_dir);
@@ -53,16 +58,19 @@ void np_store_free(struct np_store *st)
 
 int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struct np_err *err)
 {
+	static const char *const labels[] = { "config", "state", "run" };
 	struct np_store *st = calloc(1, sizeof(*st));
-	const char *paths[3];
-	int r;
+	char cfg[512], state[512], run[512];
+	const char *picked[3];
+	char **paths[3];
+	bool exists[3] = { false };
+	int r = 0;
 
 	if (!st)
 		return -ENOMEM;
 	st->lock_fd = -1;
+	st->readonly = dirs->readonly;
 	if (dirs->netns) {
-		char cfg[512], state[512], run[512];
-
 		/* Each namespace has a store of its own, below explicit
 		 * directories too: two namespaces never share live records. */
 		snprintf(cfg, sizeof(cfg), "%s/netns/%s",
@@ -73,49 +81,137 @@ int np_store_open(const struct np_store_dirs *dirs, struct np_store **ret, struc
 			 pick(dirs->state_dir, "NETPLUMB_STATE_DIR", "/var/lib/netplumb"), dirs->netns);
 		snprintf(run, sizeof(run), "%s/netns/%s",
 			 pick(dirs->run_dir, "NETPLUMB_RUN_DIR", "/run/netplumb"), dirs->netns);
-		st->config_dir = strdup(cfg);
-		st->state_dir = strdup(state);
-		st->run_dir = strdup(run);
+		picked[0] = cfg;
+		picked[1] = state;
+		picked[2] = run;
 	} else {
-		st->config_dir = strdup(
-			pick(dirs->config_dir, "NETPLUMB_CONFIG_DIR", "/etc/netplumb/networks"));
-		st->state_dir = strdup(pick(dirs->state_dir, "NETPLUMB_STATE_DIR", "/var/lib/netplumb"));
-		st->run_dir = strdup(pick(dirs->run_dir, "NETPLUMB_RUN_DIR", "/run/netplumb"));
+		picked[0] = pick(dirs->config_dir, "NETPLUMB_CONFIG_DIR", "/etc/netplumb/networks");
+		picked[1] = pick(dirs->state_dir, "NETPLUMB_STATE_DIR", "/var/lib/netplumb");
+		picked[2] = pick(dirs->run_dir, "NETPLUMB_RUN_DIR", "/run/netplumb");
 	}
-	if (!st->config_dir || !st->state_dir || !st->run_dir) {
-		np_store_free(st);
-		return -ENOMEM;
-	}
-	st->readonly = dirs->readonly;
-	paths[0] = st->config_dir;
-	paths[1] = st->state_dir;
-	paths[2] = st->run_dir;
-	for (size_t i = 0; i < 3 && !dirs->readonly; i++) {
-		r = np_mkdir_p(paths[i], 0755);
+	paths[0] = &st->config_dir;
+	paths[1] = &st->state_dir;
+	paths[2] = &st->run_dir;
+	/* All three are checked before any is created. */
+	for (size_t i = 0; i < 3 && r >= 0; i++) {
+		r = np_store_dir_absolute(picked[i], paths[i]);
 		if (r < 0) {
-			np_err_set(err, r, "cannot create directory %s: %s", paths[i], strerror(-r));
-			np_store_free(st);
-			return r;
+			np_err_set(err, r, "%s directory %s: cannot make it absolute: %s", labels[i],
+				   picked[i], strerror(-r));
+			break;
 		}
+		r = np_store_dir_check(labels[i], *paths[i], err);
+		exists[i] = r > 0;
+	}
+	/* read-only: nothing is created, a missing dir has nothing to read */
+	for (size_t i = 0; i < 3 && r >= 0 && !dirs->readonly; i++)
+		if (!exists[i])
+			r = np_store_dir_create(labels[i], *paths[i], err);
+	if (r < 0) {
+		np_store_free(st);
+		return r;
 	}
 	*ret = st;
 	return 0;
 }
 
+/* Every directory a killed command may have left a temp file in. */
+static void sweep_tmp(struct np_store *st)
+{
+	const char *const top[] = { st->config_dir, st->state_dir, st->run_dir };
+	const char *const sub[][2] = { { st->config_dir, "autostart" }, { st->run_dir, "claims" } };
+	_np_free_ char *ports = NULL;
+	struct dirent *e;
+	DIR *d;
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(top); i++)
+		np_file_tmp_sweep(top[i]);
+	for (size_t i = 0; i < NP_ARRAY_SIZE(sub); i++) {
+		_np_free_ char *dir = NULL;
+
+		if (asprintf(&dir, "%s/%s", sub[i][0], sub[i][1]) < 0)
+			dir = NULL;
+		else
+			np_file_tmp_sweep(dir);
+	}
+	if (asprintf(&ports, "%s/ports", st->config_dir) < 0) {
+		ports = NULL;
+		return;
+	}
+	d = opendir(ports);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		_np_free_ char *dir = NULL;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (asprintf(&dir, "%s/%s", ports, e->d_name) < 0)
+			dir = NULL;
+		else
+			np_file_tmp_sweep(dir);
+	}
+	closedir(d);
+}
+
+/* Opens run_dir/lock, never through a symlink (root would create its
+ * target); *ret_created says whether this call made it, as the first
+ * command after a reboot does. */
+static int lock_open(const char *path, bool *ret_created, struct np_err *err)
+{
+	const int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
+	struct stat sb;
+	int fd;
+
+	*ret_created = true;
+	fd = open(path, flags | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 && errno == EEXIST) {
+		*ret_created = false;
+		fd = open(path, flags);
+	}
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return np_err_set(err, -ELOOP, "lock %s is a symlink: refusing to follow it",
+					  path);
+		return np_err_set(err, -errno, "cannot open lock %s: %m", path);
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || !np_store_dir_trusted_owner(sb.st_uid)) {
+		close(fd);
+		return np_err_set(err, -EPERM, "lock %s is not a regular file of root's", path);
+	}
+	return fd;
+}
+
 int np_store_lock(struct np_store *st, struct np_err *err)
 {
 	_np_free_ char *path = NULL;
+	char pid[16];
+	bool created;
+	int fd, len;
 
 	if (st->lock_fd >= 0)
 		return 0;
-	if (asprintf(&path, "%s/lock", st->run_dir) < 0)
+	if (asprintf(&path, "%s/" LOCK_FILE, st->run_dir) < 0)
 		return -ENOMEM;
-	st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (st->lock_fd < 0)
-		return np_err_set(err, -errno, "cannot open lock %s: %m", path);
-	while (flock(st->lock_fd, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return np_err_set(err, -errno, "cannot take lock %s: %m", path);
+	fd = lock_open(path, &created, err);
+	if (fd < 0)
+		return fd;
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			int r = -errno;
+
+			close(fd);
+			return np_err_set(err, r, "cannot take lock %s: %s", path, strerror(-r));
+		}
+	st->lock_fd = fd;
+	/* While a change runs the lock file holds its pid, and np_store_free()
+	 * empties it: a pid found here is a command killed half way, whose
+	 * temp files are removed now; so are a reboot's (a new lock file). */
+	if (created || pread(fd, pid, 1, 0) == 1)
+		sweep_tmp(st);
+	len = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (pwrite(fd, pid, (size_t)len, 0) != len || ftruncate(fd, len) < 0)
+		return np_err_set(err, -errno, "cannot write lock %s: %m", path);
 	return 0;
 }
 
@@ -169,14 +265,24 @@ int np_store_mark_seeded(struct np_store *st, struct np_err *err)
 
 static int load_from(const char *dir, const char *name, struct np_net **ret, struct np_err *err)
 {
-	_np_free_ char *path = NULL;
+	_np_free_ char *path = NULL, *data = NULL;
+	size_t len;
 	int r = np_store_path(dir, name, ".xml", &path);
 
 	if (r < 0)
 		return r;
-	if (access(path, F_OK) < 0)
-		return -errno;
-	return np_xml_net_parse_file(path, ret, err);
+	r = np_file_read_nofollow(path, NP_MAX_XML_SIZE, &data, &len);
+	if (r == -ENOENT)
+		return r;
+	if (r == -ELOOP)
+		return np_err_set(err, r, "%s is a symlink: netplumb does not follow symlinks in "
+					  "its store",
+				  path);
+	if (r == -EFBIG)
+		return np_err_set(err, r, "%s: larger than %d bytes", path, NP_MAX_XML_SIZE);
+	if (r < 0)
+		return np_err_set(err, r, "%s: %s", path, strerror(-r));
+	return np_xml_net_parse(data, len, path, ret, err);
 }
 
 static int save_to(const char *dir, const struct np_net *net, unsigned flags, mode_t mode,
@@ -293,7 +399,7 @@ static int run_file_read(struct np_store *st, const char *name, const char *suff
 
 	if (r < 0)
 		return r;
-	r = np_file_read(path, RECORD_MAX, ret, NULL);
+	r = np_file_read_nofollow(path, RECORD_MAX, ret, NULL);
 	if (r >= 0 && ret_path)
 		*ret_path = np_steal(&path);
 	return r < 0 ? r : 0;
@@ -329,9 +435,9 @@ bool np_store_lock_busy(struct np_store *st)
 	_np_free_ char *path = NULL;
 	_np_close_ int fd = -1;
 
-	if (st->lock_fd >= 0 || asprintf(&path, "%s/lock", st->run_dir) < 0)
+	if (st->lock_fd >= 0 || asprintf(&path, "%s/" LOCK_FILE, st->run_dir) < 0)
 		return false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return false;
 	if (flock(fd, LOCK_SH | LOCK_NB) < 0)
@@ -389,12 +495,16 @@ int np_store_set_autostart(struct np_store *st, const char *name, bool on)
 	r = np_mkdir_p(dir, 0755);
 	if (r < 0)
 		return r;
+	r = np_store_dir_check_own("autostart", dir, NULL);
+	if (r < 0)
+		return r;
 	r = np_store_path(st->config_dir, name, ".xml", &target);
 	if (r < 0)
 		return r;
 	/* A symlink, as libvirt keeps autostart/, made atomically by rename. */
-	if (asprintf(&tmp, "%s.tmp.%d", link, (int)getpid()) < 0)
-		return -ENOMEM;
+	r = np_file_tmp_path(link, &tmp);
+	if (r < 0)
+		return r;
 	unlink(tmp);
 	if (symlink(target, tmp) < 0)
 		return -errno;
@@ -583,7 +693,7 @@ int np_store_ports_load(struct np_store *st, const char *name, struct np_port **
 			r = -ENOMEM;
 			break;
 		}
-		r = np_file_read(path, 4096, &text, NULL);
+		r = np_file_read_nofollow(path, 4096, &text, NULL);
 		if (r < 0)
 			break;
 		grown = realloc(ports, (n + 1) * sizeof(*ports));
@@ -617,6 +727,14 @@ int np_store_port_save(struct np_store *st, const char *name, const struct np_po
 	if (r < 0)
 		return r;
 	r = np_mkdir_p(dir, 0755);
+	if (r < 0)
+		return r;
+	/* config_dir/ports and config_dir/ports/NAME, both real directories */
+	*strrchr(dir, '/') = '\0';
+	r = np_store_dir_check_own("ports", dir, NULL);
+	dir[strlen(dir)] = '/';
+	if (r >= 0)
+		r = np_store_dir_check_own("ports", dir, NULL);
 	if (r < 0)
 		return r;
 	if (asprintf(&path, "%s/%s.port", dir, port->ifname) < 0)
@@ -751,7 +869,7 @@ static bool claims_complete(struct np_store *st)
 
 	if (claims_stamp_path(st, &path) < 0 || config_stamp(st, want) < 0)
 		return false;
-	if (np_file_read(path, CLAIMS_STAMP_MAX, &text, NULL) < 0)
+	if (np_file_read_nofollow(path, CLAIMS_STAMP_MAX, &text, NULL) < 0)
 		return false;
 	return !strcmp(text, want);
 }

@@ -1,7 +1,10 @@
 /* Starts and stops a real dnsmasq on a bridge inside a private network
  * namespace: np_dnsmasq_start/running/stop, the refusal to signal a process
- * that is not our dnsmasq, and (with busybox) a DHCP lease written by
- * dnsmasq after it dropped root, into a root-only directory.
+ * that is not our dnsmasq (another program, or one that only calls itself
+ * dnsmasq with our --conf-file), and (with busybox) a DHCP lease written by
+ * dnsmasq after it dropped root, into a root-only directory. A start whose
+ * hosts file dnsmasq's user cannot read, or whose lease file is a symlink,
+ * fails before dnsmasq runs.
  *
  * Needs root (skips with 77 otherwise). The checks run in a forked child;
  * the parent, a child subreaper, stops whatever dnsmasq the child left and
@@ -237,6 +240,77 @@ static void test_foreign_pid(void)
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
+/* A shell that calls itself dnsmasq and names our config on its command
+ * line: only the executable and the namespace tell it from dnsmasq. It is
+ * never signalled (SIGHUP or SIGTERM would end it). */
+static void test_impostor(void)
+{
+	struct np_err err = { "" };
+	char arg[200], buf[32];
+	int status;
+	pid_t fake = fork();
+
+	if (fake == 0) {
+		snprintf(arg, sizeof(arg), "--conf-file=%s", conf_path);
+		execve("/bin/sh",
+		       (char *const[]){ (char *)"dnsmasq", (char *)"-c",
+					(char *)"while :; do sleep 1; done", arg, NULL },
+		       (char *const[]){ NULL });
+		_exit(127);
+	}
+	CHECK(fake > 0);
+	usleep(100 * 1000); /* let it exec */
+	snprintf(buf, sizeof(buf), "%d\n", (int)fake);
+	CHECK(np_file_write_atomic(pid_path, buf, strlen(buf), 0644) == 0);
+	CHECK(np_dnsmasq_running(pid_path, conf_path) == 0);
+	CHECK(np_dnsmasq_reload(pid_path, conf_path, &err) == -ESRCH);
+	CHECK(strstr(err.msg, "not running") != NULL);
+	err.msg[0] = '\0';
+	CHECK(np_dnsmasq_stop(pid_path, conf_path, &err) == 0);
+	CHECK(waitpid(fake, &status, WNOHANG) == 0); /* never signalled */
+	kill(fake, SIGKILL);
+	waitpid(fake, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+/* dnsmasq reads its hosts files only after dropping root: in a directory
+ * its user cannot search, the start fails naming the file, where dnsmasq
+ * would have served without its static hosts. */
+static void test_unreadable_hosts(void)
+{
+	struct np_err err = { "" };
+	int r;
+
+	CHECK(chmod(dir, 0700) == 0);
+	r = np_dnsmasq_start(DNSMASQ, conf_path, pid_path, NULL, &err);
+	printf("0700 state dir: %d '%s'\n", r, err.msg);
+	CHECK(r == -EACCES && strstr(err.msg, hosts_path) && strstr(err.msg, "cannot read"));
+	CHECK(np_dnsmasq_running(pid_path, conf_path) == 0);
+	CHECK(chmod(dir, 0711) == 0);
+}
+
+/* A symlink at the lease file: dnsmasq (root at that point) would write
+ * through it; the start is refused and the target stays as it was. */
+static void test_lease_symlink(void)
+{
+	struct np_err err = { "" };
+	char target[160];
+	struct stat sb;
+	int r;
+
+	snprintf(target, sizeof(target), "%s/target", dir);
+	CHECK(np_file_write_atomic(target, "keep\n", 5, 0600) == 0);
+	unlink(lease_path);
+	CHECK(symlink(target, lease_path) == 0);
+	r = np_dnsmasq_start(DNSMASQ, conf_path, pid_path, NULL, &err);
+	printf("lease symlink: %d '%s'\n", r, err.msg);
+	CHECK(r == -ELOOP && strstr(err.msg, lease_path));
+	CHECK(np_dnsmasq_running(pid_path, conf_path) == 0);
+	CHECK(stat(target, &sb) == 0 && sb.st_size == 5 && (sb.st_mode & 07777) == 0600);
+	unlink(lease_path);
+	unlink(target);
+}
+
 static int child_main(void)
 {
 	struct np_err err = { "" };
@@ -268,7 +342,14 @@ static int child_main(void)
 	{
 		struct passwd *pw = getpwnam(np_dnsmasq_default_user());
 
+		struct stat sb;
+
 		CHECK(pw && pw->pw_uid != 0 && proc_uid(pid) == (long)pw->pw_uid);
+		/* dnsmasq chowned its pid file to that user; it is root's again */
+		CHECK(lstat(pid_path, &sb) == 0 && sb.st_uid == 0 && !(sb.st_mode & 022));
+		/* the lease file was made by netplumb, root's and 0644 */
+		CHECK(lstat(lease_path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == 0 &&
+		      (sb.st_mode & 07777) == 0644);
 	}
 	/* the same pid file with another config is not ours */
 	CHECK(np_dnsmasq_running(pid_path, "/etc/other.conf") == 0);
@@ -310,6 +391,9 @@ static int child_main(void)
 	}
 
 	test_foreign_pid();
+	test_impostor();
+	test_unreadable_hosts();
+	test_lease_symlink();
 	return failures ? 1 : 0;
 }
 

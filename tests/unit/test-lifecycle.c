@@ -60,10 +60,13 @@ static int write_file(const char *name, const char *text, char *path, size_t len
 	return np_file_write_atomic(path, text, strlen(text), 0644);
 }
 
-/* A checksum-free fingerprint of the store: every file's name and size. */
+/* A checksum-free fingerprint of the store: every file's name and size,
+ * but the lock's (it holds the pid of whoever holds it). */
 static unsigned long long fp_acc;
 static int fp_visit(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
+	if (!strcmp(path + ftw->base, "lock"))
+		return 0;
 	for (const char *p = path; *p; p++)
 		fp_acc = fp_acc * 131 + (unsigned char)*p;
 	fp_acc = fp_acc * 131 + (unsigned long long)sb->st_size;
