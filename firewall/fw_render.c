@@ -9,6 +9,7 @@
  * final order is the reverse of the order of its commands; ours is written
  * top-down. */
 #include "firewall/fw.h"
+#include "firewall/pf_render.h"
 
 #include "common/addr.h"
 #include "common/buf.h"
@@ -238,6 +239,7 @@ static int render_filter(struct render *r, struct np_err *err)
 		np_buf_add(&r->b, "counter accept");
 		rule_end(r);
 	}
+	np_fw_pf_render_accept(&r->b, r->create, r->chain, net, r->br);
 	rule_begin(r);
 	np_buf_addf(&r->b, "%soifname \"%s\" counter reject", only4, r->br);
 	rule_end(r);
@@ -416,6 +418,7 @@ static int ruleset_render(const struct np_net *net, bool create, char **ret, str
 	rc = render_nat(&r, err);
 	if (rc < 0)
 		return rc;
+	np_fw_pf_render_nat(&r.b, create, net, r.br);
 	return finish(&r, ret);
 }
 
@@ -445,5 +448,6 @@ int np_fw_ruleset_remove_render(const struct np_net *net, char **ret, struct np_
 	np_buf_add(&r.b, "add table " TABLE "\n");
 	chain_drop(&r, r.fwd);
 	chain_drop(&r, r.nat);
+	np_fw_pf_render_drop(&r.b, r.br);
 	return finish(&r, ret);
 }
