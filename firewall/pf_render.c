@@ -295,11 +295,25 @@ void np_fw_pf_render_nat(struct np_buf *b, bool create, const struct np_net *net
 	chain_end(&o);
 
 	chain_begin(&o, post, "type nat hook postrouting priority 100");
-	/* hairpin: a guest's connection to the host's address that comes back
-	 * to a guest of this bridge must be answered through the host */
-	rule_begin(&o);
-	np_buf_addf(b, "iifname \"%s\" oifname \"%s\" ct status dnat counter masquerade", br, br);
-	rule_end(&o);
+	/* Hairpin: a guest's connection to the host's address that comes
+	 * back to a guest of this bridge must be answered through the host.
+	 * By source subnet: postrouting has no input interface. (Guests of
+	 * other networks are masqueraded by their own nat chain.) */
+	for (size_t i = 0; i < net->n_ips; i++) {
+		const struct np_ip *ip = &net->ips[i];
+		struct np_addr n = np_addr_network(&ip->address, ip->prefix);
+		char a[NP_ADDR_STRLEN];
+
+		if (ip->address.family != AF_INET && ip->address.family != AF_INET6)
+			continue;
+		if (!(ip->address.family == AF_INET ? has_v4(net) : v6))
+			continue;
+		rule_begin(&o);
+		np_buf_addf(b, "oifname \"%s\" %s saddr %s/%u ct status dnat counter masquerade", br,
+			    ip->address.family == AF_INET ? "ip" : "ip6", np_addr_str(&n, a),
+			    ip->prefix);
+		rule_end(&o);
+	}
 	/* The host's own connections to 127.0.0.1 (::1) keep that source
 	 * after DNAT in output; a guest cannot answer it. Masquerade gives
 	 * them the bridge's address; the kernel routes a 127.0.0.0/8 source
