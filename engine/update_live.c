@@ -61,6 +61,31 @@ static int fw_script(const char *text, const struct np_net *net, char **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
+/* Sysctls the new plan sets and the old one did not (a first port forward
+ * needs route_localnet on the bridge). Nothing to undo: they only widen
+ * what the bridge netplumb created accepts, and go with it. */
+static int new_sysctls(struct np_engine *eng, const struct np_plan *oplan,
+		       const struct np_plan *nplan, struct np_err *err)
+{
+	for (size_t i = 0; i < nplan->n_steps; i++) {
+		const struct np_step *s = &nplan->steps[i];
+		bool had = false;
+		int r;
+
+		if (s->kind != NP_STEP_SYSCTL)
+			continue;
+		for (size_t j = 0; j < oplan->n_steps && !had; j++)
+			had = oplan->steps[j].kind == NP_STEP_SYSCTL &&
+			      !strcmp(oplan->steps[j].key, s->key);
+		if (had)
+			continue;
+		r = eng->ops->sysctl_set(eng->ctx, s->key, s->value, err);
+		if (r < 0 && !(s->optional && r == -ENOENT))
+			return r;
+	}
+	return 0;
+}
+
 static void changes_free(struct live *l)
 {
 	free(l->fw_old);
@@ -230,6 +255,9 @@ int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const 
 		 * the new one replaces the old rules in one transaction */
 		_np_free_ char *fw_new = NULL;
 
+		r = new_sysctls(eng, oplan, nplan, err);
+		if (r < 0)
+			goto out;
 		r = fw_script(l.nfw ? l.nfw->text : l.ofw->undo_text, new, &fw_new);
 		if (r == 0)
 			r = fw_script(l.ofw ? l.ofw->text : l.nfw->undo_text, old, &l.fw_old);

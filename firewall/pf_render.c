@@ -188,6 +188,12 @@ static void out_rule(struct out *o, const struct np_net *net, const char *br,
 	if (pf->dev)
 		return;
 	rule_begin(o);
+	/* IPv6 has no route_localnet: the guest's answer, its destination
+	 * restored to ::1, arrives on the bridge and the kernel finds no route
+	 * for it (Ip6InNoRoutes). Rather than a connection that hangs, ::1
+	 * is left alone: nothing listens there, so it is refused at once. */
+	if (pf->guest.family == AF_INET6 && !pf->address.family)
+		np_buf_add(o->b, "ip6 daddr != ::1 ");
 	dst_match(o, pf, s);
 	dnat_to(o, pf, s);
 	rule_end(o);
@@ -314,7 +320,7 @@ void np_fw_pf_render_nat(struct np_buf *b, bool create, const struct np_net *net
 			    ip->prefix);
 		rule_end(&o);
 	}
-	/* The host's own connections to 127.0.0.1 (::1) keep that source
+	/* The host's own connections to 127.0.0.1 keep that source
 	 * after DNAT in output; a guest cannot answer it. Masquerade gives
 	 * them the bridge's address; the kernel routes a 127.0.0.0/8 source
 	 * out of the bridge, and the reply's restored 127.0.0.1 destination
@@ -323,11 +329,6 @@ void np_fw_pf_render_nat(struct np_buf *b, bool create, const struct np_net *net
 		rule_begin(&o);
 		np_buf_addf(b, "oifname \"%s\" ip saddr 127.0.0.0/8 ct status dnat counter masquerade",
 			    br);
-		rule_end(&o);
-	}
-	if (v6) {
-		rule_begin(&o);
-		np_buf_addf(b, "oifname \"%s\" ip6 saddr ::1 ct status dnat counter masquerade", br);
 		rule_end(&o);
 	}
 	chain_end(&o);

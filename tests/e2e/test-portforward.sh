@@ -116,6 +116,12 @@ log "IPv6"
 listen_report "${GUEST_NS[1]}" 86 120
 tcp_seen "uplink connects to [$HOST_UPLINK_IP6]:8086" "$NS_UPLINK" "$HOST_UPLINK_IP6" 8086
 expect_eq "the guest sees the uplink's IPv6 address" "$UPLINK_IP6" "$SEEN_ADDR"
+tcp_seen "the host connects to its uplink IPv6 address" "$NS_HOST" "$HOST_UPLINK_IP6" 8086
+expect_eq "the guest sees the host's uplink IPv6 address" "$HOST_UPLINK_IP6" "$SEEN_ADDR"
+# ::1 cannot work (no route_localnet for IPv6, see firewall/pf_render.c):
+# it is refused at once rather than left hanging.
+expect_fail "the host's [::1]:8086 is refused" \
+	ip netns exec "$NS_HOST" timeout 3 busybox nc -w 2 ::1 8086 </dev/null
 
 log "what is not forwarded stays closed"
 listen_banner "${GUEST_NS[1]}" 81 not-forwarded
