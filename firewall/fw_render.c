@@ -408,6 +408,9 @@ static int ruleset_render(const struct np_net *net, bool create, char **ret, str
 	rc = render_init(&r, net, err);
 	if (rc < 0)
 		return rc;
+	rc = np_fw_pf_check(net, err);
+	if (rc < 0)
+		return rc;
 	r.create = create;
 
 	np_buf_add(&r.b, "add table " TABLE "\n");

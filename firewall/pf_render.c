@@ -238,6 +238,51 @@ static bool has_v4(const struct np_net *net)
 	return false;
 }
 
+/* The validator's rules again, for what reaches nft text: the renderers
+ * keep their promises for unvalidated input too (fuzz/fuzz-net.c). */
+int np_fw_pf_check(const struct np_net *net, struct np_err *err)
+{
+	unsigned mapped = 0;
+
+	if (net->n_portfwds > NP_MAX_PORTFWDS)
+		return np_err_set(err, -E2BIG, "more than %d <netplumb:portForward> elements",
+				  NP_MAX_PORTFWDS);
+	for (size_t i = 0; i < net->n_portfwds; i++) {
+		const struct np_portfwd *pf = &net->portfwds[i];
+
+		if (pf->dev && np_fw_chain_names(pf->dev, NULL, NULL) < 0)
+			return np_err_set(err, -EINVAL,
+					  "<netplumb:portForward dev='%.64s'>: refused in firewall "
+					  "rules (only 1-15 of A-Z a-z 0-9 _ . -)",
+					  pf->dev);
+		if ((pf->guest.family != AF_INET && pf->guest.family != AF_INET6) ||
+		    (pf->address.family && pf->address.family != pf->guest.family))
+			return np_err_set(err, -EINVAL,
+					  "<netplumb:portForward>: guest and address must be of one "
+					  "family");
+		if (pf->n_ranges > NP_MAX_PF_RANGES)
+			return np_err_set(err, -E2BIG, "more than %d <netplumb:range> elements",
+					  NP_MAX_PF_RANGES);
+		for (size_t k = 0; k < pf->n_ranges; k++) {
+			const struct np_pf_range *r = &pf->ranges[k];
+
+			if (!r->start || r->end < r->start || r->end > 65535 || !r->to ||
+			    r->to + (r->end - r->start) > 65535)
+				return np_err_set(err, -EINVAL,
+						  "<netplumb:range start='%u'>: invalid port range",
+						  r->start);
+			if (!r->exclude && r->to != r->start)
+				mapped += r->end - r->start + 1;
+		}
+	}
+	if (mapped > NP_MAX_PF_MAPPED)
+		return np_err_set(err, -E2BIG,
+				  "more than %d ports in port forward ranges with a different "
+				  "guest port",
+				  NP_MAX_PF_MAPPED);
+	return 0;
+}
+
 bool np_fw_pf_needs_localnet(const struct np_net *net)
 {
 	return net->forward.mode == NP_FWD_NAT && has_v4(net);
