@@ -59,8 +59,8 @@ static const struct command commands[] = {
 	  "net-update NAME COMMAND SECTION XML [--live] [--config] [--current] "
 	  "[--parent-index N]",
 	  "add-first|add-last|add|delete|modify an ip-dhcp-host, ip-dhcp-range, dns-host, "
-	  "dns-txt, dns-srv, forward-interface or portgroup (XML: the element, or a file holding "
-	  "it); --live changes the running network, --config the persistent definition",
+	  "dns-txt, dns-srv, forward-interface, portgroup or port-forward (XML: the element, or "
+	  "a file holding it); --live changes the running network, --config the persistent definition",
 	  0 },
 	{ "net-dhcp-leases", np_cmd_leases,
 	  "net-dhcp-leases NAME [--mac MAC | --wait MAC [--timeout SECONDS]] [--json]",

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "cli/args.h"
+#include "cli/pf_info.h"
 #include "cli/table.h"
 #include "common/buf.h"
 #include "common/err.h"
@@ -198,6 +199,7 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		np_json_kb(&b, false, "autostart", st.autostart);
 		np_json_kv(&b, false, "bridge", net->bridge.name);
 		np_json_kv(&b, false, "forward", np_fwd_mode_names[net->forward.mode]);
+		np_cli_pf_json(&b, net);
 		np_buf_add(&b, "}\n");
 		fputs(np_buf_str(&b), stdout);
 		np_buf_free(&b);
@@ -217,6 +219,7 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	printf("%-15s %s\n", "Autostart:", st.autostart ? "yes" : "no");
 	if (net->bridge.name)
 		printf("%-15s %s\n", "Bridge:", np_term_str(net->bridge.name, esc, sizeof(esc)));
+	np_cli_pf_print(stdout, net);
 	printf("\n");
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "firewall/fw.h"
 #include "firewall/fw_bw.h"
 #include "xml/bandwidth.h"
+#include "firewall/pf_render.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 
@@ -606,6 +607,17 @@ static int plan_firewall(struct np_plan *plan, const struct np_net *net, struct 
 	r = np_fw_ruleset_remove_render(net, &del, err);
 	if (r < 0)
 		return r;
+	if (np_fw_pf_needs_localnet(net)) {
+		_np_free_ char *key = NULL;
+
+		if (asprintf(&key, "net.ipv4.conf.%s.route_localnet", net->bridge.name) < 0)
+			return -ENOMEM;
+		r = add_sysctl(plan, key, "1", false,
+			       "port forwards: the host's own 127.0.0.1 connections, DNATed to a "
+			       "guest, leave and come back through the bridge");
+		if (r < 0)
+			return r;
+	}
 	s = add_step(plan, NP_STEP_FW_APPLY);
 	if (!s)
 		return -ENOMEM;

@@ -8,6 +8,7 @@
  * rewrite and a SIGHUP, which keeps dnsmasq's pid and its leases. */
 #include "engine/update_live.h"
 
+#include "common/buf.h"
 #include "common/err.h"
 #include "common/fileio.h"
 #include "common/util.h"
@@ -16,6 +17,7 @@
 #include "engine/plan.h"
 #include "engine/record.h"
 #include "engine/store.h"
+#include "firewall/pf_render.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 
@@ -41,11 +43,52 @@ struct live {
 	struct change *ch;
 	size_t n_ch;
 	bool fw_done;
+	char *fw_old; /* what brings the old rules back */
 	bool old_stopped; /* the old dnsmasq was stopped and should come back on failure */
 };
 
+/* text, plus the removal of the port forward chains when net has no
+ * forward: the rendered rules never mention chains they do not want, and
+ * a live update may delete the last forward. */
+static int fw_script(const char *text, const struct np_net *net, char **ret)
+{
+	struct np_buf b = { 0 };
+
+	np_buf_add(&b, text);
+	if (!net->n_portfwds && net->bridge.name && *text)
+		np_fw_pf_render_drop(&b, net->bridge.name);
+	*ret = np_buf_steal(&b);
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* Sysctls the new plan sets and the old one did not (a first port forward
+ * needs route_localnet on the bridge). Nothing to undo: they only widen
+ * what the bridge netplumb created accepts, and go with it. */
+static int new_sysctls(struct np_engine *eng, const struct np_plan *oplan,
+		       const struct np_plan *nplan, struct np_err *err)
+{
+	for (size_t i = 0; i < nplan->n_steps; i++) {
+		const struct np_step *s = &nplan->steps[i];
+		bool had = false;
+		int r;
+
+		if (s->kind != NP_STEP_SYSCTL)
+			continue;
+		for (size_t j = 0; j < oplan->n_steps && !had; j++)
+			had = oplan->steps[j].kind == NP_STEP_SYSCTL &&
+			      !strcmp(oplan->steps[j].key, s->key);
+		if (had)
+			continue;
+		r = eng->ops->sysctl_set(eng->ctx, s->key, s->value, err);
+		if (r < 0 && !(s->optional && r == -ENOENT))
+			return r;
+	}
+	return 0;
+}
+
 static void changes_free(struct live *l)
 {
+	free(l->fw_old);
 	for (size_t i = 0; i < l->n_ch; i++)
 		free(l->ch[i].before);
 	free(l->ch);
@@ -102,7 +145,7 @@ static void roll_back(struct live *l)
 	if (l->old_stopped)
 		ops->dnsmasq_start(ctx, l->odm->path, l->odm->pid_path, &scratch);
 	if (l->fw_done)
-		ops->fw_apply(ctx, l->ofw ? l->ofw->text : l->nfw->undo_text, &scratch);
+		ops->fw_apply(ctx, l->fw_old, &scratch);
 }
 
 static int write_changes(struct live *l, struct np_update_live_report *rep, struct np_err *err)
@@ -210,7 +253,17 @@ int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const 
 	if (strcmp(l.ofw ? l.ofw->text : "", l.nfw ? l.nfw->text : "")) {
 		/* the texts add and flush the network's own chains: applying
 		 * the new one replaces the old rules in one transaction */
-		r = eng->ops->fw_apply(eng->ctx, l.nfw ? l.nfw->text : l.ofw->undo_text, err);
+		_np_free_ char *fw_new = NULL;
+
+		r = new_sysctls(eng, oplan, nplan, err);
+		if (r < 0)
+			goto out;
+		r = fw_script(l.nfw ? l.nfw->text : l.ofw->undo_text, new, &fw_new);
+		if (r == 0)
+			r = fw_script(l.ofw ? l.ofw->text : l.nfw->undo_text, old, &l.fw_old);
+		if (r < 0)
+			goto out;
+		r = eng->ops->fw_apply(eng->ctx, fw_new, err);
 		if (r < 0) {
 			np_err_prefix(err, "cannot replace the firewall rules of '%s'", new->name);
 			goto out;

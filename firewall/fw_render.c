@@ -10,6 +10,7 @@
  * top-down. */
 #include "firewall/fw.h"
 #include "firewall/fw_bw.h"
+#include "firewall/pf_render.h"
 
 #include "common/addr.h"
 #include "common/buf.h"
@@ -239,6 +240,7 @@ static int render_filter(struct render *r, struct np_err *err)
 		np_buf_add(&r->b, "counter accept");
 		rule_end(r);
 	}
+	np_fw_pf_render_accept(&r->b, r->create, r->chain, net, r->br);
 	rule_begin(r);
 	np_buf_addf(&r->b, "%soifname \"%s\" counter reject", only4, r->br);
 	rule_end(r);
@@ -407,6 +409,9 @@ static int ruleset_render(const struct np_net *net, bool create, char **ret, str
 	rc = render_init(&r, net, err);
 	if (rc < 0)
 		return rc;
+	rc = np_fw_pf_check(net, err);
+	if (rc < 0)
+		return rc;
 	r.create = create;
 
 	np_buf_add(&r.b, "add table " TABLE "\n");
@@ -418,6 +423,7 @@ static int ruleset_render(const struct np_net *net, bool create, char **ret, str
 		rc = render_nat(&r, err);
 		if (rc < 0)
 			return rc;
+		np_fw_pf_render_nat(&r.b, create, net, r.br);
 	}
 	if (np_fw_bw_wanted(net)) {
 		rc = np_fw_bw_render(net, r.br, create, &r.b, err);
@@ -453,6 +459,7 @@ int np_fw_ruleset_remove_render(const struct np_net *net, char **ret, struct np_
 	np_buf_add(&r.b, "add table " TABLE "\n");
 	chain_drop(&r, r.fwd);
 	chain_drop(&r, r.nat);
+	np_fw_pf_render_drop(&r.b, r.br);
 	if (np_fw_bw_wanted(net))
 		np_fw_bw_remove_render(r.br, &r.b);
 	return finish(&r, ret);

@@ -271,7 +271,7 @@ static bool nft_ident_char(char c)
 
 /* Every line one of our five commands on table inet netplumb; quoted
  * strings only interface names; no comment, and braces and semicolons only
- * in a chain's hook spec. */
+ * in a chain's hook spec (and a rule's "{ 9000 : 7000, ... }" port map). */
 static void check_nft(const char *what, const char *text)
 {
 	static const char *const verbs[] = {
@@ -299,6 +299,17 @@ static void check_nft(const char *what, const char *text)
 		for (size_t k = 0; k < n; k++) {
 			char c = s[k];
 
+			/* a port map of a port forward: numbers only */
+			if (!spec && !quoted && c == '{' && v == 3) {
+				size_t e = k + 1;
+
+				while (e < n && strchr("0123456789 :,", s[e]))
+					e++;
+				if (e < n && s[e] == '}') {
+					k = e;
+					continue;
+				}
+			}
 			if (c == '"') {
 				if (!quoted && (k + 1 >= n || s[k + 1] == '"'))
 					failf(text, "%s: empty string on line %zu", what, i + 1);

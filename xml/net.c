@@ -1,4 +1,5 @@
 #include "xml/net.h"
+#include "xml/ext_portfwd.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -84,6 +85,7 @@ void np_net_free(struct np_net *net)
 		free(net->dnsmasq_options[i].value);
 	free(net->dnsmasq_options);
 	np_xml_extra_free(net->extra);
+	np_xml_pf_free(net);
 	free(net);
 }
 

@@ -195,6 +195,32 @@ struct np_dnsmasq_option {
 	char *value;
 };
 
+/* <netplumb:portForward> (issue 16): xml/ext_portfwd.c parses, formats and
+ * validates it, firewall/pf_render.c turns it into DNAT rules. */
+#define NP_MAX_PORTFWDS 256
+#define NP_MAX_PF_RANGES 64
+/* Guest ports a shifted range maps one by one (nft 1.0.6 has no port
+ * offset), summed over the network. */
+#define NP_MAX_PF_MAPPED 4096
+enum np_pf_proto {
+	NP_PF_TCP,
+	NP_PF_UDP,
+	NP_PF__MAX,
+};
+extern const char *const np_pf_proto_names[NP_PF__MAX];
+struct np_pf_range {
+	unsigned start, end, to; /* end and to are start when absent */
+	bool has_end, has_to, exclude;
+};
+struct np_portfwd {
+	enum np_pf_proto proto;
+	struct np_addr guest;
+	struct np_addr address; /* family 0 when absent */
+	char *dev;              /* or NULL */
+	struct np_pf_range *ranges;
+	size_t n_ranges;
+};
+
 /* Opaque to every layer but xml/: elements netplumb keeps only to format them
  * back (metadata, bandwidth, vlan, portgroups, virtualport, ...). */
 struct np_xml_extra;
@@ -226,6 +252,9 @@ struct np_net {
 	struct np_dnsmasq_option *dnsmasq_options;
 	size_t n_dnsmasq_options;
 	struct np_xml_extra *extra;
+	/* netplumb:portForward, in document order */
+	struct np_portfwd *portfwds;
+	size_t n_portfwds;
 };
 
 void np_net_free(struct np_net *net);

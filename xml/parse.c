@@ -5,6 +5,7 @@
 #include "xml/xml.h"
 #include "xml/net.h"
 #include "xml/xml_priv.h"
+#include "xml/ext_portfwd.h"
 
 #include "common/addr.h"
 #include "common/err.h"
@@ -247,7 +248,9 @@ static int parse_network(struct np_xml_pctx *c, xmlNode *root, struct np_net *ne
 	if ((n = np_xml_child(root, "metadata")) &&
 	    (r = np_xml_parse_metadata(c, n, &x->metadata)) < 0)
 		return r;
-	return parse_dnsmasq_options(c, root, net);
+	if ((r = parse_dnsmasq_options(c, root, net)) < 0)
+		return r;
+	return np_xml_pf_parse(c, root, net);
 }
 
 /* ---- document level ---------------------------------------------------- */

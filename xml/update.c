@@ -42,6 +42,7 @@ const char *const np_update_section_names[NP_SECTION__MAX] = {
 	[NP_SECTION_DNS_HOST] = "dns-host",
 	[NP_SECTION_DNS_TXT] = "dns-txt",
 	[NP_SECTION_DNS_SRV] = "dns-srv",
+	[NP_SECTION_PORT_FORWARD] = "port-forward",
 };
 
 int np_update_cmd_parse(const char *s, enum np_update_cmd *ret, struct np_err *err)
@@ -311,6 +312,9 @@ int np_xml_net_update(struct np_net *net, enum np_update_cmd cmd, enum np_update
 		break;
 	case NP_SECTION_DNS_SRV:
 		r = np_upd_dns_srv(&u);
+		break;
+	case NP_SECTION_PORT_FORWARD:
+		r = np_upd_portfwd(&u);
 		break;
 	case NP_SECTION_BRIDGE:
 	case NP_SECTION_DOMAIN:

@@ -35,6 +35,7 @@ enum np_update_section {
 	NP_SECTION_DNS_HOST,
 	NP_SECTION_DNS_TXT,
 	NP_SECTION_DNS_SRV,
+	NP_SECTION_PORT_FORWARD, /* netplumb's own: <netplumb:portForward> */
 	NP_SECTION__MAX,
 };
 /* virsh's names: "bridge", "domain", "ip", "ip-dhcp-host", ... */

@@ -44,3 +44,5 @@ int np_upd_portgroup(struct upd *u);
 int np_upd_dns_host(struct upd *u);
 int np_upd_dns_txt(struct upd *u);
 int np_upd_dns_srv(struct upd *u);
+/* update_portfwd.c: netplumb's port-forward section */
+int np_upd_portfwd(struct upd *u);

@@ -5,6 +5,7 @@
 #include "xml/xml.h"
 #include "xml/net.h"
 #include "xml/xml_priv.h"
+#include "xml/ext_portfwd.h"
 
 #include "common/addr.h"
 #include "common/err.h"
@@ -397,5 +398,7 @@ int np_net_validate(const struct np_net *net, const char *filename, struct np_er
 			return verr(&c, "dnsmasq:option", "value", v,
 				    "option contains a newline or control character");
 	}
+	if ((r = np_xml_pf_validate(net, c.file, c.err)) < 0)
+		return r;
 	return check_libvirt_define(&c, net);
 }

@@ -29,7 +29,7 @@ STEP_ERE='(write /|create bridge |set sysctl |add address |bring [^ ]+ up|add ro
 [ -e /dev/net/tun ] || skip "no /dev/net/tun (the guest port is a tap)"
 
 cat >"$NP_TMP/faultnet.xml" <<'EOF'
-<network>
+<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>
   <name>faultnet</name>
   <forward mode='nat'/>
   <bridge name='npfault0'/>
@@ -56,6 +56,9 @@ cat >"$NP_TMP/faultnet.xml" <<'EOF'
     </dhcp>
   </ip>
   <route address='10.201.0.0' prefix='16' gateway='192.168.201.2'/>
+  <netplumb:portForward proto='tcp' guest='192.168.201.5'>
+    <netplumb:range start='8080' to='80'/>
+  </netplumb:portForward>
 </network>
 EOF
 
