@@ -33,9 +33,9 @@ static int parse_nat(struct np_xml_pctx *c, xmlNode *n, struct np_forward *fwd)
 			return perr(c, a, NULL, "missing 'start' attribute");
 		if (!e)
 			return perr(c, a, NULL, "missing 'end' attribute");
-		if (np_addr_parse(s, AF_INET, &fwd->nat.addr_start) < 0)
+		if (np_xml_addr_parse(s, AF_INET, &fwd->nat.addr_start) < 0)
 			return perr(c, a, "start", "not an IPv4 address");
-		if (np_addr_parse(e, AF_INET, &fwd->nat.addr_end) < 0)
+		if (np_xml_addr_parse(e, AF_INET, &fwd->nat.addr_end) < 0)
 			return perr(c, a, "end", "not an IPv4 address");
 		if ((r = np_xml_check_range(c, a, &fwd->nat.addr_start, &fwd->nat.addr_end, NULL)) < 0)
 			return r;

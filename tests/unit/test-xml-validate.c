@@ -197,6 +197,26 @@ static void test_ip(void)
 	       .extra = "  <ip family='ipv6' address='fd00::1' prefix='64'>\n"
 			"    <dhcp><range start='fd00::10' end='fd00::90'/></dhcp>\n"
 			"  </ip>\n");
+	/* libvirt reads addresses with getaddrinfo: zero-padded octets are
+	 * accepted (leading 0 = octal, as inet_aton), short forms too */
+	EXPECT(OK, NULL,
+	       .extra = "  <ip address='192.168.007.001' prefix='24'/>\n");
+	EXPECT(PARSE, "not an IPv4 address", .extra = "  <ip address='192.168.08.1'/>\n");
+	EXPECT(PARSE, "not an IPv4 address", .extra = "  <ip address='1.2.3.4.'/>\n");
+	EXPECT(PARSE, "not an IPv4 address", .extra = "  <ip address='1.2.3.256'/>\n");
+	/* virSocketAddrGetRange's size limit */
+	EXPECT(PARSE, "range 10.0.0.2 - 10.1.0.1 is too large (> 65535)",
+	       .extra = "  <ip address='10.0.0.1' prefix='8'>\n"
+			"    <dhcp><range start='10.0.0.2' end='10.1.0.1'/></dhcp>\n"
+			"  </ip>\n");
+	EXPECT(VALIDATE, "dhcp is supported only for a single IPv4",
+	       .extra = "  <ip address='10.0.0.1' prefix='8'>\n"
+			"    <dhcp><range start='10.0.0.2' end='10.0.255.254'/></dhcp>\n"
+			"  </ip>\n");
+	EXPECT(PARSE, "is too large (> 65535)",
+	       .extra = "  <ip family='ipv6' address='fd00::1' prefix='64'>\n"
+			"    <dhcp><range start='fd00::1:10' end='fd00::2:10'/></dhcp>\n"
+			"  </ip>\n");
 	EXPECT(PARSE, "the minimum lease time",
 	       .extra = "  <ip address='192.168.8.1' prefix='24'><dhcp>"
 			"<range start='192.168.8.2' end='192.168.8.9'>"
@@ -350,6 +370,39 @@ static void test_libvirt_inputs(void)
 	CHECK(n == 43);
 }
 
+/* Zero-padded and short IPv4 forms come back in canonical form, read the
+ * way libvirt's getaddrinfo reads them. */
+static void test_addr_forms(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "192.168.000.1", "192.168.0.1" },
+		{ "192.168.010.1", "192.168.8.1" },
+		{ "192.168.0x10.1", "192.168.16.1" },
+		{ "10.1", "10.0.0.1" },
+		{ "192.168.0001.1", "192.168.1.1" },
+	};
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(cases); i++) {
+		char *doc = NULL, *out = NULL, want[128];
+		struct np_net *net = NULL;
+		struct np_err err = { 0 };
+
+		CHECK(asprintf(&doc, "<network><name>a</name><ip address='%s' prefix='24'/></network>",
+			       cases[i].in) > 0);
+		CHECK(np_xml_net_parse(doc, strlen(doc), "a.xml", &net, &err) == 0);
+		if (net) {
+			CHECK(np_xml_net_format(net, 0, &out) == 0);
+			snprintf(want, sizeof(want), "<ip address='%s' prefix='24'>", cases[i].out);
+			CHECK(out && strstr(out, want));
+		}
+		free(out);
+		np_net_free(net);
+		free(doc);
+	}
+}
+
 int main(void)
 {
 	test_message_form();
@@ -361,5 +414,6 @@ int main(void)
 	test_dnsmasq_strings();
 	test_modes();
 	test_libvirt_inputs();
+	test_addr_forms();
 	return check_result("test-xml-validate");
 }
