@@ -1,5 +1,6 @@
 /* Building a plan from a definition: pure, no system access. */
 #include "engine/plan.h"
+#include "xml/unplumbed.h"
 
 #include "common/err.h"
 #include "common/util.h"
@@ -399,6 +400,8 @@ static int plan_link(struct np_plan *plan, const struct np_net *net)
 		s->prefix = rt->prefix;
 		s->gw = rt->gateway;
 		s->metric = rt->has_metric ? rt->metric : 0;
+		/* libvirt logs a route the kernel refuses and starts the network */
+		s->optional = true;
 	}
 	return 0;
 }
@@ -489,6 +492,15 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 				  net->forward.mode == NP_FWD_BRIDGE ? " without a bridge name" : "");
 	if (!net->bridge.name)
 		return np_err_set(err, -EINVAL, "network '%s' has no bridge name", net->name);
+	{
+		struct np_unplumbed u;
+
+		np_net_unplumbed(net, &u);
+		for (size_t i = 0; i < u.n; i++)
+			if (u.items[i].refuse_start)
+				return np_err_set(err, -EOPNOTSUPP, "network '%s': %s", net->name,
+						  u.items[i].what);
+	}
 
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
@@ -571,6 +583,15 @@ int np_plan_port_build(const struct np_net *net, const struct np_port *port, str
 
 	if (!net->bridge.name)
 		return np_err_set(err, -EINVAL, "network '%s' has no bridge name", net->name);
+	{
+		struct np_unplumbed u;
+
+		np_net_unplumbed(net, &u);
+		for (size_t i = 0; i < u.n; i++)
+			if (u.items[i].refuse_start)
+				return np_err_set(err, -EOPNOTSUPP, "network '%s': %s", net->name,
+						  u.items[i].what);
+	}
 	plan = calloc(1, sizeof(*plan));
 	if (!plan || dup_into(&plan->net_name, net->name) < 0 ||
 	    dup_into(&plan->bridge, net->bridge.name) < 0 || plan_ports(plan, net, &paths) < 0) {

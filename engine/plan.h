@@ -63,7 +63,7 @@ struct np_step {
 	char *text;     /* nft script */
 	char *undo_text;
 	char *pid_path; /* dnsmasq pid file */
-	bool optional;  /* sysctl: a missing key is skipped; hook: a failure warns */
+	bool optional;  /* sysctl: a missing key is skipped; hook, route: a failure warns */
 	bool generated; /* FILE_WRITE of a dnsmasq file: repair and net-update rewrite it */
 	bool state;     /* FILE_WRITE/RECORD of the run dir's record of the network:
 			 * kept by an undo that failed, for the next one to finish */

@@ -266,8 +266,10 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 		struct np_step *s = &plan->steps[i];
 
 		r = step_do(plan, s, ops, ctx, &e);
-		if (r < 0 && s->optional && s->kind == NP_STEP_HOOK) {
-			/* too late to refuse: as in libvirt, said and not failed */
+		if (r < 0 && s->optional &&
+		    (s->kind == NP_STEP_HOOK || s->kind == NP_STEP_ROUTE_ADD)) {
+			/* hook: too late to refuse; route: libvirt only logs it.
+			 * Said, not failed (a route leaves with the bridge). */
 			warn_step(s, "", &e, r, warn);
 			r = 0;
 			continue;

@@ -120,7 +120,7 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		fprintf(out, " dev %s", s->ifname);
 		if (s->metric)
 			fprintf(out, " metric %u", s->metric);
-		fputc('\n', out);
+		fprintf(out, "%s\n", s->optional ? "  # a failure here is a warning" : "");
 		return;
 	case NP_STEP_FW_APPLY:
 		print_heredoc(out, "nft -f -", s->text);

@@ -189,7 +189,8 @@ int np_xml_check_mode(struct np_xml_pctx *c, xmlNode *root, struct np_net *net)
 	case NP_FWD_ROUTE:
 	case NP_FWD_NAT:
 	case NP_FWD_OPEN:
-		if (!net->n_ips)
+		/* libvirt 10.8 dropped the <ip> requirement of mode 'open' */
+		if (!net->n_ips && net->forward.mode != NP_FWD_OPEN)
 			return perr(c, fwd, "mode", "%s forwarding needs an <ip> address", mode);
 		if (net->forward.n_ifs > 1)
 			return perr(c, fwd, NULL, "only one forwarding interface is supported");

@@ -403,6 +403,30 @@ static void test_addr_forms(void)
 	}
 }
 
+/* libvirt 10.8: an open network needs no <ip>; nat and route still do. */
+static void test_open_without_ip(void)
+{
+	static const char *const docs[] = {
+		"<network><name>o</name><forward mode='open'/><bridge name='npo0'/></network>",
+		"<network><name>o</name><forward mode='nat'/><bridge name='npo0'/></network>",
+		"<network><name>o</name><forward mode='route'/><bridge name='npo0'/></network>",
+	};
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(docs); i++) {
+		struct np_net *net = NULL;
+		struct np_err err = { 0 };
+		int r = np_xml_net_parse(docs[i], strlen(docs[i]), "o.xml", &net, &err);
+
+		if (i == 0) {
+			CHECK(r == 0);
+			CHECK(net && np_net_validate(net, "o.xml", &err) == 0);
+		} else {
+			CHECK(r < 0 && strstr(err.msg, "needs an <ip> address"));
+		}
+		np_net_free(net);
+	}
+}
+
 int main(void)
 {
 	test_message_form();
@@ -415,5 +439,6 @@ int main(void)
 	test_modes();
 	test_libvirt_inputs();
 	test_addr_forms();
+	test_open_without_ip();
 	return check_result("test-xml-validate");
 }

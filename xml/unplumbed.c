@@ -1,0 +1,58 @@
+/* What netplumb reads, keeps and formats but does not put into the system:
+ * `validate` notes each on stderr, and np_plan_build refuses to start a
+ * network that depends on one (nothing of a definition is dropped silently). */
+#include "xml/unplumbed.h"
+#include "xml/net.h"
+#include "xml/xml_priv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static void add(struct np_unplumbed *u, bool refuse, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add(struct np_unplumbed *u, bool refuse, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (u->n >= NP_MAX_UNPLUMBED)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(u->items[u->n].what, sizeof(u->items[u->n].what), fmt, ap);
+	va_end(ap);
+	u->items[u->n].refuse_start = refuse;
+	u->n++;
+}
+
+void np_net_unplumbed(const struct np_net *net, struct np_unplumbed *ret)
+{
+	const struct np_xml_extra *x = net->extra;
+
+	ret->n = 0;
+	if (!x)
+		goto formatted_only;
+	/* VLAN tags are applied by libvirt on Open vSwitch, SR-IOV and (11.0)
+	 * Linux bridge ports of guests; netplumb's ports carry no tags yet. */
+	if (x->vlan.n_tags)
+		add(ret, true, "<vlan>: VLAN tagging of guest ports is not plumbed by netplumb");
+	if (x->vport.present)
+		add(ret, true, "<virtualport type='%s'>: not plumbed by netplumb",
+		    x->vport.type == NP_VPORT_NONE ? "" : np_vport_type_names[x->vport.type]);
+	for (size_t i = 0; i < x->n_portgroups; i++) {
+		const struct np_portgroup *pg = &x->portgroups[i];
+
+		if (pg->vlan.n_tags)
+			add(ret, true,
+			    "<portgroup name='%s'><vlan>: VLAN tagging of guest ports is not plumbed by netplumb",
+			    pg->name);
+		if (pg->vport.present)
+			add(ret, true,
+			    "<portgroup name='%s'><virtualport>: not plumbed by netplumb",
+			    pg->name);
+	}
+formatted_only:
+	if (net->trust_guest_rx_filters != NP_TRI_ABSENT)
+		add(ret, false,
+		    "<network trustGuestRxFilters>: only for macvtap guest interfaces, kept and formatted");
+	if (x && x->metadata)
+		add(ret, false, "<metadata>: kept and formatted, not interpreted");
+}
