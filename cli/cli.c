@@ -62,6 +62,11 @@ static const struct command commands[] = {
 	  "dns-txt, dns-srv, forward-interface or portgroup (XML: the element, or a file holding "
 	  "it); --live changes the running network, --config the persistent definition",
 	  0 },
+	{ "net-desc", np_cmd_desc,
+	  "net-desc NAME [--title] [--live] [--config] [--current] [TEXT | --new-desc TEXT]",
+	  "print a network's description (--title: its title), or set it to TEXT (\"\" "
+	  "removes it); live when active, --config the persistent definition",
+	  0 },
 	{ "net-dhcp-leases", np_cmd_leases, "net-dhcp-leases NAME [--mac MAC] [--json]",
 	  "print the DHCP leases of an active network", 0 },
 	{ "net-uuid", np_cmd_uuid, "net-uuid NAME", "print a network's uuid", 0 },

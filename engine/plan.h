@@ -36,6 +36,9 @@ enum np_step_kind {
 	NP_STEP_FW_APPLY,           /* text (one nft transaction); undo_text, then the
 				     * table goes when it is empty */
 	NP_STEP_DNSMASQ_START,      /* conf path, pid path: returns once dnsmasq serves */
+	NP_STEP_TOOL,               /* text: firewall-cmd or resolvectl argv, one word a
+				     * line; undo_text: the undo's argv or NULL;
+				     * optional: a failure is a warning */
 	NP_STEP_RECORD,             /* path <- the record of the steps before it, with
 				     * what the kernel returned (np_record_render) */
 };

@@ -63,6 +63,16 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_RECORD:
 		snprintf(out, len, "record what was applied in %s", s->path);
 		return;
+	case NP_STEP_TOOL: {
+		const char *t = s->text ? s->text : s->undo_text ? s->undo_text : "";
+		size_t i;
+
+		snprintf(out, len, "run %s", t);
+		for (i = 0; out[i]; i++)
+			if (out[i] == '\n')
+				out[i] = ' ';
+		return;
+	}
 	}
 	snprintf(out, len, "step %d", (int)s->kind);
 }
@@ -143,6 +153,8 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 		return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
 	case NP_STEP_RECORD:
 		return write_record(plan, (size_t)(s - plan->steps), ops, ctx, err);
+	case NP_STEP_TOOL:
+		return ops->tool_run(ctx, s->text, err);
 	}
 	return -EINVAL;
 }
@@ -250,6 +262,16 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 	case NP_STEP_DNSMASQ_START:
 		r = ops->dnsmasq_stop(ctx, s->path, s->pid_path, err);
 		break;
+	case NP_STEP_TOOL:
+		/* firewalld may have gone since: the interface left its zone */
+		if (s->undo_text) {
+			struct np_err e = { { 0 } };
+
+			r = ops->tool_run(ctx, s->undo_text, &e);
+			if (r < 0 && already_gone(r) && r != -EHOSTDOWN)
+				warn_step(s, "undo ", &e, r, warn);
+		}
+		return 0;
 	}
 	return already_gone(r);
 }
@@ -267,7 +289,8 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 
 		r = step_do(plan, s, ops, ctx, &e);
 		if (r < 0 && s->optional &&
-		    (s->kind == NP_STEP_HOOK || s->kind == NP_STEP_ROUTE_ADD)) {
+		    (s->kind == NP_STEP_HOOK || s->kind == NP_STEP_ROUTE_ADD ||
+		     s->kind == NP_STEP_TOOL)) {
 			/* hook: too late to refuse; route: libvirt only logs it.
 			 * Said, not failed (a route leaves with the bridge). */
 			warn_step(s, "", &e, r, warn);

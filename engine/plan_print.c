@@ -62,6 +62,23 @@ static const char *shell_word(const char *name, char *buf, size_t len)
 	return buf;
 }
 
+/* An argv given one word a line, as one shell command line. */
+static void print_argv(FILE *out, const char *lines)
+{
+	char word[512], q[1100];
+
+	for (const char *p = lines; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		snprintf(word, sizeof(word), "%.*s", (int)n, p);
+		fprintf(out, "%s%s", p == lines ? "" : " ", shell_word(word, q, sizeof(q)));
+		p += n;
+		if (*p)
+			p++;
+	}
+	fputc('\n', out);
+}
+
 static void print_step(const struct np_step *s, const char *plan_name, FILE *out)
 {
 	char a[NP_ADDR_STRLEN], g[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN], cmd[4200];
@@ -146,6 +163,15 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 				s->path, q[0] == '\'' ? q : plan_name);
 		return;
 	}
+	case NP_STEP_TOOL:
+		print_argv(out, s->text);
+		if (s->undo_text) {
+			fprintf(out, "# undone by: ");
+			print_argv(out, s->undo_text);
+		}
+		if (s->optional)
+			fprintf(out, "# a failure here is a warning\n");
+		return;
 	case NP_STEP_RECORD:
 		fprintf(out, "# install -m %o /dev/stdin %s: the record of the steps above, with the "
 			     "ifindex and MAC of each link the kernel made\n",
@@ -228,9 +254,11 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 		if (s->data)
 			json_kv(&b, "content", s->data);
 		if (s->text)
-			json_kv(&b, "nft", s->text);
+			json_kv(&b, s->kind == NP_STEP_TOOL ? "argv" : "nft", s->text);
 		if (s->undo_text)
-			json_kv(&b, "nft_undo", s->undo_text);
+			json_kv(&b, s->kind == NP_STEP_TOOL ? "undo_argv" : "nft_undo", s->undo_text);
+		if (s->kind == NP_STEP_TOOL)
+			np_buf_addf(&b, ", \"optional\": %s", s->optional ? "true" : "false");
 		if (s->pid_path)
 			json_kv(&b, "pidfile", s->pid_path);
 		if (s->why)

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static void add(struct np_unplumbed *u, bool refuse, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -23,15 +24,10 @@ static void add(struct np_unplumbed *u, bool refuse, const char *fmt, ...)
 	u->n++;
 }
 
-void np_net_unplumbed(const struct np_net *net, struct np_unplumbed *ret)
+static void extra_unplumbed(const struct np_xml_extra *x, struct np_unplumbed *ret)
 {
-	const struct np_xml_extra *x = net->extra;
-
-	ret->n = 0;
-	if (!x)
-		goto formatted_only;
-	/* VLAN tags are applied by libvirt on Open vSwitch, SR-IOV and (11.0)
-	 * Linux bridge ports of guests; netplumb's ports carry no tags yet. */
+	/* libvirt tags guest ports on Open vSwitch and SR-IOV networks;
+	 * netplumb's ports carry no tags */
 	if (x->vlan.n_tags)
 		add(ret, true, "<vlan>: VLAN tagging of guest ports is not plumbed by netplumb");
 	if (x->vport.present)
@@ -45,14 +41,29 @@ void np_net_unplumbed(const struct np_net *net, struct np_unplumbed *ret)
 			    "<portgroup name='%s'><vlan>: VLAN tagging of guest ports is not plumbed by netplumb",
 			    pg->name);
 		if (pg->vport.present)
-			add(ret, true,
-			    "<portgroup name='%s'><virtualport>: not plumbed by netplumb",
+			add(ret, true, "<portgroup name='%s'><virtualport>: not plumbed by netplumb",
 			    pg->name);
 	}
-formatted_only:
+	if (x->metadata)
+		add(ret, false, "<metadata>: kept and formatted, not interpreted");
+	/* applied by the bandwidth work of issue 14 once merged: drop this then */
+	if (x->bandwidth.present)
+		add(ret, false, "<bandwidth>: not applied by this build of netplumb");
+}
+
+void np_net_unplumbed(const struct np_net *net, struct np_unplumbed *ret)
+{
+	ret->n = 0;
+	if (net->extra)
+		extra_unplumbed(net->extra, ret);
+	/* libvirt then turns off learning and flooding on guest ports and
+	 * programs their MACs itself */
+	if (net->bridge.mac_table_manager && !strcmp(net->bridge.mac_table_manager, "libvirt"))
+		add(ret, true, "<bridge macTableManager='libvirt'>: not plumbed by netplumb");
+	/* applied by the port isolation work of issue 14 once merged: drop this then */
+	if (net->isolated_port == NP_TRI_YES)
+		add(ret, false, "<port isolated='yes'>: not applied by this build of netplumb");
 	if (net->trust_guest_rx_filters != NP_TRI_ABSENT)
 		add(ret, false,
 		    "<network trustGuestRxFilters>: only for macvtap guest interfaces, kept and formatted");
-	if (x && x->metadata)
-		add(ret, false, "<metadata>: kept and formatted, not interpreted");
 }

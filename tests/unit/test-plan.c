@@ -142,6 +142,19 @@ static char *printed_calls(const struct np_plan *plan)
 		if (hd) {
 			end_word = strndup(hd + 3, strcspn(hd + 3, "'"));
 		}
+		if (!strncmp(line, "firewall-cmd ", 13) || !strncmp(line, "resolvectl ", 11)) {
+			/* the argv as printed, quotes and a trailing comment dropped */
+			char *cut = strstr(line, "  # ");
+
+			if (cut)
+				*cut = '\0';
+			np_buf_add(&b, "tool ");
+			for (const char *p = line; *p; p++)
+				if (*p != '\'')
+					np_buf_addc(&b, *p);
+			np_buf_addc(&b, '\n');
+			continue;
+		}
 		if (sscanf(line, "install -m %4095s /dev/stdin %4095s", w1, w2) == 2 ||
 		    sscanf(line, "# install -m %4095s /dev/stdin %4095[^:]", w1, w2) == 2)
 			np_buf_addf(&b, "file_write %s\n", w2);
@@ -252,6 +265,28 @@ static void test_printed_is_executed(struct np_net *def)
 
 		CHECK(printed && strstr(printed, "port_add npp0 virbr0\n"));
 		free(printed);
+	}
+	{
+		/* firewalld zone and resolved registration (issue 14) */
+		static const char xml[] =
+			"<network><name>tools</name><forward mode='nat'/>"
+			"<bridge name='nptool0' zone='trusted'/>"
+			"<domain name='tools.test' register='yes'/>"
+			"<ip address='192.168.79.1' prefix='24'><dhcp>"
+			"<range start='192.168.79.2' end='192.168.79.9'/></dhcp></ip>"
+			"<route address='10.79.0.0' prefix='16' gateway='192.168.79.2'/></network>";
+		struct np_net *net = parse(xml, "tools.xml");
+		_np_plan_free_ struct np_plan *plan = net ? build(net, &tmp_paths) : NULL;
+		char *printed = plan ? printed_calls(plan) : NULL;
+
+		CHECK(printed && strstr(printed, "tool firewall-cmd --zone=trusted "
+						 "--change-interface=nptool0\n"));
+		CHECK(printed && strstr(printed, "tool resolvectl dns nptool0 192.168.79.1\n"
+						 "tool resolvectl domain nptool0 ~tools.test\n"));
+		if (net)
+			check_printed_is_executed(net);
+		free(printed);
+		np_net_free(net);
 	}
 	d = opendir(MODES_DIR);
 	CHECK(d != NULL);

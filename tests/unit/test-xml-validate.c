@@ -217,6 +217,13 @@ static void test_ip(void)
 	       .extra = "  <ip family='ipv6' address='fd00::1' prefix='64'>\n"
 			"    <dhcp><range start='fd00::1:10' end='fd00::2:10'/></dhcp>\n"
 			"  </ip>\n");
+	/* <forwarder port> (libvirt 12.0) */
+	EXPECT(OK, NULL, .extra = "  <dns><forwarder addr='192.0.2.1' port='5353'/></dns>\n");
+	EXPECT(PARSE, "<forwarder port='53'>: a port needs an addr",
+	       .extra = "  <dns><forwarder domain='a.test' port='53'/></dns>\n");
+	EXPECT(PARSE, "<forwarder port='0'>: out of range 1-65535",
+	       .extra = "  <dns><forwarder addr='192.0.2.1' port='0'/></dns>\n");
+	EXPECT(PARSE, "port", .extra = "  <dns><forwarder addr='192.0.2.1' port='65536'/></dns>\n");
 	EXPECT(PARSE, "the minimum lease time",
 	       .extra = "  <ip address='192.168.8.1' prefix='24'><dhcp>"
 			"<range start='192.168.8.2' end='192.168.8.9'>"
