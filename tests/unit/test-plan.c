@@ -5,6 +5,7 @@
 
 #include "common/err.h"
 #include "common/fileio.h"
+#include "common/util.h"
 #include "engine/default_net.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
@@ -285,6 +286,23 @@ static void test_printed_is_executed(struct np_net *def)
 						 "tool resolvectl domain nptool0 ~tools.test\n"));
 		if (net)
 			check_printed_is_executed(net);
+		/* the zone step survives the record: destroy takes the bridge
+		 * out of the zone again; resolved's steps leave no undo */
+		if (plan) {
+			_np_plan_free_ struct np_plan *rec = NULL;
+			_np_free_ char *text = NULL;
+			struct np_err re = { { 0 } };
+			struct fake f;
+
+			fake_init(&f);
+			CHECK(np_record_render(plan, plan->n_steps, &text) == 0);
+			CHECK(text && np_record_parse(text, "tools.applied", &rec, &re) == 0);
+			CHECK(rec && np_plan_undo(rec, &fake_ops, &f, NULL, &re) == 0);
+			CHECK(strstr(np_buf_str(&f.log), "tool firewall-cmd --zone=trusted "
+							 "--remove-interface=nptool0\n"));
+			CHECK(!strstr(np_buf_str(&f.log), "resolvectl"));
+			fake_free(&f);
+		}
 		free(printed);
 		np_net_free(net);
 	}
