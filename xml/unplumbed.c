@@ -54,6 +54,12 @@ static void extra_unplumbed(const struct np_xml_extra *x, struct np_unplumbed *r
 void np_net_unplumbed(const struct np_net *net, struct np_unplumbed *ret)
 {
 	ret->n = 0;
+	/* macvtap, SR-IOV and passthrough modes: guests attach to host
+	 * devices through libvirt's domain side, which netplumb is not */
+	if (!np_net_is_virtual(net) && !(net->forward.mode == NP_FWD_BRIDGE && net->bridge.name))
+		add(ret, true, "<forward mode='%s'>%s: not plumbed by netplumb",
+		    np_fwd_mode_names[net->forward.mode],
+		    net->forward.mode == NP_FWD_BRIDGE ? " without a bridge name" : "");
 	if (net->extra)
 		extra_unplumbed(net->extra, ret);
 	/* libvirt then turns off learning and flooding on guest ports and

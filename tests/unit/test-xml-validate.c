@@ -2,6 +2,7 @@
  * the form of their messages: "FILE:LINE: <element attr='value'>: what". */
 #include "xml/net.h"
 #include "xml/xml.h"
+#include "xml/unplumbed.h"
 
 #include "common/err.h"
 #include "common/util.h"
@@ -434,6 +435,51 @@ static void test_open_without_ip(void)
 	}
 }
 
+/* What validate notes and net-start refuses (np_net_unplumbed). */
+static void test_unplumbed(void)
+{
+	static const struct {
+		const char *xml, *want;
+		bool refuse;
+	} cases[] = {
+		{ "<network><name>u</name><forward mode='bridge' dev='eth0'/></network>",
+		  "<forward mode='bridge'> without a bridge name", true },
+		{ "<network><name>u</name><forward mode='hostdev'><address type='pci' domain='0' "
+		  "bus='1' slot='0' function='1'/></forward></network>",
+		  "<forward mode='hostdev'>", true },
+		{ "<network><name>u</name><bridge name='npu0' macTableManager='libvirt'/></network>",
+		  "macTableManager='libvirt'", true },
+		{ "<network><name>u</name><metadata><a:x xmlns:a='urn:a'/></metadata>"
+		  "<bridge name='npu0'/></network>",
+		  "<metadata>", false },
+		{ "<network><name>u</name><forward mode='bridge'/><bridge name='br0'/>"
+		  "<virtualport type='openvswitch'/></network>",
+		  "<virtualport type='openvswitch'>", true },
+		{ "<network><name>u</name><bridge name='npu0'/></network>", NULL, false },
+	};
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(cases); i++) {
+		struct np_net *net = NULL;
+		struct np_err err = { 0 };
+		struct np_unplumbed u = { 0 };
+
+		CHECK(np_xml_net_parse(cases[i].xml, strlen(cases[i].xml), "u.xml", &net, &err) == 0);
+		if (!net)
+			continue;
+		np_net_unplumbed(net, &u);
+		if (!cases[i].want) {
+			CHECK(u.n == 0);
+		} else {
+			CHECK(u.n == 1 && strstr(u.items[0].what, cases[i].want));
+			CHECK(u.n == 1 && u.items[0].refuse_start == cases[i].refuse);
+			if (u.n != 1 || !strstr(u.items[0].what, cases[i].want))
+				fprintf(stderr, "  case %zu: %zu items, '%s'\n", i, u.n,
+					u.n ? u.items[0].what : "");
+		}
+		np_net_free(net);
+	}
+}
+
 int main(void)
 {
 	test_message_form();
@@ -447,5 +493,6 @@ int main(void)
 	test_libvirt_inputs();
 	test_addr_forms();
 	test_open_without_ip();
+	test_unplumbed();
 	return check_result("test-xml-validate");
 }
