@@ -49,6 +49,11 @@ static void extra_unplumbed(const struct np_xml_extra *x, struct np_unplumbed *r
 	/* applied by the bandwidth work of issue 14 once merged: drop this then */
 	if (x->bandwidth.present)
 		add(ret, false, "<bandwidth>: not applied by this build of netplumb");
+	for (size_t i = 0; i < x->n_portgroups; i++)
+		if (x->portgroups[i].bandwidth.present)
+			add(ret, false,
+			    "<portgroup name='%s'><bandwidth>: not applied by this build of netplumb",
+			    x->portgroups[i].name);
 }
 
 void np_net_unplumbed(const struct np_net *net, struct np_unplumbed *ret)
