@@ -62,6 +62,11 @@ static const struct command commands[] = {
 	  "dns-txt, dns-srv, forward-interface, portgroup or port-forward (XML: the element, or "
 	  "a file holding it); --live changes the running network, --config the persistent definition",
 	  0 },
+	{ "net-desc", np_cmd_desc,
+	  "net-desc NAME [--title] [--live] [--config] [--current] [TEXT | --new-desc TEXT]",
+	  "print a network's description (--title: its title), or set it to TEXT (\"\" "
+	  "removes it); live when active, --config the persistent definition",
+	  0 },
 	{ "net-dhcp-leases", np_cmd_leases,
 	  "net-dhcp-leases NAME [--mac MAC | --wait MAC [--timeout SECONDS]] [--json]",
 	  "print the DHCP leases of an active network; --wait: wait until that MAC holds one "

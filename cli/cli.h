@@ -36,3 +36,4 @@ int np_cmd_port_delete(struct np_cli *c, int argc, char **argv, struct np_err *e
 int np_cmd_port_list(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_validate(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_update(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_desc(struct np_cli *c, int argc, char **argv, struct np_err *err);

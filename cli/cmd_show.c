@@ -19,6 +19,7 @@
 #include "engine/query.h"
 #include "xml/net.h"
 #include "xml/xml.h"
+#include "xml/unplumbed.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -485,6 +486,7 @@ int np_cmd_plan(struct np_cli *c, int argc, char **argv, struct np_err *err)
 int np_cmd_validate(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
 	_np_net_free_ struct np_net *net = NULL;
+	struct np_unplumbed notes;
 	_np_free_ char *xml = NULL;
 	const char *file;
 	int r;
@@ -498,6 +500,10 @@ int np_cmd_validate(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	r = np_net_validate(net, file, err);
 	if (r < 0)
 		return r;
+	np_net_unplumbed(net, &notes);
+	for (size_t i = 0; i < notes.n; i++)
+		fprintf(stderr, "netplumb: note: %s: %s%s\n", file, notes.items[i].what,
+			notes.items[i].refuse_start ? " (net-start refuses it)" : "");
 	if (np_xml_net_format(net, NP_XML_FORMAT_INACTIVE, &xml) < 0)
 		return np_err_set(err, -ENOMEM, "cannot format %s", file);
 	fputs(xml, stdout);

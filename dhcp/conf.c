@@ -255,6 +255,8 @@ static void conf_forwarders(struct np_buf *b, const struct np_dns *dns)
 			np_buf_addf(b, "/%s/", fwd->domain);
 		if (np_addr_is_set(&fwd->addr)) {
 			add_addr(b, &fwd->addr);
+			if (fwd->port)
+				np_buf_addf(b, "#%u", fwd->port);
 			np_buf_addc(b, '\n');
 		} else {
 			/* "#": resolve this domain locally only */

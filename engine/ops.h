@@ -76,6 +76,9 @@ struct np_ops {
 	 * hook is 0. */
 	int (*hook)(void *ctx, const char *dir, const char *name, const char *op, const char *subop,
 		    const char *xml, struct np_err *err);
+	/* firewall-cmd or resolvectl with an argv given one word a line
+	 * (engine/tool_sys.h); any other program is refused. */
+	int (*tool_run)(void *ctx, const char *argv_lines, struct np_err *err);
 };
 
 /* The real system. ctx comes from np_sys_new() and holds one netlink socket

@@ -158,6 +158,11 @@ static int w_hook(void *ctx, const char *dir, const char *name, const char *op, 
 	CHANGE(ctx, err, hook(BCTX(ctx), dir, name, op, subop, xml, err));
 }
 
+static int w_tool_run(void *ctx, const char *argv_lines, struct np_err *err)
+{
+	CHANGE(ctx, err, tool_run(BCTX(ctx), argv_lines, err));
+}
+
 const struct np_ops np_fault_ops = {
 	.link_get = w_link_get,
 	.route_find = w_route_find,
@@ -181,4 +186,5 @@ const struct np_ops np_fault_ops = {
 	.dnsmasq_stop = w_dnsmasq_stop,
 	.dnsmasq_reload = w_dnsmasq_reload,
 	.hook = w_hook,
+	.tool_run = w_tool_run,
 };

@@ -8,6 +8,7 @@
 #include "common/util.h"
 #include "dhcp/dhcp.h"
 #include "engine/hook_sys.h"
+#include "engine/tool_sys.h"
 #include "engine/port.h"
 #include "firewall/fw.h"
 #include "netlink/nl.h"
@@ -335,6 +336,12 @@ static int sys_hook(void *ctx, const char *dir, const char *name, const char *op
 	return np_hook_run(dir, name, op, subop, xml, err);
 }
 
+static int sys_tool_run(void *ctx, const char *argv_lines, struct np_err *err)
+{
+	(void)ctx;
+	return np_tool_run(argv_lines, err);
+}
+
 const struct np_ops np_sys_ops = {
 	.link_get = sys_link_get,
 	.route_find = sys_route_find,
@@ -358,4 +365,5 @@ const struct np_ops np_sys_ops = {
 	.dnsmasq_stop = sys_dnsmasq_stop,
 	.dnsmasq_reload = sys_dnsmasq_reload,
 	.hook = sys_hook,
+	.tool_run = sys_tool_run,
 };

@@ -132,6 +132,11 @@ static int t_hook(void *ctx, const char *dir, const char *name, const char *op, 
 	TIMED(ctx, NP_PHASE_HOOK, hook(B(ctx), dir, name, op, subop, xml, err));
 }
 
+static int t_tool_run(void *ctx, const char *argv_lines, struct np_err *err)
+{
+	TIMED(ctx, NP_PHASE_HOOK, tool_run(B(ctx), argv_lines, err));
+}
+
 const struct np_ops np_timing_ops = {
 	.link_get = t_link_get,
 	.route_find = t_route_find,
@@ -155,4 +160,5 @@ const struct np_ops np_timing_ops = {
 	.dnsmasq_stop = t_dnsmasq_stop,
 	.dnsmasq_reload = t_dnsmasq_reload,
 	.hook = t_hook,
+	.tool_run = t_tool_run,
 };

@@ -1,5 +1,6 @@
 /* Building a plan from a definition: pure, no system access. */
 #include "engine/plan.h"
+#include "xml/unplumbed.h"
 
 #include "common/err.h"
 #include "common/util.h"
@@ -37,6 +38,7 @@ const char *const np_step_kind_names[NP_STEP_KIND_COUNT] = {
 	[NP_STEP_QDISC_ADD] = "qdisc-add",
 	[NP_STEP_CLASS_ADD] = "class-add",
 	[NP_STEP_PORT_ISOLATE] = "port-isolate",
+	[NP_STEP_TOOL] = "tool",
 	[NP_STEP_RECORD] = "record",
 };
 
@@ -410,6 +412,8 @@ static int plan_link(struct np_plan *plan, const struct np_net *net)
 		s->prefix = rt->prefix;
 		s->gw = rt->gateway;
 		s->metric = rt->has_metric ? rt->metric : 0;
+		/* libvirt logs a route the kernel refuses and starts the network */
+		s->optional = true;
 	}
 	return 0;
 }
@@ -637,6 +641,61 @@ static int plan_firewall(struct np_plan *plan, const struct np_net *net, struct 
 				 ", one transaction");
 }
 
+static int add_tool(struct np_plan *plan, const char *argv, const char *undo, bool optional,
+		    const char *why)
+{
+	struct np_step *s = add_step(plan, NP_STEP_TOOL);
+
+	if (!s || dup_into(&s->text, argv) < 0 || dup_into(&s->undo_text, undo) < 0 ||
+	    dup_into(&s->why, why) < 0)
+		return -ENOMEM;
+	s->optional = optional;
+	return 0;
+}
+
+/* <bridge zone>: libvirt puts the bridge in that firewalld zone, and refuses
+ * to start without firewalld. */
+static int plan_zone(struct np_plan *plan, const struct np_net *net)
+{
+	char argv[256], undo[256];
+
+	if (!net->bridge.zone)
+		return 0;
+	snprintf(argv, sizeof(argv), "firewall-cmd\n--zone=%s\n--change-interface=%s",
+		 net->bridge.zone, net->bridge.name);
+	snprintf(undo, sizeof(undo), "firewall-cmd\n--zone=%s\n--remove-interface=%s",
+		 net->bridge.zone, net->bridge.name);
+	return add_tool(plan, argv, undo, false,
+			"firewalld zone of the bridge (<bridge zone>); needs firewalld running");
+}
+
+/* <domain register='yes'> (libvirt 10.1): systemd-resolved sends queries
+ * for the domain to the network's dnsmasq. resolved forgets a link when it
+ * goes, so there is nothing to undo. */
+static int plan_register(struct np_plan *plan, const struct np_net *net)
+{
+	char argv[1024], dom[300];
+	size_t n;
+
+	if (net->domain.reg != NP_TRI_YES || !net->domain.name || !net->n_ips)
+		return 0;
+	n = (size_t)snprintf(argv, sizeof(argv), "resolvectl\ndns\n%s", net->bridge.name);
+	for (size_t i = 0; i < net->n_ips && n < sizeof(argv); i++) {
+		char a[NP_ADDR_STRLEN];
+
+		n += (size_t)snprintf(argv + n, sizeof(argv) - n, "\n%s",
+				      np_addr_str(&net->ips[i].address, a));
+	}
+	if (n >= sizeof(argv))
+		return -E2BIG;
+	if (add_tool(plan, argv, NULL, true,
+		     "register the network's DNS with systemd-resolved (<domain register='yes'>)") < 0)
+		return -ENOMEM;
+	snprintf(dom, sizeof(dom), "resolvectl\ndomain\n%s\n~%s", net->bridge.name,
+		 net->domain.name);
+	return add_tool(plan, dom, NULL, true, NULL);
+}
+
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		  struct np_plan **ret, struct np_err *err)
 {
@@ -655,6 +714,15 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 				  net->forward.mode == NP_FWD_BRIDGE ? " without a bridge name" : "");
 	if (!net->bridge.name)
 		return np_err_set(err, -EINVAL, "network '%s' has no bridge name", net->name);
+	{
+		struct np_unplumbed u;
+
+		np_net_unplumbed(net, &u);
+		for (size_t i = 0; i < u.n; i++)
+			if (u.items[i].refuse_start)
+				return np_err_set(err, -EOPNOTSUPP, "network '%s': %s", net->name,
+						  u.items[i].what);
+	}
 
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
@@ -714,11 +782,17 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = plan_forwarding(plan, net);
 	if (r < 0)
 		goto fail;
+	r = plan_zone(plan, net);
+	if (r < 0)
+		goto fail;
 	r = plan_firewall(plan, net, err);
 	if (r < 0)
 		goto fail;
 	if (dnsmasq) {
 		r = plan_dnsmasq_start(plan, paths, fname);
+		if (r < 0)
+			goto fail;
+		r = plan_register(plan, net);
 		if (r < 0)
 			goto fail;
 	}

@@ -40,6 +40,9 @@ enum np_step_kind {
 	NP_STEP_QDISC_ADD,          /* tc on ifname (create or replace); goes with the link */
 	NP_STEP_CLASS_ADD,          /* tc on ifname (create or replace); goes with the link */
 	NP_STEP_PORT_ISOLATE,       /* bridge port ifname isolated; goes with the link */
+	NP_STEP_TOOL,               /* text: firewall-cmd or resolvectl argv, one word a
+				     * line; undo_text: the undo's argv or NULL;
+				     * optional: a failure is a warning */
 	NP_STEP_RECORD,             /* path <- the record of the steps before it, with
 				     * what the kernel returned (np_record_render) */
 };
@@ -67,7 +70,7 @@ struct np_step {
 	char *text;     /* nft script */
 	char *undo_text;
 	char *pid_path; /* dnsmasq pid file */
-	bool optional;  /* sysctl: a missing key is skipped; hook: a failure warns */
+	bool optional;  /* sysctl: a missing key is skipped; hook, route: a failure warns */
 	bool generated; /* FILE_WRITE of a dnsmasq file: repair and net-update rewrite it */
 	bool state;     /* FILE_WRITE/RECORD of the run dir's record of the network:
 			 * kept by an undo that failed, for the next one to finish */

@@ -73,6 +73,16 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_PORT_ISOLATE:
 		snprintf(out, len, "isolate bridge port %s", s->ifname);
 		return;
+	case NP_STEP_TOOL: {
+		const char *t = s->text ? s->text : s->undo_text ? s->undo_text : "";
+		size_t i;
+
+		snprintf(out, len, "run %s", t);
+		for (i = 0; out[i]; i++)
+			if (out[i] == '\n')
+				out[i] = ' ';
+		return;
+	}
 	}
 	snprintf(out, len, "step %d", (int)s->kind);
 }
@@ -159,6 +169,8 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 		return ops->class_add(ctx, s->ifname, &s->tc, err);
 	case NP_STEP_PORT_ISOLATE:
 		return ops->port_isolate(ctx, s->ifname, err);
+	case NP_STEP_TOOL:
+		return ops->tool_run(ctx, s->text, err);
 	}
 	return -EINVAL;
 }
@@ -270,6 +282,16 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 	case NP_STEP_DNSMASQ_START:
 		r = ops->dnsmasq_stop(ctx, s->path, s->pid_path, err);
 		break;
+	case NP_STEP_TOOL:
+		/* firewalld may have gone since: the interface left its zone */
+		if (s->undo_text) {
+			struct np_err e = { { 0 } };
+
+			r = ops->tool_run(ctx, s->undo_text, &e);
+			if (r < 0 && already_gone(r) && r != -EHOSTDOWN)
+				warn_step(s, "undo ", &e, r, warn);
+		}
+		return 0;
 	}
 	return already_gone(r);
 }
@@ -286,8 +308,11 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 		struct np_step *s = &plan->steps[i];
 
 		r = step_do(plan, s, ops, ctx, &e);
-		if (r < 0 && s->optional && s->kind == NP_STEP_HOOK) {
-			/* too late to refuse: as in libvirt, said and not failed */
+		if (r < 0 && s->optional &&
+		    (s->kind == NP_STEP_HOOK || s->kind == NP_STEP_ROUTE_ADD ||
+		     s->kind == NP_STEP_TOOL)) {
+			/* hook: too late to refuse; route: libvirt only logs it.
+			 * Said, not failed (a route leaves with the bridge). */
 			warn_step(s, "", &e, r, warn);
 			r = 0;
 			continue;

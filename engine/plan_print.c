@@ -204,6 +204,34 @@ static void print_tc(const struct np_step *s, FILE *out)
 	flush_line(&b, out);
 }
 
+/* An argv given one word a line, as one shell command line. */
+/* An argv of one word a line, each word quoted for the shell. */
+static void argv_words(struct np_buf *b, const char *lines)
+{
+	for (const char *p = lines; *p;) {
+		size_t n = strcspn(p, "\n");
+		char *w = strndup(p, n);
+
+		if (!w) {
+			b->oom = true;
+			return;
+		}
+		word(b, w);
+		free(w);
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
+static void print_argv(FILE *out, const char *lines)
+{
+	struct np_buf b = { 0 };
+
+	argv_words(&b, lines);
+	flush_line(&b, out);
+}
+
 static void print_step(const struct np_step *s, const char *plan_name, FILE *out)
 {
 	char a[NP_ADDR_STRLEN], g[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN];
@@ -285,6 +313,8 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 			wordf(&b, "%u", s->metric);
 		}
 		flush_line(&b, out);
+		if (s->optional)
+			comment(out, "a failure here is a warning");
 		return;
 	case NP_STEP_FW_APPLY:
 		words(&b, "nft", "-f", "-", NULL);
@@ -301,6 +331,18 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		return;
 	case NP_STEP_HOOK:
 		print_hook(s, plan_name, out);
+		return;
+	case NP_STEP_TOOL:
+		print_argv(out, s->text);
+		if (s->undo_text) {
+			struct np_buf u = { 0 };
+
+			argv_words(&u, s->undo_text);
+			comment(out, "undone by: %s", np_buf_str(&u));
+			np_buf_free(&u);
+		}
+		if (s->optional)
+			comment(out, "a failure here is a warning");
 		return;
 	case NP_STEP_RECORD:
 		/* the path quoted as the command would take it */
@@ -389,9 +431,11 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 		if (s->data)
 			json_kv(&b, "content", s->data);
 		if (s->text)
-			json_kv(&b, "nft", s->text);
+			json_kv(&b, s->kind == NP_STEP_TOOL ? "argv" : "nft", s->text);
 		if (s->undo_text)
-			json_kv(&b, "nft_undo", s->undo_text);
+			json_kv(&b, s->kind == NP_STEP_TOOL ? "undo_argv" : "nft_undo", s->undo_text);
+		if (s->kind == NP_STEP_TOOL)
+			np_buf_addf(&b, ", \"optional\": %s", s->optional ? "true" : "false");
 		if (s->pid_path)
 			json_kv(&b, "pidfile", s->pid_path);
 		if (s->why)

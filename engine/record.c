@@ -44,6 +44,7 @@ static bool undoable(enum np_step_kind kind)
 	case NP_STEP_FW_APPLY:
 	case NP_STEP_DNSMASQ_START:
 	case NP_STEP_RECORD:
+	case NP_STEP_TOOL:
 		return true;
 	case NP_STEP_CHECK_LINK_FREE:
 	case NP_STEP_CHECK_ROUTE_FREE:

@@ -445,14 +445,36 @@ static const char *next_body(const struct np_plan *plan, size_t *i)
 	return NULL;
 }
 
+/* Blanks out single-quoted words (and the '\\'' escape) of a line so that
+ * only what is outside quotes is checked for shell characters. */
+static void mask_quoted(const char *text, const char *s, size_t n, size_t i)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (s[k] == '\\' && k + 1 < n && s[k + 1] == '\'') {
+			memset((char *)s + k, 'x', 2);
+			k++;
+			continue;
+		}
+		if (s[k] != '\'')
+			continue;
+		const char *q = memchr(s + k + 1, '\'', n - k - 1);
+
+		if (!q)
+			failf(text, "plan: unterminated quote on line %zu", i + 1);
+		memset((char *)s + k, 'x', (size_t)(q - (s + k)) + 1);
+		k = (size_t)(q - s);
+	}
+}
+
 /* `plan` output is meant to be pasted into a shell: outside here-documents
  * only comments and our commands, with no shell syntax in them, and every
  * here-document must give back exactly the step's text (a line of it equal
  * to the end word would end it early and run the rest). */
 static void check_plan_text(const struct np_plan *plan, const char *text)
 {
-	static const char *const cmds[] = { "ip ", "sysctl -w ", "install -m ", "nft -f ",
-					    "dnsmasq ", "[ ! -x ", "tc " };
+	static const char *const cmds[] = { "ip ",	   "sysctl -w ",   "install -m ",
+					    "nft -f ",	   "dnsmasq ",	   "[ ! -x ",
+					    "tc ",	   "firewall-cmd ", "resolvectl " };
 	const char *body = NULL, *end = NULL;
 	size_t end_len = 0, body_off = 0, step = 0;
 	struct lines l;
@@ -516,6 +538,9 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
 			n -= (size_t)(cut + 6 - s);
 			s = cut + 6;
 		}
+		/* firewall-cmd and resolvectl words are quoted when not plain */
+		if (line_starts(s, n, "firewall-cmd ") || line_starts(s, n, "resolvectl "))
+			mask_quoted(text, s, n, i);
 		for (size_t k = 0; k < n; k++)
 			if (!shell_safe(s[k]))
 				failf(text, "plan: shell character '%c' on line %zu", s[k], i + 1);

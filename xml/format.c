@@ -135,6 +135,8 @@ static void format_dns(struct np_buf *b, int n, const struct np_dns *d)
 		np_buf_add(b, "<forwarder");
 		attr(b, "domain", d->forwarders[i].domain);
 		attr_addr(b, "addr", &d->forwarders[i].addr);
+		if (d->forwarders[i].port)
+			np_buf_addf(b, " port='%u'", d->forwarders[i].port);
 		np_buf_add(b, "/>\n");
 	}
 	for (size_t i = 0; i < d->n_txts; i++) {

@@ -113,6 +113,7 @@ struct np_route {
 struct np_dns_forwarder {
 	char *domain; /* or NULL */
 	struct np_addr addr; /* family 0 when absent */
+	unsigned port;       /* libvirt 12.0 port=, needs addr; 0 when absent */
 };
 
 struct np_dns_txt {

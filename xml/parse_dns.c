@@ -101,6 +101,24 @@ static int parse_dns_host(struct np_xml_pctx *c, xmlNode *n, struct np_dns_host 
 	return 0;
 }
 
+
+/* <forwarder port> (libvirt 12.0): dnsmasq's server=ADDR#PORT, so only with
+ * an addr. */
+static int parse_forwarder_port(struct np_xml_pctx *c, xmlNode *n, struct np_dns_forwarder *f)
+{
+	unsigned long long v;
+	int r = np_xml_prop_uint(c, n, "port", 10, 65535, &v);
+
+	if (r <= 0)
+		return r;
+	if (v == 0)
+		return perr(c, n, "port", "out of range 1-65535");
+	if (!np_addr_is_set(&f->addr))
+		return perr(c, n, "port", "a port needs an addr");
+	f->port = (unsigned)v;
+	return 0;
+}
+
 int np_xml_parse_dns(struct np_xml_pctx *c, xmlNode *n, struct np_dns *dns)
 {
 	_np_free_ xmlNode **fwds = NULL, **hosts = NULL, **srvs = NULL, **txts = NULL;
@@ -129,6 +147,8 @@ int np_xml_parse_dns(struct np_xml_pctx *c, xmlNode *n, struct np_dns *dns)
 		f->domain = np_xml_prop(fwds[i], "domain");
 		if (!r && !f->domain)
 			return perr(c, fwds[i], NULL, "needs at least one of addr or domain");
+		if ((r = parse_forwarder_port(c, fwds[i], f)) < 0)
+			return r;
 	}
 	if (nh && !(dns->hosts = calloc(nh, sizeof(*dns->hosts))))
 		return -ENOMEM;

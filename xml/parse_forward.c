@@ -33,9 +33,9 @@ static int parse_nat(struct np_xml_pctx *c, xmlNode *n, struct np_forward *fwd)
 			return perr(c, a, NULL, "missing 'start' attribute");
 		if (!e)
 			return perr(c, a, NULL, "missing 'end' attribute");
-		if (np_addr_parse(s, AF_INET, &fwd->nat.addr_start) < 0)
+		if (np_xml_addr_parse(s, AF_INET, &fwd->nat.addr_start) < 0)
 			return perr(c, a, "start", "not an IPv4 address");
-		if (np_addr_parse(e, AF_INET, &fwd->nat.addr_end) < 0)
+		if (np_xml_addr_parse(e, AF_INET, &fwd->nat.addr_end) < 0)
 			return perr(c, a, "end", "not an IPv4 address");
 		if ((r = np_xml_check_range(c, a, &fwd->nat.addr_start, &fwd->nat.addr_end, NULL)) < 0)
 			return r;
@@ -189,7 +189,8 @@ int np_xml_check_mode(struct np_xml_pctx *c, xmlNode *root, struct np_net *net)
 	case NP_FWD_ROUTE:
 	case NP_FWD_NAT:
 	case NP_FWD_OPEN:
-		if (!net->n_ips)
+		/* libvirt 10.8 dropped the <ip> requirement of mode 'open' */
+		if (!net->n_ips && net->forward.mode != NP_FWD_OPEN)
 			return perr(c, fwd, "mode", "%s forwarding needs an <ip> address", mode);
 		if (net->forward.n_ifs > 1)
 			return perr(c, fwd, NULL, "only one forwarding interface is supported");

@@ -48,8 +48,8 @@ static int parse_lease(struct np_xml_pctx *c, xmlNode *parent, struct np_lease *
 }
 
 /* virSocketAddrGetRange with a network: same family, inside the subnet, not
- * the IPv4 network/broadcast address, start <= end, IPv6 ranges limited to
- * the low 32 bits. */
+ * the IPv4 network/broadcast address, start <= end, all but the last 16
+ * bits equal. */
 int np_xml_check_range(struct np_xml_pctx *c, xmlNode *n, const struct np_addr *start,
 		       const struct np_addr *end, const struct np_ip *ip)
 {
@@ -75,8 +75,14 @@ int np_xml_check_range(struct np_xml_pctx *c, xmlNode *n, const struct np_addr *
 				return perr(c, n, "end", "range ends at the broadcast address");
 		}
 	}
-	if (start->family == AF_INET6 && memcmp(start->bytes, end->bytes, 12))
-		return perr(c, n, "end", "IPv6 range too large");
+	/* libvirt's legacy size check: all but the last two bytes equal, so
+	 * no range holds more than 65536 addresses */
+	if (memcmp(start->bytes, end->bytes, start->family == AF_INET ? 2 : 14)) {
+		char a[NP_ADDR_STRLEN], b[NP_ADDR_STRLEN];
+
+		return perr(c, n, "end", "range %s - %s is too large (> 65535)",
+			    np_addr_str(start, a), np_addr_str(end, b));
+	}
 	if (np_addr_cmp(start, end) > 0)
 		return perr(c, n, "end", "range end is before its start");
 	return 0;
@@ -189,11 +195,11 @@ int np_xml_parse_ip(struct np_xml_pctx *c, xmlNode *n, struct np_ip *ip)
 	address = np_xml_prop_nonempty(n, "address");
 	if (!address)
 		return perr(c, n, NULL, "missing 'address' attribute");
-	if (np_addr_parse(address, 0, &ip->address) < 0)
+	if (np_xml_addr_parse(address, 0, &ip->address) < 0)
 		return perr(c, n, "address", "not an %s address",
 			    ip->family_attr && !strcmp(ip->family_attr, "ipv6") ? "IPv6" : "IPv4");
 	netmask = np_xml_prop_nonempty(n, "netmask");
-	if (netmask && np_addr_parse(netmask, 0, &ip->netmask) < 0)
+	if (netmask && np_xml_addr_parse(netmask, 0, &ip->netmask) < 0)
 		return perr(c, n, "netmask", "not a netmask");
 	if ((r = np_xml_prop_uint(c, n, "prefix", 10, UINT_MAX, &prefix)) < 0)
 		return r;
@@ -288,7 +294,7 @@ int np_xml_parse_route(struct np_xml_pctx *c, xmlNode *n, struct np_route *rt)
 		if (rt->gateway.family != AF_INET)
 			return perr(c, n, "gateway", "not an IPv4 address");
 		if (netmask) {
-			if (np_addr_parse(netmask, AF_INET, &rt->netmask) < 0)
+			if (np_xml_addr_parse(netmask, AF_INET, &rt->netmask) < 0)
 				return perr(c, n, "netmask", "not an IPv4 netmask");
 			if (rt->has_prefix)
 				return perr(c, n, NULL, "both a prefix and a netmask");

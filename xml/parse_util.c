@@ -193,7 +193,7 @@ int np_xml_prop_addr(struct np_xml_pctx *c, xmlNode *n, const char *name, int fa
 
 	if (!v)
 		return 0;
-	if (np_addr_parse(v, family, ret) < 0)
+	if (np_xml_addr_parse(v, family, ret) < 0)
 		return perr(c, n, name, "%s",
 			    family == AF_INET	 ? "not an IPv4 address" :
 			    family == AF_INET6 ? "not an IPv6 address" :

@@ -132,6 +132,9 @@ int np_xml_prop_yesno(struct np_xml_pctx *c, xmlNode *n, const char *name,
 		      enum np_tristate *ret);
 int np_xml_prop_uint(struct np_xml_pctx *c, xmlNode *n, const char *name, int base,
 		     unsigned long long max, unsigned long long *ret);
+/* An address as libvirt reads it (getaddrinfo AI_NUMERICHOST: IPv4 parts may
+ * be octal, hex or fewer than four); IPv6 as inet_pton. */
+int np_xml_addr_parse(const char *s, int family, struct np_addr *ret);
 int np_xml_prop_addr(struct np_xml_pctx *c, xmlNode *n, const char *name, int family,
 		     struct np_addr *ret);
 /* "FILE:LINE: <elem attr='value'>: what"; attr "#text" shows the text. */

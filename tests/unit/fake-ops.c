@@ -346,6 +346,17 @@ static int f_hook(void *ctx, const char *dir, const char *name, const char *op, 
 	return 0;
 }
 
+static int f_tool_run(void *ctx, const char *argv_lines, struct np_err *err)
+{
+	struct fake *f = ctx;
+
+	np_buf_add(&f->log, "tool ");
+	for (const char *p = argv_lines; *p; p++)
+		np_buf_addc(&f->log, *p == '\n' ? ' ' : *p);
+	np_buf_addc(&f->log, '\n');
+	return change(f);
+}
+
 const struct np_ops fake_ops = {
 	.link_get = f_link_get,
 	.route_find = f_route_find,
@@ -369,4 +380,5 @@ const struct np_ops fake_ops = {
 	.dnsmasq_stop = f_dnsmasq_stop,
 	.dnsmasq_reload = f_dnsmasq_reload,
 	.hook = f_hook,
+	.tool_run = f_tool_run,
 };

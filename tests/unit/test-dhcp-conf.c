@@ -198,7 +198,7 @@ static void test_dns_records(void)
 	struct testnet t;
 	struct np_dns_forwarder fwd[3] = {
 		{ .addr = A("2001:db8::53") },
-		{ .domain = (char *)"example.com", .addr = A("192.0.2.53") },
+		{ .domain = (char *)"example.com", .addr = A("192.0.2.53"), .port = 5353 },
 		{ .domain = (char *)"local.lan" },
 	};
 	struct np_dns_txt txt = { (char *)"_x", (char *)"a b,c" };
@@ -226,7 +226,7 @@ static void test_dns_records(void)
 	CHECK(rc == 0);
 	CHECK(conf && strstr(conf, "strict-order\n"
 				   "server=2001:db8::53\n"
-				   "server=/example.com/192.0.2.53\n"
+				   "server=/example.com/192.0.2.53#5353\n"
 				   "server=/local.lan/#\n"
 				   "no-resolv\n"
 				   "local=/lan/\n"

@@ -5,6 +5,7 @@
 
 #include "common/err.h"
 #include "common/fileio.h"
+#include "common/util.h"
 #include "engine/default_net.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
@@ -238,6 +239,14 @@ static char *printed_calls(const struct np_plan *plan)
 		}
 		n = shell_words(line, buf, w, 64, &end_word);
 		d = word_index(w, n, "dev");
+		if (n > 0 && (!strcmp(w[0], "firewall-cmd") || !strcmp(w[0], "resolvectl"))) {
+			np_buf_add(&b, "tool");
+			for (int k = 0; k < n; k++)
+				np_buf_addf(&b, " %s", w[k]);
+			np_buf_addc(&b, '\n');
+			free(buf);
+			continue;
+		}
 		if (words_are(w, n, 5, "install", "-m", NULL, "/dev/stdin", NULL))
 			np_buf_addf(&b, "file_write %s\n", w[4]);
 		else if (words_are(w, n, 5, "ip", "link", "add", "name", NULL) &&
@@ -371,6 +380,45 @@ static void test_printed_is_executed(struct np_net *def)
 
 		CHECK(printed && strstr(printed, "port_add npp0 virbr0\n"));
 		free(printed);
+	}
+	{
+		/* firewalld zone and resolved registration (issue 14) */
+		static const char xml[] =
+			"<network><name>tools</name><forward mode='nat'/>"
+			"<bridge name='nptool0' zone='trusted'/>"
+			"<domain name='tools.test' register='yes'/>"
+			"<ip address='192.168.79.1' prefix='24'><dhcp>"
+			"<range start='192.168.79.2' end='192.168.79.9'/></dhcp></ip>"
+			"<route address='10.79.0.0' prefix='16' gateway='192.168.79.2'/></network>";
+		struct np_net *net = parse(xml, "tools.xml");
+		_np_plan_free_ struct np_plan *plan = net ? build(net, &tmp_paths) : NULL;
+		char *printed = plan ? printed_calls(plan) : NULL;
+
+		CHECK(printed && strstr(printed, "tool firewall-cmd --zone=trusted "
+						 "--change-interface=nptool0\n"));
+		CHECK(printed && strstr(printed, "tool resolvectl dns nptool0 192.168.79.1\n"
+						 "tool resolvectl domain nptool0 ~tools.test\n"));
+		if (net)
+			check_printed_is_executed(net);
+		/* the zone step survives the record: destroy takes the bridge
+		 * out of the zone again; resolved's steps leave no undo */
+		if (plan) {
+			_np_plan_free_ struct np_plan *rec = NULL;
+			_np_free_ char *text = NULL;
+			struct np_err re = { { 0 } };
+			struct fake f;
+
+			fake_init(&f);
+			CHECK(np_record_render(plan, plan->n_steps, &text) == 0);
+			CHECK(text && np_record_parse(text, "tools.applied", &rec, &re) == 0);
+			CHECK(rec && np_plan_undo(rec, &fake_ops, &f, NULL, &re) == 0);
+			CHECK(strstr(np_buf_str(&f.log), "tool firewall-cmd --zone=trusted "
+							 "--remove-interface=nptool0\n"));
+			CHECK(!strstr(np_buf_str(&f.log), "resolvectl"));
+			fake_free(&f);
+		}
+		free(printed);
+		np_net_free(net);
 	}
 	d = opendir(MODES_DIR);
 	CHECK(d != NULL);

@@ -115,6 +115,11 @@ static int r_hook(void *ctx, const char *dir, const char *name, const char *op, 
 	return r_quiet();
 }
 
+static int r_tool_run(void *ctx, const char *argv_lines, struct np_err *err)
+{
+	return r_quiet();
+}
+
 /* "write:hostsfile": the suffix of the file names it */
 static int r_file_write(void *ctx, const char *path, const char *data, unsigned mode,
 			struct np_err *err)
@@ -220,6 +225,7 @@ static const struct np_ops rec_ops = {
 	.dnsmasq_stop = r_dnsmasq_stop,
 	.dnsmasq_reload = r_reload,
 	.hook = r_hook,
+	.tool_run = r_tool_run,
 };
 
 /* ---- the store ------------------------------------------------------------- */

@@ -2,6 +2,7 @@
  * the form of their messages: "FILE:LINE: <element attr='value'>: what". */
 #include "xml/net.h"
 #include "xml/xml.h"
+#include "xml/unplumbed.h"
 
 #include "common/err.h"
 #include "common/util.h"
@@ -224,6 +225,33 @@ static void test_ip(void)
 	       .extra = "  <ip family='ipv6' address='fd00::1' prefix='64'>\n"
 			"    <dhcp><range start='fd00::10' end='fd00::90'/></dhcp>\n"
 			"  </ip>\n");
+	/* libvirt reads addresses with getaddrinfo: zero-padded octets are
+	 * accepted (leading 0 = octal, as inet_aton), short forms too */
+	EXPECT(OK, NULL,
+	       .extra = "  <ip address='192.168.007.001' prefix='24'/>\n");
+	EXPECT(PARSE, "not an IPv4 address", .extra = "  <ip address='192.168.08.1'/>\n");
+	EXPECT(PARSE, "not an IPv4 address", .extra = "  <ip address='1.2.3.4.'/>\n");
+	EXPECT(PARSE, "not an IPv4 address", .extra = "  <ip address='1.2.3.256'/>\n");
+	/* virSocketAddrGetRange's size limit */
+	EXPECT(PARSE, "range 10.0.0.2 - 10.1.0.1 is too large (> 65535)",
+	       .extra = "  <ip address='10.0.0.1' prefix='8'>\n"
+			"    <dhcp><range start='10.0.0.2' end='10.1.0.1'/></dhcp>\n"
+			"  </ip>\n");
+	EXPECT(VALIDATE, "dhcp is supported only for a single IPv4",
+	       .extra = "  <ip address='10.0.0.1' prefix='8'>\n"
+			"    <dhcp><range start='10.0.0.2' end='10.0.255.254'/></dhcp>\n"
+			"  </ip>\n");
+	EXPECT(PARSE, "is too large (> 65535)",
+	       .extra = "  <ip family='ipv6' address='fd00::1' prefix='64'>\n"
+			"    <dhcp><range start='fd00::1:10' end='fd00::2:10'/></dhcp>\n"
+			"  </ip>\n");
+	/* <forwarder port> (libvirt 12.0) */
+	EXPECT(OK, NULL, .extra = "  <dns><forwarder addr='192.0.2.1' port='5353'/></dns>\n");
+	EXPECT(PARSE, "<forwarder port='53'>: a port needs an addr",
+	       .extra = "  <dns><forwarder domain='a.test' port='53'/></dns>\n");
+	EXPECT(PARSE, "<forwarder port='0'>: out of range 1-65535",
+	       .extra = "  <dns><forwarder addr='192.0.2.1' port='0'/></dns>\n");
+	EXPECT(PARSE, "port", .extra = "  <dns><forwarder addr='192.0.2.1' port='65536'/></dns>\n");
 	EXPECT(PARSE, "the minimum lease time",
 	       .extra = "  <ip address='192.168.8.1' prefix='24'><dhcp>"
 			"<range start='192.168.8.2' end='192.168.8.9'>"
@@ -377,6 +405,108 @@ static void test_libvirt_inputs(void)
 	CHECK(n == 43);
 }
 
+/* Zero-padded and short IPv4 forms come back in canonical form, read the
+ * way libvirt's getaddrinfo reads them. */
+static void test_addr_forms(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "192.168.000.1", "192.168.0.1" },
+		{ "192.168.010.1", "192.168.8.1" },
+		{ "192.168.0x10.1", "192.168.16.1" },
+		{ "10.1", "10.0.0.1" },
+		{ "192.168.0001.1", "192.168.1.1" },
+	};
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(cases); i++) {
+		char *doc = NULL, *out = NULL, want[128];
+		struct np_net *net = NULL;
+		struct np_err err = { 0 };
+
+		CHECK(asprintf(&doc, "<network><name>a</name><ip address='%s' prefix='24'/></network>",
+			       cases[i].in) > 0);
+		CHECK(np_xml_net_parse(doc, strlen(doc), "a.xml", &net, &err) == 0);
+		if (net) {
+			CHECK(np_xml_net_format(net, 0, &out) == 0);
+			snprintf(want, sizeof(want), "<ip address='%s' prefix='24'>", cases[i].out);
+			CHECK(out && strstr(out, want));
+		}
+		free(out);
+		np_net_free(net);
+		free(doc);
+	}
+}
+
+/* libvirt 10.8: an open network needs no <ip>; nat and route still do. */
+static void test_open_without_ip(void)
+{
+	static const char *const docs[] = {
+		"<network><name>o</name><forward mode='open'/><bridge name='npo0'/></network>",
+		"<network><name>o</name><forward mode='nat'/><bridge name='npo0'/></network>",
+		"<network><name>o</name><forward mode='route'/><bridge name='npo0'/></network>",
+	};
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(docs); i++) {
+		struct np_net *net = NULL;
+		struct np_err err = { 0 };
+		int r = np_xml_net_parse(docs[i], strlen(docs[i]), "o.xml", &net, &err);
+
+		if (i == 0) {
+			CHECK(r == 0);
+			CHECK(net && np_net_validate(net, "o.xml", &err) == 0);
+		} else {
+			CHECK(r < 0 && strstr(err.msg, "needs an <ip> address"));
+		}
+		np_net_free(net);
+	}
+}
+
+/* What validate notes and net-start refuses (np_net_unplumbed). */
+static void test_unplumbed(void)
+{
+	static const struct {
+		const char *xml, *want;
+		bool refuse;
+	} cases[] = {
+		{ "<network><name>u</name><forward mode='bridge' dev='eth0'/></network>",
+		  "<forward mode='bridge'> without a bridge name", true },
+		{ "<network><name>u</name><forward mode='hostdev'><address type='pci' domain='0' "
+		  "bus='1' slot='0' function='1'/></forward></network>",
+		  "<forward mode='hostdev'>", true },
+		{ "<network><name>u</name><bridge name='npu0' macTableManager='libvirt'/></network>",
+		  "macTableManager='libvirt'", true },
+		{ "<network><name>u</name><metadata><a:x xmlns:a='urn:a'/></metadata>"
+		  "<bridge name='npu0'/></network>",
+		  "<metadata>", false },
+		{ "<network><name>u</name><forward mode='bridge'/><bridge name='br0'/>"
+		  "<virtualport type='openvswitch'/></network>",
+		  "<virtualport type='openvswitch'>", true },
+		{ "<network><name>u</name><bridge name='npu0'/></network>", NULL, false },
+	};
+
+	for (size_t i = 0; i < NP_ARRAY_SIZE(cases); i++) {
+		struct np_net *net = NULL;
+		struct np_err err = { 0 };
+		struct np_unplumbed u = { 0 };
+
+		CHECK(np_xml_net_parse(cases[i].xml, strlen(cases[i].xml), "u.xml", &net, &err) == 0);
+		if (!net)
+			continue;
+		np_net_unplumbed(net, &u);
+		if (!cases[i].want) {
+			CHECK(u.n == 0);
+		} else {
+			CHECK(u.n == 1 && strstr(u.items[0].what, cases[i].want));
+			CHECK(u.n == 1 && u.items[0].refuse_start == cases[i].refuse);
+			if (u.n != 1 || !strstr(u.items[0].what, cases[i].want))
+				fprintf(stderr, "  case %zu: %zu items, '%s'\n", i, u.n,
+					u.n ? u.items[0].what : "");
+		}
+		np_net_free(net);
+	}
+}
+
 int main(void)
 {
 	test_message_form();
@@ -389,5 +519,8 @@ int main(void)
 	test_dnsmasq_strings();
 	test_modes();
 	test_libvirt_inputs();
+	test_addr_forms();
+	test_open_without_ip();
+	test_unplumbed();
 	return check_result("test-xml-validate");
 }

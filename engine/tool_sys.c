@@ -1,0 +1,103 @@
+#include "engine/tool_sys.h"
+
+#include "common/err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_WORDS 16
+/* firewall-cmd's exit status when firewalld does not run (NOT_RUNNING) */
+#define FIREWALLD_NOT_RUNNING 252
+
+static const char *const tool_dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
+
+static int split(char *text, char *argv[MAX_WORDS + 1])
+{
+	size_t n = 0;
+
+	for (char *save = NULL, *w = strtok_r(text, "\n", &save); w;
+	     w = strtok_r(NULL, "\n", &save)) {
+		if (n == MAX_WORDS)
+			return -E2BIG;
+		argv[n++] = w;
+	}
+	argv[n] = NULL;
+	return n ? 0 : -EINVAL;
+}
+
+/* The first line of what the program said, printable bytes only. */
+static void first_line(int fd, char *out, size_t len)
+{
+	ssize_t n = read(fd, out, len - 1);
+	size_t i;
+
+	if (n < 0)
+		n = 0;
+	out[n] = '\0';
+	for (i = 0; out[i] && out[i] != '\n'; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = ' ';
+	out[i] = '\0';
+}
+
+int np_tool_run(const char *argv_lines, struct np_err *err)
+{
+	char text[1024], path[64] = "", said[256];
+	char *argv[MAX_WORDS + 1];
+	int pipefd[2], status, r;
+	pid_t pid;
+
+	if (strlen(argv_lines) >= sizeof(text))
+		return np_err_set(err, -E2BIG, "command too long");
+	strcpy(text, argv_lines);
+	if ((r = split(text, argv)) < 0)
+		return np_err_set(err, r, "bad command");
+	if (strcmp(argv[0], "firewall-cmd") && strcmp(argv[0], "resolvectl"))
+		return np_err_set(err, -EPERM, "%s: not a program netplumb runs", argv[0]);
+	for (size_t i = 0; i < sizeof(tool_dirs) / sizeof(tool_dirs[0]) && !path[0]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", tool_dirs[i], argv[0]);
+		if (access(path, X_OK) < 0)
+			path[0] = '\0';
+	}
+	if (!path[0])
+		return np_err_set(err, -ENOENT, "%s",
+				  strcmp(argv[0], "firewall-cmd") ?
+					  "resolvectl not found (systemd-resolved is not installed)" :
+					  "firewalld is not running (firewall-cmd not found)");
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return np_err_set(err, -errno, "%s: %m", argv[0]);
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return np_err_set(err, r, "%s: %s", argv[0], strerror(-r));
+	}
+	if (pid == 0) {
+		static char env_path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+		char *const envp[] = { env_path, NULL };
+		int nul = open("/dev/null", O_RDWR);
+
+		if (nul < 0 || dup2(nul, 0) < 0 || dup2(pipefd[1], 1) < 0 || dup2(pipefd[1], 2) < 0)
+			_exit(127);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	first_line(pipefd[0], said, sizeof(said));
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return np_err_set(err, -errno, "%s: %m", argv[0]);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == FIREWALLD_NOT_RUNNING &&
+	    !strcmp(argv[0], "firewall-cmd"))
+		return np_err_set(err, -EHOSTDOWN, "firewalld is not running");
+	return np_err_set(err, -EIO, "%s failed (status %d)%s%s", argv[0],
+			  WIFEXITED(status) ? WEXITSTATUS(status) : -1, said[0] ? ": " : "", said);
+}

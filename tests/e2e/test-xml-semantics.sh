@@ -1,0 +1,185 @@
+#!/bin/bash
+# Issue 14, libvirt's semantics: zero-padded octets are read as libvirt reads
+# them (192.168.000.1 is 192.168.0.1), a DHCP range over 65536 addresses is
+# refused with one line and defines nothing, a <route> the kernel refuses
+# (gateway: the subnet's broadcast address, "Nexthop has invalid gateway";
+# this kernel takes the bridge's own address) is a warning and the network
+# runs, an open network needs no <ip> (libvirt 10.8), and validate notes on
+# stderr what netplumb keeps but does not apply. Also: <bridge zone> without
+# firewalld fails the start with one line and changes nothing; <domain
+# register='yes'> without systemd-resolved is a warning; net-desc.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+log "zero-padded octets"
+cat >"$NP_TMP/pad.xml" <<'XML'
+<network>
+  <name>pad</name>
+  <forward mode='nat'/>
+  <bridge name='nppad0'/>
+  <ip address='192.168.000.1' netmask='255.255.255.000'>
+    <dhcp>
+      <range start='192.168.0.002' end='192.168.000.254'/>
+    </dhcp>
+  </ip>
+</network>
+XML
+expect_np_ok "validate accepts 192.168.000.1" validate "$NP_TMP/pad.xml"
+expect_match "validate prints 192.168.0.1" "<ip address='192\.168\.0\.1' netmask='255\.255\.255\.0'>" "$NP_OUT"
+expect_match "and the range canonical" "<range start='192\.168\.0\.2' end='192\.168\.0\.254'/>" "$NP_OUT"
+expect_np_ok "net-define accepts it" net-define "$NP_TMP/pad.xml"
+expect_np_ok "net-dumpxml pad" net-dumpxml pad
+expect_match "the stored definition has 192.168.0.1" "<ip address='192\.168\.0\.1'" "$NP_OUT"
+expect_np_ok "net-undefine pad" net-undefine pad
+
+log "a DHCP range over 65536 addresses"
+STORE_BEFORE=$(np_store_sum)
+sed -e 's/192.168.000.1/10.0.0.1/' -e 's/255.255.255.000/255.0.0.0/' \
+	-e "s/192.168.0.002/10.0.0.2/" -e "s/192.168.000.254/10.255.255.254/" \
+	-e 's/>pad</>big</' "$NP_TMP/pad.xml" >"$NP_TMP/big.xml"
+expect_np_error "validate refuses the range" validate "$NP_TMP/big.xml"
+expect_match "libvirt's meaning: too large" 'range 10\.0\.0\.2 - 10\.255\.255\.254 is too large \(> 65535\)' "$NP_ERR"
+expect_np_error "net-define refuses it" net-define "$NP_TMP/big.xml"
+expect_eq "nothing was stored" "$STORE_BEFORE" "$(np_store_sum)"
+
+log "a route the kernel refuses is a warning"
+cat >"$NP_TMP/rt.xml" <<'XML'
+<network>
+  <name>rt</name>
+  <forward mode='route'/>
+  <bridge name='nprt0' stp='off'/>
+  <ip address='192.168.181.1' prefix='24'/>
+  <route address='10.99.0.0' prefix='16' gateway='192.168.181.255'/>
+</network>
+XML
+expect_np_ok "define rt" net-define "$NP_TMP/rt.xml"
+expect_np_ok "plan rt" plan rt
+expect_match "plan says the route only warns" 'ip route add 10\.99\.0\.0/16 via 192\.168\.181\.255 dev nprt0 .*a failure here is a warning' "$NP_OUT"
+np_capture net-start rt
+expect_eq "net-start rt succeeds" 0 "$NP_RC"
+expect_match "with a warning naming the route" 'warning: .*10\.99\.0\.0/16' "$NP_ERR"
+expect_np_ok "net-info rt" net-info rt
+expect_match "rt is active" 'Active: +yes' "$NP_OUT"
+expect_match "its address is on the bridge" '192\.168\.181\.1/24' "$(ip -n "$NS_HOST" -o addr show dev nprt0)"
+expect_no_match "the refused route is not there" '10\.99\.0\.0' "$(ip -n "$NS_HOST" route show)"
+expect_np_ok "net-destroy rt" net-destroy rt
+expect_fail "the bridge is gone" ip -n "$NS_HOST" link show nprt0
+expect_np_ok "net-undefine rt" net-undefine rt
+
+log "mode='open' without <ip>"
+cat >"$NP_TMP/op.xml" <<'XML'
+<network>
+  <name>op</name>
+  <title>an open network</title>
+  <forward mode='open'/>
+  <bridge name='npop0' stp='off'/>
+</network>
+XML
+expect_np_ok "define op" net-define "$NP_TMP/op.xml"
+expect_np_ok "start op" net-start op
+expect_ok "the bridge is up" ip -n "$NS_HOST" link show npop0 up
+expect_eq "and has no IPv4 address" "" "$(ip -n "$NS_HOST" -4 -o addr show dev npop0)"
+expect_np_ok "net-dumpxml op" net-dumpxml op
+expect_match "the title round-trips" '<title>an open network</title>' "$NP_OUT"
+expect_np_ok "destroy op" net-destroy op
+expect_np_ok "undefine op" net-undefine op
+
+log "<bridge zone> without firewalld: refused at start, nothing changed"
+# firewall-cmd talks to the host's firewalld over the system bus: only run
+# where none runs, so the host's firewalld is never touched.
+if command -v firewall-cmd >/dev/null && firewall-cmd --state >/dev/null 2>&1; then
+	echo "SKIP: firewalld runs on this host; the zone test would change its configuration" >&2
+else
+	cat >"$NP_TMP/zn.xml" <<'XML'
+<network>
+  <name>zn</name>
+  <forward mode='nat'/>
+  <bridge name='npzn0' zone='trusted' stp='off'/>
+  <ip address='192.168.182.1' prefix='24'>
+    <dhcp>
+      <range start='192.168.182.10' end='192.168.182.20'/>
+    </dhcp>
+  </ip>
+</network>
+XML
+	expect_np_ok "define zn" net-define "$NP_TMP/zn.xml"
+	expect_np_ok "plan zn" plan zn
+	expect_match "plan prints the zone step" '^firewall-cmd .*--zone=trusted.* .*--change-interface=npzn0' "$NP_OUT"
+	zn_snapshot()
+	{
+		ip -n "$NS_HOST" -o link show | sed -e 's/^[0-9]*: //' -e 's/ state [A-Z]*//' | sort
+		ip -n "$NS_HOST" -4 -o addr show | sed -e 's/^[0-9]*: //' -e 's/ valid_lft.*//' | sort
+		ip -n "$NS_HOST" -4 route show table all | sort
+		ip netns exec "$NS_HOST" nft list ruleset
+	}
+	SYS_BEFORE=$(zn_snapshot)
+	STORE_BEFORE=$(np_store_sum)
+	expect_np_error "net-start zn fails" net-start zn
+	expect_match "the line says firewalld is not running" "firewalld is not running" "$NP_ERR"
+	expect_eq "links, addresses, routes and nft unchanged" "$SYS_BEFORE" "$(zn_snapshot)"
+	expect_eq "the store is unchanged" "$STORE_BEFORE" "$(np_store_sum)"
+	expect_no_match "no dnsmasq left" ' dnsmasq$' "$(ns_comms "$NS_HOST")"
+	expect_np_ok "undefine zn" net-undefine zn
+fi
+
+log "<domain register='yes'> without systemd-resolved: a warning"
+if command -v resolvectl >/dev/null; then
+	echo "SKIP: resolvectl is installed; registering would reach the host's resolved" >&2
+else
+	cat >"$NP_TMP/rg.xml" <<'XML'
+<network>
+  <name>rg</name>
+  <forward mode='nat'/>
+  <bridge name='nprg0' stp='off'/>
+  <domain name='rg.test' register='yes'/>
+  <ip address='192.168.183.1' prefix='24'>
+    <dhcp>
+      <range start='192.168.183.10' end='192.168.183.20'/>
+    </dhcp>
+  </ip>
+</network>
+XML
+	expect_np_ok "define rg" net-define "$NP_TMP/rg.xml"
+	np_capture net-start rg
+	expect_eq "net-start rg succeeds" 0 "$NP_RC"
+	expect_match "with a warning about resolved" 'warning: run resolvectl dns nprg0 192\.168\.183\.1: resolvectl not found' "$NP_ERR"
+	expect_np_ok "net-info rg" net-info rg
+	expect_match "rg is active" 'Active: +yes' "$NP_OUT"
+	expect_np_ok "destroy rg" net-destroy rg
+	expect_np_ok "undefine rg" net-undefine rg
+fi
+
+log "net-desc"
+expect_np_ok "define op again" net-define "$NP_TMP/op.xml"
+expect_np_ok "net-desc --title op" net-desc op --title
+expect_eq "prints the title" "an open network" "$NP_OUT"
+expect_np_ok "net-desc op (no description)" net-desc op
+expect_eq "says there is none" "No description for network: op" "$NP_OUT"
+expect_np_ok "set the description" net-desc op "a longer text"
+expect_np_ok "net-dumpxml op" net-dumpxml op
+expect_match "the description is stored" '<description>a longer text</description>' "$NP_OUT"
+expect_np_error "a title with a newline is refused" net-desc op --title "$(printf 'a\nb')"
+expect_np_error "--live on an inactive network is refused" net-desc op --live "x"
+expect_np_ok "start op" net-start op
+expect_np_ok "set the live title" net-desc op --live --title "live title"
+expect_np_ok "net-dumpxml op (live)" net-dumpxml op
+expect_match "the live definition has it" '<title>live title</title>' "$NP_OUT"
+expect_np_ok "net-dumpxml --inactive op" net-dumpxml op --inactive
+expect_match "the persistent one keeps its own" '<title>an open network</title>' "$NP_OUT"
+expect_np_ok "destroy op" net-destroy op
+expect_np_ok "undefine op" net-undefine op
+
+log "validate notes what it keeps without applying"
+cat >"$NP_TMP/md.xml" <<'XML'
+<network>
+  <name>md</name>
+  <metadata><a:x xmlns:a='http://example.org/a'>1</a:x></metadata>
+  <bridge name='npmd0'/>
+</network>
+XML
+np_capture validate "$NP_TMP/md.xml"
+expect_eq "validate md succeeds" 0 "$NP_RC"
+expect_match "one note line on stderr for <metadata>" '^netplumb: note: .*md\.xml: <metadata>: kept and formatted' "$NP_ERR"
+expect_eq "exactly one line" 1 "$(wc -l <"$NP_TMP/np.err")"
+
+pass "all"
