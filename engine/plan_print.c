@@ -127,6 +127,11 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		fprintf(out, "# undone by: nft -f - (delete the chains above), then 'delete table "
 			     "inet netplumb' once it holds no chain\n");
 		return;
+	case NP_STEP_IPT_RULE:
+		fprintf(out, "iptables-nft -w -t %s -I %s %s\n", s->key, s->value, s->text);
+		fprintf(out, "# undone by: iptables-nft -w -t %s -D %s %s\n", s->key, s->value,
+			s->text);
+		return;
 	case NP_STEP_DNSMASQ_START:
 		fprintf(out, "dnsmasq --conf-file=%s\n", s->path);
 		fprintf(out, "# note: dnsmasq pings an address before offering it (~3 s on the first "
@@ -218,7 +223,11 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 			np_buf_addf(&b, ", \"mtu\": %u, \"stp\": %d, \"forward_delay_cs\": %ld",
 				    s->mtu, s->stp, s->delay_cs);
 		}
-		if (s->key) {
+		if (s->kind == NP_STEP_IPT_RULE) {
+			json_kv(&b, "table", s->key);
+			json_kv(&b, "chain", s->value);
+			json_kv(&b, "rule", s->text);
+		} else if (s->key) {
 			json_kv(&b, "key", s->key);
 			json_kv(&b, "value", s->value);
 			np_buf_addf(&b, ", \"optional\": %s", s->optional ? "true" : "false");
@@ -227,7 +236,7 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 			json_kv(&b, "path", s->path);
 		if (s->data)
 			json_kv(&b, "content", s->data);
-		if (s->text)
+		if (s->text && s->kind != NP_STEP_IPT_RULE)
 			json_kv(&b, "nft", s->text);
 		if (s->undo_text)
 			json_kv(&b, "nft_undo", s->undo_text);
