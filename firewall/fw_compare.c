@@ -21,7 +21,14 @@ int np_fw_script_chains(const char *script, char out[][32], int max)
 
 		p += strlen(ADD_CHAIN);
 		len = strcspn(p, " \n{");
+		char del[64];
+
 		if (len == 0 || len >= 32)
+			continue;
+		/* A chain the script adds only to delete it (a network that
+		 * needs no nat chain) is not one it leaves. */
+		snprintf(del, sizeof(del), "delete chain inet " NP_FW_TABLE " %.*s\n", (int)len, p);
+		if (strstr(script, del))
 			continue;
 		memcpy(out[n], p, len);
 		out[n++][len] = '\0';
@@ -67,11 +74,15 @@ static void signature(const char *rule, size_t len, struct np_buf *b)
 			skip_next = true;
 			continue;
 		}
-		if (*w == '"' || *w == ':' || isdigit((unsigned char)*w) || (n == 2 && !strncmp(w, "!=", 2)) ||
-		    verdict(w, n)) {
+		if (*w == '"' || *w == ':' || isdigit((unsigned char)*w) ||
+		    (n == 2 && !strncmp(w, "!=", 2)) || verdict(w, n)) {
 			np_buf_addn(b, w, n);
 			np_buf_addc(b, ' ');
 		}
+		/* nft prints a verdict's arguments in its own form (an address
+		 * range a-a as a/32): the verdict word is what is compared. */
+		if (verdict(w, n))
+			break;
 	}
 	np_buf_addc(b, '\n');
 }
