@@ -51,6 +51,11 @@ static const struct command commands[] = {
 	  "net-list [--all] [--inactive] [--persistent] [--transient] [--autostart] "
 	  "[--no-autostart] [--name] [--uuid] [--table] [--json]",
 	  "list networks (active ones by default)", 0 },
+	{ "doctor", np_cmd_doctor, "doctor [NAME...] [--json] [--fix]",
+	  "check the host for what would break the networks (default: the active ones and "
+	  "'default'): each finding with its evidence and the command that fixes it; exit 1 "
+	  "when something blocks; --fix repairs drift of active networks; --json: see "
+	  "docs/doctor.md", 0 },
 	{ "net-info", np_cmd_info, "net-info NAME [--json]",
 	  "print basic facts about a network, and whether it is degraded", 0 },
 	{ "net-dumpxml", np_cmd_dumpxml, "net-dumpxml NAME [--inactive]",
@@ -211,7 +216,7 @@ int np_cli_main(int argc, char **argv)
 	if (r < 0)
 		return fail(&err, r);
 	r = cmd->run(&cli, argc - i, argv + i, &err);
-	rc = r < 0 ? fail(&err, r) : 0;
+	rc = r < 0 ? fail(&err, r) : cli.exit_code;
 	np_engine_close(cli.eng);
 	np_timing_add(NP_PHASE_TOTAL, np_time_ns() - t0);
 	if (getenv("NETPLUMB_TIMING"))
