@@ -36,7 +36,7 @@ static const struct command commands[] = {
 	{ "net-start", np_cmd_start, "net-start NAME",
 	  "start a defined network: bridge, addresses, nft rules, dnsmasq (repairs a degraded "
 	  "active one)", 0 },
-	{ "net-reload", np_cmd_reload, "net-reload NAME",
+	{ "net-reload", np_cmd_reload, "net-reload (NAME | --all)",
 	  "re-apply an active network's firewall rules, restart its dnsmasq if it died or "
 	  "else make it re-read the upstream DNS servers of resolv.conf (NETPLUMB_RESOLV_CONF, "
 	  "/etc/resolv.conf), without touching the bridge", 0 },

@@ -84,20 +84,45 @@ int np_cmd_start(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	return 0;
 }
 
+/* net-reload NAME | --all: --all is every active network (after a foreign
+ * `nft flush ruleset` or firewall reload: netplumb-reload.service); a
+ * failure is said and the others are still reloaded. */
 int np_cmd_reload(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
-	const char *name;
-	char what[256];
-	int r;
+	struct np_arg args[] = { { .name = "--all" } };
+	const char *pos[2] = { 0 };
+	char what[256], **names = NULL;
+	size_t n = 0;
+	int failed = 0, r;
 
-	r = one_arg(argc, argv, &name, err);
+	r = np_args_parse(argc, argv, args, NP_ARRAY_SIZE(args), pos, 0, 1, err);
 	if (r < 0)
 		return r;
-	r = np_engine_reload(c->eng, name, what, sizeof(what), err);
-	if (r < 0)
-		return r;
-	printf("Network %s reloaded: %s\n\n", name, what);
-	return 0;
+	if (args[0].set == (pos[0] != NULL))
+		return np_err_set(err, -EINVAL, "net-reload: give a network name or --all");
+	if (args[0].set) {
+		r = np_engine_active_list(c->eng, &names, &n, err);
+		if (r < 0)
+			return r;
+	} else {
+		n = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names ? names[i] : pos[0];
+
+		if (failed && np_err_isset(err))
+			fprintf(stderr, "netplumb: error: %s\n", err->msg);
+		memset(err, 0, sizeof(*err));
+		r = np_engine_reload(c->eng, name, what, sizeof(what), err);
+		if (r < 0) {
+			failed = r;
+			continue;
+		}
+		printf("Network %s reloaded: %s\n\n", name, what);
+	}
+	if (names)
+		np_engine_names_free(names, n);
+	return failed;
 }
 
 /* net-destroy NAME... | --all: each network in turn; a failure is said and

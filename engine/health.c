@@ -7,6 +7,7 @@
 #include "engine/plan.h"
 #include "engine/record.h"
 #include "engine/store.h"
+#include "firewall/foreign.h"
 #include "xml/net.h"
 
 #include <errno.h>
@@ -66,6 +67,23 @@ static struct np_plan *applied(struct np_engine *eng, const char *name)
 	return rec;
 }
 
+/* Whether the accept s is still needed: its chain still drops by policy.
+ * When the other tool's ruleset went (nft flush ruleset, the tool
+ * stopped), its accept is not put back: that would make iptables create
+ * its table again. */
+static bool still_dropping(struct np_engine *eng, const struct np_step *s)
+{
+	struct np_fw_foreign f;
+
+	if (eng->ops->fw_foreign(eng->ctx, &f) < 0)
+		return true;
+	if (!strcmp(s->value, "FORWARD"))
+		return f.ipt_forward_drop;
+	if (!strcmp(s->value, "INPUT"))
+		return f.ipt_input_drop;
+	return true;
+}
+
 /* Each iptables accept of the record still in its chain; 1, 0 or -errno. */
 static int foreign_present(struct np_engine *eng, const struct np_plan *rec)
 {
@@ -73,7 +91,7 @@ static int foreign_present(struct np_engine *eng, const struct np_plan *rec)
 		const struct np_step *s = &rec->steps[i];
 		int r;
 
-		if (s->kind != NP_STEP_IPT_RULE)
+		if (s->kind != NP_STEP_IPT_RULE || !still_dropping(eng, s))
 			continue;
 		r = eng->ops->ipt_check(eng->ctx, s->key, s->value, s->text);
 		if (r <= 0)
@@ -241,7 +259,7 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw, bool r
 		for (size_t i = 0; rec && i < rec->n_steps; i++) {
 			struct np_step *s = &rec->steps[i];
 
-			if (s->kind != NP_STEP_IPT_RULE)
+			if (s->kind != NP_STEP_IPT_RULE || !still_dropping(eng, s))
 				continue;
 			r = eng->ops->ipt_check(eng->ctx, s->key, s->value, s->text);
 			if (r < 0)
