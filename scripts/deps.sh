@@ -9,6 +9,8 @@ NP_PACKAGES=(
 	dnsmasq-base nftables
 	# tests (namespaces, guests, XML checks)
 	iproute2 busybox libxml2-utils ethtool
+	# beside other firewalls: iptables-nft for the accepts (run time too), ufw (e2e)
+	iptables ufw
 )
 
 # np_install_packages: apt-get update + install, only when something is missing.
