@@ -24,8 +24,10 @@ enum {
 };
 
 static const struct command commands[] = {
-	{ "net-define", np_cmd_define, "net-define FILE",
-	  "define a persistent network from an XML file (uuid, bridge and MAC are filled in)", 0 },
+	{ "net-define", np_cmd_define, "net-define FILE [--auto-subnet]",
+	  "define a persistent network from an XML file (uuid, bridge and MAC are filled in); "
+	  "--auto-subnet: an IPv4 /24 that overlaps a route or another network is moved to the "
+	  "first free one from 192.168.122.0/24 up", 0 },
 	{ "net-create", np_cmd_create, "net-create FILE",
 	  "create and start a transient network from an XML file", 0 },
 	{ "net-edit", np_cmd_edit, "net-edit NAME",

@@ -19,16 +19,20 @@ static int one_arg(int argc, char **argv, const char **ret, struct np_err *err)
 
 int np_cmd_define(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
+	struct np_arg args[] = { { .name = "--auto-subnet" } };
 	_np_free_ char *name = NULL;
+	char subnet[64] = "";
 	const char *file;
 	int r;
 
-	r = one_arg(argc, argv, &file, err);
+	r = np_args_parse(argc, argv, args, 1, &file, 1, 1, err);
 	if (r < 0)
 		return r;
-	r = np_engine_define(c->eng, file, &name, err);
+	r = np_engine_define_auto(c->eng, file, args[0].set ? subnet : NULL, &name, err);
 	if (r < 0)
 		return r;
+	if (subnet[0])
+		printf("Network %s: its subnet was taken, moved to %s\n", name, subnet);
 	printf("Network %s defined from %s\n\n", name, file);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "common/fileio.h"
 #include "common/util.h"
 #include "dhcp/dhcp.h"
+#include "engine/auto_subnet.h"
 #include "engine/default_net.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
@@ -300,7 +301,14 @@ int np_engine_seed(struct np_engine *eng, struct np_err *err)
 
 int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, struct np_err *err)
 {
+	return np_engine_define_auto(eng, file, NULL, ret_name, err);
+}
+
+int np_engine_define_auto(struct np_engine *eng, const char *file, char ret_subnet[64],
+			  char **ret_name, struct np_err *err)
+{
 	_np_net_free_ struct np_net *net = NULL;
+	bool moved;
 	int r;
 
 	r = load_checked(file, &net, err);
@@ -309,6 +317,13 @@ int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, s
 	r = np_store_lock(eng->store, err);
 	if (r < 0)
 		return r;
+	if (ret_subnet) {
+		r = np_engine_subnet_pick(eng, net, &moved, ret_subnet, err);
+		if (r < 0)
+			return r;
+		if (!moved)
+			ret_subnet[0] = '\0';
+	}
 	r = define_net(eng, net, file, err);
 	if (r < 0)
 		return r;
