@@ -24,8 +24,10 @@ enum {
 };
 
 static const struct command commands[] = {
-	{ "net-define", np_cmd_define, "net-define FILE",
-	  "define a persistent network from an XML file (uuid, bridge and MAC are filled in)", 0 },
+	{ "net-define", np_cmd_define, "net-define FILE [--auto-subnet]",
+	  "define a persistent network from an XML file (uuid, bridge and MAC are filled in); "
+	  "--auto-subnet: an IPv4 /24 that overlaps a route or another network is moved to the "
+	  "first free one from 192.168.122.0/24 up", 0 },
 	{ "net-create", np_cmd_create, "net-create FILE",
 	  "create and start a transient network from an XML file", 0 },
 	{ "net-edit", np_cmd_edit, "net-edit NAME",
@@ -36,7 +38,7 @@ static const struct command commands[] = {
 	{ "net-start", np_cmd_start, "net-start NAME",
 	  "start a defined network: bridge, addresses, nft rules, dnsmasq (repairs a degraded "
 	  "active one)", 0 },
-	{ "net-reload", np_cmd_reload, "net-reload NAME",
+	{ "net-reload", np_cmd_reload, "net-reload (NAME | --all)",
 	  "re-apply an active network's firewall rules, restart its dnsmasq if it died or "
 	  "else make it re-read the upstream DNS servers of resolv.conf (NETPLUMB_RESOLV_CONF, "
 	  "/etc/resolv.conf), without touching the bridge", 0 },
@@ -51,6 +53,11 @@ static const struct command commands[] = {
 	  "net-list [--all] [--inactive] [--persistent] [--transient] [--autostart] "
 	  "[--no-autostart] [--name] [--uuid] [--table] [--json]",
 	  "list networks (active ones by default)", 0 },
+	{ "doctor", np_cmd_doctor, "doctor [NAME...] [--json] [--fix]",
+	  "check the host for what would break the networks (default: the active ones and "
+	  "'default'): each finding with its evidence and the command that fixes it; exit 1 "
+	  "when something blocks; --fix repairs drift of active networks; --json: see "
+	  "docs/doctor.md", 0 },
 	{ "net-info", np_cmd_info, "net-info NAME [--json]",
 	  "print basic facts about a network, and whether it is degraded", 0 },
 	{ "net-dumpxml", np_cmd_dumpxml, "net-dumpxml NAME [--inactive]",
@@ -222,7 +229,7 @@ int np_cli_main(int argc, char **argv)
 	if (r < 0)
 		return fail(&err, r);
 	r = cmd->run(&cli, argc - i, argv + i, &err);
-	rc = r < 0 ? fail(&err, r) : 0;
+	rc = r < 0 ? fail(&err, r) : cli.exit_code;
 	np_engine_close(cli.eng);
 	np_timing_add(NP_PHASE_TOTAL, np_time_ns() - t0);
 	if (getenv("NETPLUMB_TIMING"))

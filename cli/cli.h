@@ -8,6 +8,7 @@ struct np_engine;
 struct np_cli {
 	struct np_engine *eng;
 	bool json;
+	int exit_code; /* a command that succeeded with an answer of "no" (doctor) */
 };
 
 int np_cli_main(int argc, char **argv);
@@ -37,3 +38,4 @@ int np_cmd_port_list(struct np_cli *c, int argc, char **argv, struct np_err *err
 int np_cmd_validate(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_update(struct np_cli *c, int argc, char **argv, struct np_err *err);
 int np_cmd_desc(struct np_cli *c, int argc, char **argv, struct np_err *err);
+int np_cmd_doctor(struct np_cli *c, int argc, char **argv, struct np_err *err);

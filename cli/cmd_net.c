@@ -34,17 +34,22 @@ static int one_name(int argc, char **argv, const char **ret, struct np_err *err)
 
 int np_cmd_define(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
+	struct np_arg args[] = { { .name = "--auto-subnet" } };
 	_np_free_ char *name = NULL;
 	char e1[NP_TERM_MAX], e2[NP_TERM_MAX];
+	char subnet[64] = "";
 	const char *file;
 	int r;
 
-	r = one_arg(argc, argv, &file, err);
+	r = np_args_parse(argc, argv, args, 1, &file, 1, 1, err);
 	if (r < 0)
 		return r;
-	r = np_engine_define(c->eng, file, &name, err);
+	r = np_engine_define_auto(c->eng, file, args[0].set ? subnet : NULL, &name, err);
 	if (r < 0)
 		return r;
+	if (subnet[0])
+		printf("Network %s: its subnet was taken, moved to %s\n",
+		       np_term_str(name, e1, sizeof(e1)), subnet);
 	printf("Network %s defined from %s\n\n", np_term_str(name, e1, sizeof(e1)),
 	       np_term_str(file, e2, sizeof(e2)));
 	return 0;
@@ -104,20 +109,48 @@ int np_cmd_start(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	return 0;
 }
 
+/* net-reload NAME | --all: --all is every active network (after a foreign
+ * `nft flush ruleset` or firewall reload: netplumb-reload.service); a
+ * failure is said and the others are still reloaded. */
 int np_cmd_reload(struct np_cli *c, int argc, char **argv, struct np_err *err)
 {
-	const char *name;
-	char what[256], esc[NP_TERM_MAX];
-	int r;
+	struct np_arg args[] = { { .name = "--all" } };
+	const char *pos[2] = { 0 };
+	char what[256], esc[NP_TERM_MAX], **names = NULL;
+	size_t n = 0;
+	int failed = 0, r;
 
-	r = one_name(argc, argv, &name, err);
+	r = np_args_parse(argc, argv, args, NP_ARRAY_SIZE(args), pos, 0, 1, err);
 	if (r < 0)
 		return r;
-	r = np_engine_reload(c->eng, name, what, sizeof(what), err);
-	if (r < 0)
-		return r;
-	printf("Network %s reloaded: %s\n\n", np_term_str(name, esc, sizeof(esc)), what);
-	return 0;
+	if (args[0].set == (pos[0] != NULL))
+		return np_err_set(err, -EINVAL, "net-reload: give a network name or --all");
+	if (args[0].set) {
+		r = np_engine_active_list(c->eng, &names, &n, err);
+		if (r < 0)
+			return r;
+	} else {
+		r = np_name_check(NP_NAME_NETWORK, "net-reload: network", pos[0], err);
+		if (r < 0)
+			return r;
+		n = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names ? names[i] : pos[0];
+
+		if (failed && np_err_isset(err))
+			fprintf(stderr, "netplumb: error: %s\n", err->msg);
+		memset(err, 0, sizeof(*err));
+		r = np_engine_reload(c->eng, name, what, sizeof(what), err);
+		if (r < 0) {
+			failed = r;
+			continue;
+		}
+		printf("Network %s reloaded: %s\n\n", np_term_str(name, esc, sizeof(esc)), what);
+	}
+	if (names)
+		np_engine_names_free(names, n);
+	return failed;
 }
 
 /* net-destroy NAME... | --all: each network in turn; a failure is said and

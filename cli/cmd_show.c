@@ -162,7 +162,7 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	char uuid[37];
 
 	struct np_arg args[] = { { .name = "--json" } };
-	struct np_health h = { .bridge = true, .firewall = true, .dnsmasq = true };
+	struct np_health h = { .bridge = true, .firewall = true, .foreign = true, .dnsmasq = true };
 	struct np_net_status st;
 	bool active;
 	char what[128] = "", esc[NP_TERM_MAX];

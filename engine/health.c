@@ -7,6 +7,7 @@
 #include "engine/plan.h"
 #include "engine/record.h"
 #include "engine/store.h"
+#include "firewall/foreign.h"
 #include "xml/net.h"
 
 #include <errno.h>
@@ -53,6 +54,52 @@ static int bridge_ours(struct np_engine *eng, const struct np_plan *plan, const 
 	return !want->has_mac || !memcmp(want->mac, cur.mac, NP_MAC_LEN);
 }
 
+/* The record of what start applied; NULL when there is none (yet). */
+static struct np_plan *applied(struct np_engine *eng, const char *name)
+{
+	_np_free_ char *text = NULL, *path = NULL;
+	struct np_err ignored = { { 0 } };
+	struct np_plan *rec = NULL;
+
+	if (np_store_record_read(eng->store, name, &text, &path) < 0 ||
+	    np_record_parse(text, path, &rec, &ignored) < 0)
+		return NULL;
+	return rec;
+}
+
+/* Whether the accept s is still needed: its chain still drops by policy.
+ * When the other tool's ruleset went (nft flush ruleset, the tool
+ * stopped), its accept is not put back: that would make iptables create
+ * its table again. */
+static bool still_dropping(struct np_engine *eng, const struct np_step *s)
+{
+	struct np_fw_foreign f;
+
+	if (eng->ops->fw_foreign(eng->ctx, &f) < 0)
+		return true;
+	if (!strcmp(s->value, "FORWARD"))
+		return f.ipt_forward_drop;
+	if (!strcmp(s->value, "INPUT"))
+		return f.ipt_input_drop;
+	return true;
+}
+
+/* Each iptables accept of the record still in its chain; 1, 0 or -errno. */
+static int foreign_present(struct np_engine *eng, const struct np_plan *rec)
+{
+	for (size_t i = 0; rec && i < rec->n_steps; i++) {
+		const struct np_step *s = &rec->steps[i];
+		int r;
+
+		if (s->kind != NP_STEP_IPT_RULE || !still_dropping(eng, s))
+			continue;
+		r = eng->ops->ipt_check(eng->ctx, s->key, s->value, s->text);
+		if (r <= 0)
+			return r;
+	}
+	return 1;
+}
+
 static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 		 struct np_health *h)
 {
@@ -61,7 +108,7 @@ static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 	struct np_link_id id;
 	int r;
 
-	*h = (struct np_health){ .firewall = true, .dnsmasq = true };
+	*h = (struct np_health){ .firewall = true, .foreign = true, .dnsmasq = true };
 	h->complete = np_store_is_started(eng->store, plan->net_name);
 	h->starting = !h->complete && np_store_lock_busy(eng->store);
 	if (np_plan_find(plan, NP_STEP_BRIDGE_ADD))
@@ -83,6 +130,20 @@ static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 			return r;
 		h->firewall = r == 1;
 		h->checked_fw = true;
+		if (h->firewall) {
+			r = eng->ops->fw_check(eng->ctx, fw->text);
+			if (r < 0)
+				return r;
+			h->firewall = r == 1;
+		}
+	}
+	if (deep) {
+		_np_plan_free_ struct np_plan *rec = applied(eng, plan->net_name);
+
+		r = foreign_present(eng, rec);
+		if (r < 0)
+			return r;
+		h->foreign = r == 1;
 	}
 	return 0;
 }
@@ -110,6 +171,9 @@ void np_health_describe(const struct np_health *h, char *buf, unsigned len)
 	if (!h->firewall)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%sfirewall rules missing",
 			 buf[0] ? ", " : "");
+	if (!h->foreign)
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 "%siptables accepts missing from another tool's chain", buf[0] ? ", " : "");
 	if (!h->dnsmasq)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%sdnsmasq not running",
 			 buf[0] ? ", " : "");
@@ -219,6 +283,29 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw, bool r
 		r = reapply_links(eng, plan, ret_what, len, err);
 		if (r < 0)
 			return r;
+	}
+	if (!h.foreign || force_fw) {
+		_np_plan_free_ struct np_plan *rec = applied(eng, name);
+		unsigned n = 0;
+
+		/* Only the accepts of the record: destroy removes exactly those. */
+		for (size_t i = 0; rec && i < rec->n_steps; i++) {
+			struct np_step *s = &rec->steps[i];
+
+			if (s->kind != NP_STEP_IPT_RULE || !still_dropping(eng, s))
+				continue;
+			r = eng->ops->ipt_check(eng->ctx, s->key, s->value, s->text);
+			if (r < 0)
+				return np_err_set(err, r, "cannot check iptables: %s", strerror(-r));
+			if (r > 0)
+				continue;
+			r = np_step_apply(s, false, eng->ops, eng->ctx, eng->warn, err);
+			if (r < 0)
+				return r;
+			n++;
+		}
+		if (n)
+			append(ret_what, len, "iptables accepts re-inserted");
 	}
 	dm = (struct np_step *)np_plan_find(plan, NP_STEP_DNSMASQ_START);
 	if (dm && !h.dnsmasq) {

@@ -10,7 +10,10 @@ struct np_err;
 
 struct np_health {
 	bool bridge;       /* the bridge exists */
-	bool firewall;     /* the network's nft chains exist (or it needs none) */
+	bool firewall;     /* the network's nft chains hold the rules start applied,
+			    * rule by rule (or it needs none) */
+	bool foreign;      /* the accepts start inserted into other tools' iptables
+			    * chains are all there */
 	bool dnsmasq;      /* our dnsmasq runs (or it needs none) */
 	bool checked_fw;   /* firewall was checked (it costs an nft round trip) */
 	bool complete;     /* the start that made it finished */
@@ -22,7 +25,7 @@ int np_engine_health(struct np_engine *eng, const char *name, bool deep, struct 
 		     struct np_err *err);
 static inline bool np_health_ok(const struct np_health *h)
 {
-	return h->bridge && h->firewall && h->dnsmasq && h->complete;
+	return h->bridge && h->firewall && h->foreign && h->dnsmasq && h->complete;
 }
 /* "dnsmasq not running, firewall rules missing" into buf. */
 void np_health_describe(const struct np_health *h, char *buf, unsigned len);

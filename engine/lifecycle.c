@@ -5,6 +5,7 @@
 #include "common/name.h"
 #include "common/util.h"
 #include "dhcp/dhcp.h"
+#include "engine/auto_subnet.h"
 #include "engine/default_net.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
@@ -12,6 +13,8 @@
 #include "engine/record.h"
 #include "engine/store.h"
 #include "engine/timing.h"
+#include "firewall/foreign.h"
+#include "firewall/fw.h"
 #include "xml/net.h"
 #include "xml/xml.h"
 
@@ -299,7 +302,14 @@ int np_engine_seed(struct np_engine *eng, struct np_err *err)
 
 int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, struct np_err *err)
 {
+	return np_engine_define_auto(eng, file, NULL, ret_name, err);
+}
+
+int np_engine_define_auto(struct np_engine *eng, const char *file, char ret_subnet[64],
+			  char **ret_name, struct np_err *err)
+{
 	_np_net_free_ struct np_net *net = NULL;
+	bool moved;
 	int r;
 
 	r = load_checked(file, &net, err);
@@ -308,11 +318,43 @@ int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, s
 	r = np_store_lock(eng->store, err);
 	if (r < 0)
 		return r;
+	if (ret_subnet) {
+		r = np_engine_subnet_pick(eng, net, &moved, ret_subnet, err);
+		if (r < 0)
+			return r;
+		if (!moved)
+			ret_subnet[0] = '\0';
+	}
 	r = define_net(eng, net, file, err);
 	if (r < 0)
 		return r;
 	*ret_name = strdup(net->name);
 	return *ret_name ? 0 : -ENOMEM;
+}
+
+/* Drops in other tools' nft tables that netplumb does not write into: one
+ * warning each, naming the chain and the commands that let the network
+ * through. */
+static void warn_foreign(struct np_engine *eng, const struct np_net *net,
+			 const struct np_fw_foreign *f)
+{
+	char fix[512], msg[768];
+
+	if (!eng->warn || !np_fw_firewalled(net))
+		return;
+	for (size_t i = 0; i < f->n_other; i++) {
+		const struct np_fw_drop *d = &f->other[i];
+
+		if (!strcmp(d->hook, "input") && !np_dhcp_needed(net))
+			continue;
+		np_fw_foreign_fix(net, d, fix, sizeof(fix));
+		snprintf(msg, sizeof(msg),
+			 "network '%s': chain %s of table %s %s drops %s traffic by policy; to let "
+			 "it through: %s",
+			 net->name, d->chain, d->family, d->table,
+			 strcmp(d->hook, "input") ? "its forwarded" : "its DHCP and DNS", fix);
+		eng->warn(msg);
+	}
 }
 
 static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *err)
@@ -336,6 +378,12 @@ static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *e
 	r = np_store_live_claim(eng->store, net, err);
 	if (r < 0)
 		return r;
+	{
+		struct np_fw_foreign f;
+
+		if (eng->ops->fw_foreign(eng->ctx, &f) == 0)
+			warn_foreign(eng, net, &f);
+	}
 	/* The plan writes the live record first (a start killed half way is
 	 * found and undone) and the record of what it applied last. */
 	return np_plan_apply(plan, eng->ops, eng->ctx, eng->warn, err);
@@ -581,6 +629,7 @@ int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_pl
 		   struct np_err *err)
 {
 	struct np_plan_paths paths;
+	struct np_fw_foreign foreign;
 	_np_free_ char *resolv = NULL;
 	int r;
 
@@ -592,6 +641,10 @@ int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_pl
 	resolv = read_resolv(eng, net);
 	paths.resolv_text = resolv;
 	paths.resolv_path = np_engine_resolv_path();
+	/* Not readable (not root: `plan`) is as if there were no other
+	 * ruleset. */
+	if (eng->ops->fw_foreign(eng->ctx, &foreign) == 0)
+		paths.foreign = &foreign;
 	r = np_plan_build(net, &paths, ret, err);
 	plan_paths_clear(&paths);
 	return r;

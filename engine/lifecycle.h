@@ -38,6 +38,10 @@ int np_engine_seed(struct np_engine *eng, struct np_err *err);
  * and stores FILE. *ret_name gets the network's name. */
 int np_engine_define(struct np_engine *eng, const char *file, char **ret_name, struct np_err *err);
 /* Same, but starts it as a transient network without storing a definition. */
+/* The same; with ret_subnet, a taken IPv4 /24 is first moved to a free one
+ * (auto_subnet.h), and ret_subnet says which ("" when it was free). */
+int np_engine_define_auto(struct np_engine *eng, const char *file, char ret_subnet[64],
+			  char **ret_name, struct np_err *err);
 int np_engine_create(struct np_engine *eng, const char *file, char **ret_name, struct np_err *err);
 int np_engine_undefine(struct np_engine *eng, const char *name, struct np_err *err);
 int np_engine_start(struct np_engine *eng, const char *name, struct np_err *err);

@@ -9,12 +9,14 @@
 
 #include "common/addr.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct np_err;
 struct np_bridge_spec;
 struct np_port;
 struct np_tc_spec;
+struct np_fw_foreign;
 
 /* What netplumb records of a link it created, to prove it is still the same
  * link before it deletes it: the kernel's ifindex and the link's MAC. */
@@ -30,6 +32,13 @@ struct np_ops {
 	/* 1: the bridge's chains are there, 2: only partly, 0: none */
 	int (*fw_present)(void *ctx, const char *bridge);
 	int (*dnsmasq_running)(void *ctx, const char *conf, const char *pidfile);
+	/* 1: the chains of script hold its rules as applied, 0: not (a rule
+	 * flushed, deleted or changed by hand). */
+	int (*fw_check)(void *ctx, const char *script);
+	/* Other tools' base chains that drop by policy (firewall/foreign.h). */
+	int (*fw_foreign)(void *ctx, struct np_fw_foreign *ret);
+	/* 1: iptables' TABLE CHAIN holds the rule SPEC, 0: it does not. */
+	int (*ipt_check)(void *ctx, const char *table, const char *chain, const char *spec);
 
 	/* links and addresses */
 	int (*bridge_add)(void *ctx, const struct np_bridge_spec *spec, struct np_link_id *ret,
@@ -60,6 +69,10 @@ struct np_ops {
 	 * holds nothing. */
 	int (*fw_apply)(void *ctx, const char *script, struct np_err *err);
 	int (*fw_prune)(void *ctx, struct np_err *err);
+	/* iptables-nft -I (insert) or -D (delete) of one rule in another
+	 * tool's chain; -ENOENT when a rule to delete is gone. */
+	int (*ipt_change)(void *ctx, bool insert, const char *table, const char *chain,
+			  const char *spec, struct np_err *err);
 
 	/* files (atomic writes) */
 	int (*file_write)(void *ctx, const char *path, const char *data, unsigned mode,

@@ -55,6 +55,27 @@ static int w_fw_present(void *ctx, const char *bridge)
 	return BASE(ctx)->fw_present(BCTX(ctx), bridge);
 }
 
+static int w_fw_check(void *ctx, const char *script)
+{
+	return BASE(ctx)->fw_check(BCTX(ctx), script);
+}
+
+static int w_fw_foreign(void *ctx, struct np_fw_foreign *ret)
+{
+	return BASE(ctx)->fw_foreign(BCTX(ctx), ret);
+}
+
+static int w_ipt_check(void *ctx, const char *table, const char *chain, const char *spec)
+{
+	return BASE(ctx)->ipt_check(BCTX(ctx), table, chain, spec);
+}
+
+static int w_ipt_change(void *ctx, bool insert, const char *table, const char *chain,
+			const char *spec, struct np_err *err)
+{
+	CHANGE(ctx, err, ipt_change(BCTX(ctx), insert, table, chain, spec, err));
+}
+
 static int w_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 {
 	return BASE(ctx)->dnsmasq_running(BCTX(ctx), conf, pidfile);
@@ -167,6 +188,10 @@ const struct np_ops np_fault_ops = {
 	.link_get = w_link_get,
 	.route_find = w_route_find,
 	.fw_present = w_fw_present,
+	.fw_check = w_fw_check,
+	.fw_foreign = w_fw_foreign,
+	.ipt_check = w_ipt_check,
+	.ipt_change = w_ipt_change,
 	.dnsmasq_running = w_dnsmasq_running,
 	.bridge_add = w_bridge_add,
 	.link_del = w_link_del,

@@ -10,7 +10,9 @@
 #include "engine/hook_sys.h"
 #include "engine/tool_sys.h"
 #include "engine/port.h"
+#include "firewall/foreign.h"
 #include "firewall/fw.h"
+#include "firewall/ipt_sys.h"
 #include "netlink/nl.h"
 #include "netlink/sysctl.h"
 
@@ -114,6 +116,38 @@ static int sys_fw_present(void *ctx, const char *bridge)
 	int r = fw_get(ctx, &fw, &ignored);
 
 	return r < 0 ? r : np_fw_present(fw, bridge);
+}
+
+static int sys_fw_check(void *ctx, const char *script)
+{
+	struct np_err ignored = { { 0 } };
+	struct np_fw *fw;
+	int r = fw_get(ctx, &fw, &ignored);
+
+	return r < 0 ? r : np_fw_check(fw, script);
+}
+
+static int sys_fw_foreign(void *ctx, struct np_fw_foreign *ret)
+{
+	struct np_err ignored = { { 0 } };
+	struct np_fw *fw;
+	int r = fw_get(ctx, &fw, &ignored);
+
+	return r < 0 ? r : np_fw_foreign_walk(fw, ret);
+}
+
+static int sys_ipt_check(void *ctx, const char *table, const char *chain, const char *spec)
+{
+	struct np_err ignored = { { 0 } };
+	int r = np_ipt_run('C', table, chain, spec, &ignored);
+
+	return r < 0 ? r : !r;
+}
+
+static int sys_ipt_change(void *ctx, bool insert, const char *table, const char *chain,
+			  const char *spec, struct np_err *err)
+{
+	return np_ipt_run(insert ? 'I' : 'D', table, chain, spec, err);
 }
 
 static int sys_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
@@ -347,6 +381,9 @@ const struct np_ops np_sys_ops = {
 	.route_find = sys_route_find,
 	.fw_present = sys_fw_present,
 	.dnsmasq_running = sys_dnsmasq_running,
+	.fw_check = sys_fw_check,
+	.fw_foreign = sys_fw_foreign,
+	.ipt_check = sys_ipt_check,
 	.bridge_add = sys_bridge_add,
 	.link_del = sys_link_del,
 	.link_up = sys_link_up,
@@ -359,6 +396,7 @@ const struct np_ops np_sys_ops = {
 	.port_isolate = sys_port_isolate,
 	.fw_apply = sys_fw_apply,
 	.fw_prune = sys_fw_prune,
+	.ipt_change = sys_ipt_change,
 	.file_write = sys_file_write,
 	.file_remove = sys_file_remove,
 	.dnsmasq_start = sys_dnsmasq_start,

@@ -29,6 +29,27 @@ static int t_fw_present(void *ctx, const char *bridge)
 	TIMED(ctx, NP_PHASE_NFT, fw_present(B(ctx), bridge));
 }
 
+static int t_fw_check(void *ctx, const char *script)
+{
+	TIMED(ctx, NP_PHASE_NFT, fw_check(B(ctx), script));
+}
+
+static int t_fw_foreign(void *ctx, struct np_fw_foreign *ret)
+{
+	TIMED(ctx, NP_PHASE_NFT, fw_foreign(B(ctx), ret));
+}
+
+static int t_ipt_check(void *ctx, const char *table, const char *chain, const char *spec)
+{
+	TIMED(ctx, NP_PHASE_NFT, ipt_check(B(ctx), table, chain, spec));
+}
+
+static int t_ipt_change(void *ctx, bool insert, const char *table, const char *chain,
+			const char *spec, struct np_err *err)
+{
+	TIMED(ctx, NP_PHASE_NFT, ipt_change(B(ctx), insert, table, chain, spec, err));
+}
+
 static int t_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 {
 	TIMED(ctx, NP_PHASE_DNSMASQ, dnsmasq_running(B(ctx), conf, pidfile));
@@ -141,6 +162,10 @@ const struct np_ops np_timing_ops = {
 	.link_get = t_link_get,
 	.route_find = t_route_find,
 	.fw_present = t_fw_present,
+	.fw_check = t_fw_check,
+	.fw_foreign = t_fw_foreign,
+	.ipt_check = t_ipt_check,
+	.ipt_change = t_ipt_change,
 	.dnsmasq_running = t_dnsmasq_running,
 	.bridge_add = t_bridge_add,
 	.link_del = t_link_del,

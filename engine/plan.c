@@ -6,6 +6,7 @@
 #include "common/util.h"
 #include "dhcp/dhcp.h"
 #include "engine/port.h"
+#include "firewall/foreign.h"
 #include "firewall/fw.h"
 #include "firewall/fw_bw.h"
 #include "xml/bandwidth.h"
@@ -34,6 +35,7 @@ const char *const np_step_kind_names[NP_STEP_KIND_COUNT] = {
 	[NP_STEP_ROUTE_ADD] = "route-add",
 	[NP_STEP_PORT_ADD] = "port-add",
 	[NP_STEP_FW_APPLY] = "nft-transaction",
+	[NP_STEP_IPT_RULE] = "iptables-rule",
 	[NP_STEP_DNSMASQ_START] = "dnsmasq-start",
 	[NP_STEP_QDISC_ADD] = "qdisc-add",
 	[NP_STEP_CLASS_ADD] = "class-add",
@@ -696,6 +698,35 @@ static int plan_register(struct np_plan *plan, const struct np_net *net)
 	return add_tool(plan, dom, NULL, true, NULL);
 }
 
+/* Accepts in iptables chains that another tool set to drop (Docker's,
+ * UFW's FORWARD), where that tool's ruleset would drop what netplumb's own
+ * table accepts: an nft accept in one table does not override a drop in
+ * another. */
+static int plan_foreign(struct np_plan *plan, const struct np_net *net,
+			const struct np_plan_paths *paths, struct np_err *err)
+{
+	struct np_ipt_rule rules[NP_IPT_RULES_MAX];
+	int n;
+
+	if (!paths->foreign)
+		return 0;
+	n = np_fw_foreign_rules(net, paths->foreign, rules);
+	if (n < 0)
+		return np_err_set(err, n, "network '%s': cannot write iptables rules for bridge %s",
+				  net->name, net->bridge.name);
+	for (int i = 0; i < n; i++) {
+		struct np_step *s = add_step(plan, NP_STEP_IPT_RULE);
+
+		if (!s || dup_into(&s->ifname, net->bridge.name) < 0 ||
+		    dup_into(&s->key, rules[i].table) < 0 || dup_into(&s->value, rules[i].chain) < 0 ||
+		    dup_into(&s->text, rules[i].spec) < 0 ||
+		    fmt_into(&s->why, "%s: iptables' %s chain drops by policy", rules[i].why,
+			     rules[i].chain) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		  struct np_plan **ret, struct np_err *err)
 {
@@ -786,6 +817,9 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	if (r < 0)
 		goto fail;
 	r = plan_firewall(plan, net, err);
+	if (r < 0)
+		goto fail;
+	r = plan_foreign(plan, net, paths, err);
 	if (r < 0)
 		goto fail;
 	if (dnsmasq) {

@@ -36,6 +36,9 @@ enum np_step_kind {
 	NP_STEP_PORT_ADD,           /* a guest port (tap or veth) onto the bridge; link */
 	NP_STEP_FW_APPLY,           /* text (one nft transaction); undo_text, then the
 				     * table goes when it is empty */
+	NP_STEP_IPT_RULE,           /* key = iptables table, value = chain, text = rule:
+				     * an accept inserted into another tool's chain that
+				     * drops by policy; undo deletes that rule */
 	NP_STEP_DNSMASQ_START,      /* conf path, pid path: returns once dnsmasq serves */
 	NP_STEP_QDISC_ADD,          /* tc on ifname (create or replace); goes with the link */
 	NP_STEP_CLASS_ADD,          /* tc on ifname (create or replace); goes with the link */
@@ -106,6 +109,9 @@ struct np_plan_paths {
 	 * `ip netns` name when there is one), recorded in RUN/NAME.netns. */
 	const char *netns;
 	const char *hooks_dir; /* where the network hook is looked for */
+	/* Other tools' chains that drop by policy, walked by the caller
+	 * (firewall/foreign.h); NULL: none. */
+	const struct np_fw_foreign *foreign;
 };
 
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,

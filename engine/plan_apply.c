@@ -51,6 +51,9 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_FW_APPLY:
 		snprintf(out, len, "install firewall rules (nft transaction)");
 		return;
+	case NP_STEP_IPT_RULE:
+		snprintf(out, len, "insert iptables rule '%s' into %s %s", s->text, s->key, s->value);
+		return;
 	case NP_STEP_DNSMASQ_START:
 		snprintf(out, len, "start dnsmasq");
 		return;
@@ -159,6 +162,8 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 		return r;
 	case NP_STEP_FW_APPLY:
 		return ops->fw_apply(ctx, s->text, err);
+	case NP_STEP_IPT_RULE:
+		return ops->ipt_change(ctx, true, s->key, s->value, s->text, err);
 	case NP_STEP_DNSMASQ_START:
 		return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
 	case NP_STEP_RECORD:
@@ -278,6 +283,10 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 		r = ops->fw_apply(ctx, s->undo_text, err);
 		if (r >= 0 || already_gone(r) == 0)
 			r = ops->fw_prune(ctx, err);
+		break;
+	case NP_STEP_IPT_RULE:
+		/* A rule someone flushed is already what undo wants. */
+		r = ops->ipt_change(ctx, false, s->key, s->value, s->text, err);
 		break;
 	case NP_STEP_DNSMASQ_START:
 		r = ops->dnsmasq_stop(ctx, s->path, s->pid_path, err);

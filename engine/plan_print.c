@@ -224,6 +224,28 @@ static void argv_words(struct np_buf *b, const char *lines)
 	}
 }
 
+/* An iptables rule spec: its space-separated words, each quoted. */
+static void spec_words(struct np_buf *b, const char *spec)
+{
+	for (const char *p = spec; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (n) {
+			char *w = strndup(p, n);
+
+			if (!w) {
+				b->oom = true;
+				return;
+			}
+			word(b, w);
+			free(w);
+		}
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 static void print_argv(FILE *out, const char *lines)
 {
 	struct np_buf b = { 0 };
@@ -322,6 +344,18 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		comment(out, "undone by: nft -f - (delete the chains above), then 'delete table "
 			     "inet netplumb' once it holds no chain");
 		return;
+	case NP_STEP_IPT_RULE: {
+		struct np_buf u = { 0 };
+
+		words(&b, "iptables-nft", "-w", "-t", s->key, "-I", s->value, NULL);
+		spec_words(&b, s->text);
+		flush_line(&b, out);
+		words(&u, "iptables-nft", "-w", "-t", s->key, "-D", s->value, NULL);
+		spec_words(&u, s->text);
+		comment(out, "undone by: %s", np_buf_str(&u));
+		np_buf_free(&u);
+		return;
+	}
 	case NP_STEP_DNSMASQ_START:
 		word(&b, "dnsmasq");
 		wordf(&b, "--conf-file=%s", s->path);
@@ -421,7 +455,12 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 				    ", \"ceil_Bps\": %" PRIu64 ", \"burst_bytes\": %" PRIu32 "}",
 				    s->tc.kind == NP_TC_HTB ? "htb" : "pfifo", s->tc.handle, s->tc.parent,
 				    s->tc.defcls, s->tc.limit, s->tc.rate, s->tc.ceil, s->tc.burst);
-		if (s->key) {
+
+		if (s->kind == NP_STEP_IPT_RULE) {
+			json_kv(&b, "table", s->key);
+			json_kv(&b, "chain", s->value);
+			json_kv(&b, "rule", s->text);
+		} else if (s->key) {
 			json_kv(&b, "key", s->key);
 			json_kv(&b, "value", s->value);
 			np_buf_addf(&b, ", \"optional\": %s", s->optional ? "true" : "false");
@@ -430,7 +469,7 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 			json_kv(&b, "path", s->path);
 		if (s->data)
 			json_kv(&b, "content", s->data);
-		if (s->text)
+		if (s->text && s->kind != NP_STEP_IPT_RULE)
 			json_kv(&b, s->kind == NP_STEP_TOOL ? "argv" : "nft", s->text);
 		if (s->undo_text)
 			json_kv(&b, s->kind == NP_STEP_TOOL ? "undo_argv" : "nft_undo", s->undo_text);

@@ -42,6 +42,7 @@ static bool undoable(enum np_step_kind kind)
 	case NP_STEP_BRIDGE_ADD:
 	case NP_STEP_PORT_ADD:
 	case NP_STEP_FW_APPLY:
+	case NP_STEP_IPT_RULE:
 	case NP_STEP_DNSMASQ_START:
 	case NP_STEP_RECORD:
 	case NP_STEP_TOOL:
@@ -83,6 +84,11 @@ int np_record_render(const struct np_plan *plan, size_t n, char **ret)
 		add_value(&b, "subop", s->kind == NP_STEP_HOOK ? s->value : NULL);
 		add_value(&b, "xml", s->kind == NP_STEP_HOOK ? s->data : NULL);
 		add_value(&b, "undo", s->undo_text);
+		if (s->kind == NP_STEP_IPT_RULE) {
+			add_value(&b, "table", s->key);
+			add_value(&b, "chain", s->value);
+			add_value(&b, "rule", s->text);
+		}
 		if (s->state)
 			np_buf_add(&b, " state=1");
 		if (s->kind == NP_STEP_BRIDGE_ADD || s->kind == NP_STEP_PORT_ADD)
@@ -180,6 +186,12 @@ static int set_field(struct np_plan *plan, struct np_step *s, const char *key, s
 		slot = &s->data;
 	} else if (IS("undo")) {
 		slot = &s->undo_text;
+	} else if (s->kind == NP_STEP_IPT_RULE && IS("table")) {
+		slot = &s->key;
+	} else if (s->kind == NP_STEP_IPT_RULE && IS("chain")) {
+		slot = &s->value;
+	} else if (s->kind == NP_STEP_IPT_RULE && IS("rule")) {
+		slot = &s->text;
 	} else if (IS("ifindex")) {
 		char *end;
 		long n = strtol(val, &end, 10);

@@ -8,6 +8,7 @@
 struct np_net;
 struct np_err;
 struct np_fw;
+struct np_fw_foreign;
 
 #define NP_FW_TABLE "netplumb"
 /* "fwd-" or "nat-" + a bridge name of at most 15 bytes, NUL included. */
@@ -57,3 +58,8 @@ int np_fw_table_prune(struct np_fw *fw, struct np_err *err);
  * nat, route); open, a host bridge and the macvtap/hostdev pools get no
  * rules at all. */
 bool np_fw_firewalled(const struct np_net *net);
+/* 1 when the kernel's chains of script hold its rules, rule by rule
+ * (fw_compare.h), 0 when a chain is missing or a rule differs. */
+int np_fw_check(struct np_fw *fw, const char *script);
+/* Walks the kernel's base chains for other tools' drops (foreign.h). */
+int np_fw_foreign_walk(struct np_fw *fw, struct np_fw_foreign *ret);

@@ -2,6 +2,9 @@
  * whole script as one netlink batch, which the kernel commits or rejects as a
  * whole: that is the "one script = one transaction" promise. */
 #include "firewall/fw.h"
+#include "firewall/foreign.h"
+#include "firewall/fw_compare.h"
+#include "common/buf.h"
 
 #include "common/err.h"
 #include "common/util.h"
@@ -297,4 +300,43 @@ int np_fw_table_prune(struct np_fw *fw, struct np_err *err)
 		return np_err_set(err, r, "nft: delete table inet " NP_FW_TABLE ": %s",
 				  strerror(-r));
 	return 0;
+}
+
+int np_fw_foreign_walk(struct np_fw *fw, struct np_fw_foreign *ret)
+{
+	struct np_err ignored = { { 0 } };
+	_np_free_ char *text = NULL;
+	int r;
+
+	/* Base chains and their policies only: no rules are dumped. */
+	r = run(fw, "list chains", &text, &ignored);
+	if (r < 0)
+		return r;
+	np_fw_foreign_parse(text, ret);
+	return 0;
+}
+
+int np_fw_check(struct np_fw *fw, const char *script)
+{
+	struct np_err ignored = { { 0 } };
+	char chains[8][32], cmd[96];
+	struct np_buf all = { 0 };
+	int n = np_fw_script_chains(script, chains, 8), r = 0;
+
+	for (int i = 0; i < n && r >= 0; i++) {
+		_np_free_ char *out = NULL;
+
+		snprintf(cmd, sizeof(cmd), "list chain inet " NP_FW_TABLE " %s", chains[i]);
+		r = run(fw, cmd, &out, &ignored);
+		if (r == -ENOENT) {
+			np_buf_free(&all);
+			return 0;
+		}
+		if (r >= 0)
+			np_buf_add(&all, out);
+	}
+	if (r >= 0)
+		r = all.oom ? -ENOMEM : np_fw_script_matches(script, np_buf_str(&all));
+	np_buf_free(&all);
+	return r;
 }

@@ -17,6 +17,8 @@ NP_PACKAGES=(
 	qemu-system-x86 ipxe-qemu
 	# packaging (scripts/package.sh) and its test: man renders the man page
 	dpkg-dev lintian man-db
+	# beside other firewalls: iptables-nft for the accepts (run time too), ufw (e2e)
+	iptables ufw
 )
 
 # np_install_packages: apt-get update + install, only when something is missing.

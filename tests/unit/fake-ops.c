@@ -4,6 +4,7 @@
 #include "common/err.h"
 #include "common/fileio.h"
 #include "engine/port.h"
+#include "firewall/foreign.h"
 #include "netlink/nl.h"
 
 #include <errno.h>
@@ -84,7 +85,7 @@ int fake_links(const struct fake *f)
 
 bool fake_clean(const struct fake *f)
 {
-	return !fake_links(f) && !f->files && !f->fw && !f->table && !f->dnsmasq;
+	return !fake_links(f) && !f->files && !f->fw && !f->table && !f->dnsmasq && !f->ipt;
 }
 
 static int f_link_get(void *ctx, const char *ifname, struct np_link_id *ret)
@@ -105,6 +106,44 @@ static int f_route_find(void *ctx, const struct np_addr *dst, unsigned prefix, c
 static int f_fw_present(void *ctx, const char *bridge)
 {
 	return ((struct fake *)ctx)->fw > 0;
+}
+
+static int f_fw_check(void *ctx, const char *script)
+{
+	return ((struct fake *)ctx)->fw > 0;
+}
+
+static int f_fw_foreign(void *ctx, struct np_fw_foreign *ret)
+{
+	struct fake *f = ctx;
+
+	*ret = (struct np_fw_foreign){ .ipt_forward_drop = f->ipt_forward_drop,
+				       .ipt_input_drop = f->ipt_input_drop };
+	return 0;
+}
+
+static int f_ipt_check(void *ctx, const char *table, const char *chain, const char *spec)
+{
+	return ((struct fake *)ctx)->ipt > 0;
+}
+
+static int f_ipt_change(void *ctx, bool insert, const char *table, const char *chain,
+			const char *spec, struct np_err *err)
+{
+	struct fake *f = ctx;
+	int r = change(f);
+
+	np_buf_addf(&f->log, "ipt_%s %s %s %s\n", insert ? "insert" : "delete", table, chain,
+		    spec);
+	if (r < 0)
+		return r;
+	if (insert)
+		f->ipt++;
+	else if (f->ipt)
+		f->ipt--;
+	else
+		return -ENOENT;
+	return 0;
 }
 
 static int f_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
@@ -361,6 +400,10 @@ const struct np_ops fake_ops = {
 	.link_get = f_link_get,
 	.route_find = f_route_find,
 	.fw_present = f_fw_present,
+	.fw_check = f_fw_check,
+	.fw_foreign = f_fw_foreign,
+	.ipt_check = f_ipt_check,
+	.ipt_change = f_ipt_change,
 	.dnsmasq_running = f_dnsmasq_running,
 	.bridge_add = f_bridge_add,
 	.link_del = f_link_del,

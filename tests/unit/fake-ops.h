@@ -33,6 +33,9 @@ struct fake {
 	int dnsmasq;     /* processes running */
 	int reloads;
 	int hooks;
+	/* what fw_foreign reports (iptables' filter FORWARD/INPUT drop) */
+	bool ipt_forward_drop, ipt_input_drop;
+	int ipt;         /* iptables rules inserted and not deleted */
 	struct np_buf log; /* one line per call: "bridge_add virbr0", ... */
 };
 

@@ -11,6 +11,7 @@
 #include "engine/plan.h"
 #include "engine/port.h"
 #include "engine/record.h"
+#include "firewall/foreign.h"
 #include "netlink/nl.h"
 #include "xml/net.h"
 #include "xml/xml.h"
@@ -242,6 +243,14 @@ static char *printed_calls(const struct np_plan *plan)
 		if (n > 0 && (!strcmp(w[0], "firewall-cmd") || !strcmp(w[0], "resolvectl"))) {
 			np_buf_add(&b, "tool");
 			for (int k = 0; k < n; k++)
+				np_buf_addf(&b, " %s", w[k]);
+			np_buf_addc(&b, '\n');
+			free(buf);
+			continue;
+		}
+		if (n > 6 && words_are(w, n, 6, "iptables-nft", "-w", "-t", NULL, "-I", NULL)) {
+			np_buf_addf(&b, "ipt_insert %s %s", w[3], w[5]);
+			for (int k = 6; k < n; k++)
 				np_buf_addf(&b, " %s", w[k]);
 			np_buf_addc(&b, '\n');
 			free(buf);
@@ -756,6 +765,69 @@ static void rm_tmp(void)
 	rmdir(tmp);
 }
 
+/* Another tool's iptables chains drop by policy: accepts go into them as
+ * steps, printed as executed, undone in reverse from the record too. */
+static void test_iptables_foreign(struct np_net *net)
+{
+	static const char docker[] =
+		"table ip filter {\n\tchain INPUT {\n\t\ttype filter hook input priority filter; "
+		"policy accept;\n\t}\n\tchain FORWARD {\n\t\ttype filter hook forward priority "
+		"filter; policy drop;\n\t}\n\tchain DOCKER-USER {\n\t}\n}\ntable inet fw {\n\t"
+		"chain fwd {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n\tchain "
+		"out {\n\t\ttype filter hook output priority 0; policy drop;\n\t}\n}\n"
+		"table inet netplumb {\n\tchain fwd-virbr0 {\n\t\ttype filter hook forward "
+		"priority filter; policy drop;\n\t}\n}\n";
+	struct np_fw_foreign f;
+	struct np_plan_paths p = tmp_paths;
+	struct np_plan *plan, *rec = NULL;
+	struct np_err err = { { 0 } };
+	char *printed, *executed, *text = NULL;
+	struct fake fk;
+	size_t n = 0;
+
+	np_fw_foreign_parse(docker, &f);
+	CHECK(f.ipt_forward_drop && !f.ipt_input_drop && f.n_other == 1);
+	CHECK(f.n_other == 1 && !strcmp(f.other[0].family, "inet") &&
+	      !strcmp(f.other[0].table, "fw") && !strcmp(f.other[0].chain, "fwd") &&
+	      !strcmp(f.other[0].hook, "forward"));
+	f.ipt_input_drop = true;
+	p.foreign = &f;
+	plan = build(net, &p);
+	CHECK(plan != NULL);
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->n_steps; i++)
+		if (plan->steps[i].kind == NP_STEP_IPT_RULE)
+			n++;
+	CHECK(n == 6);
+	printed = printed_calls(plan);
+	executed = executed_calls(plan, &err);
+	CHECK(printed && executed && strstr(printed, "ipt_insert filter FORWARD -i virbr0 -o "
+						     "virbr0 -j ACCEPT\n"));
+	CHECK(printed && executed && !strcmp(printed, executed));
+	CHECK(printed && strstr(printed, "ipt_insert filter INPUT -i virbr0 -p udp -m udp --dport "
+					 "67 -j ACCEPT\n"));
+	free(printed);
+	free(executed);
+	test_rollback_every_step(plan);
+
+	fake_init(&fk);
+	CHECK(np_plan_apply(plan, &fake_ops, &fk, NULL, &err) == 0 && fk.ipt == 6);
+	CHECK(np_file_read(np_plan_find(plan, NP_STEP_RECORD)->path, 1 << 20, &text, NULL) == 0);
+	CHECK(text && np_record_parse(text, "rec", &rec, &err) == 0);
+	fake_log_reset(&fk);
+	CHECK(rec && np_plan_undo(rec, &fake_ops, &fk, NULL, &err) == 0 && fake_clean(&fk));
+	/* the last inserted is the first deleted */
+	CHECK(strstr(np_buf_str(&fk.log), "ipt_delete filter INPUT -i virbr0 -p tcp -m tcp --dport "
+					  "53 -j ACCEPT\n") != NULL);
+	CHECK(strstr(np_buf_str(&fk.log), "ipt_delete filter INPUT -i virbr0 -p tcp") <
+	      strstr(np_buf_str(&fk.log), "ipt_delete filter FORWARD -i virbr0 -o virbr0"));
+	np_plan_free(rec);
+	free(text);
+	fake_free(&fk);
+	np_plan_free(plan);
+}
+
 int main(void)
 {
 	struct np_net *net = parse(np_default_net_xml, "default.xml");
@@ -781,6 +853,7 @@ int main(void)
 		test_printed_is_executed(net);
 		test_bandwidth();
 		test_port_options();
+		test_iptables_foreign(net);
 	}
 	np_plan_free(plan);
 	np_plan_free(applied);

@@ -9,6 +9,7 @@
 #include "common/err.h"
 #include "common/fileio.h"
 #include "engine/lifecycle.h"
+#include "firewall/foreign.h"
 #include "engine/ops.h"
 #include "engine/store.h"
 #include "engine/update_live.h"
@@ -186,6 +187,28 @@ static int r_dnsmasq_running(void *ctx, const char *conf, const char *pidfile)
 	return rec.dnsmasq > 0;
 }
 
+static int r_fw_check(void *ctx, const char *script)
+{
+	return 1;
+}
+
+static int r_fw_foreign(void *ctx, struct np_fw_foreign *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	return 0;
+}
+
+static int r_ipt_check(void *ctx, const char *table, const char *chain, const char *spec)
+{
+	return 1;
+}
+
+static int r_ipt_change(void *ctx, bool insert, const char *table, const char *chain,
+			const char *spec, struct np_err *err)
+{
+	return note(insert ? "ipt" : "ipt-del");
+}
+
 static int r_fw_present(void *ctx, const char *bridge)
 {
 	return 1;
@@ -206,6 +229,10 @@ static const struct np_ops rec_ops = {
 	.link_get = r_link_get,
 	.route_find = r_route_find,
 	.fw_present = r_fw_present,
+	.fw_check = r_fw_check,
+	.fw_foreign = r_fw_foreign,
+	.ipt_check = r_ipt_check,
+	.ipt_change = r_ipt_change,
 	.dnsmasq_running = r_dnsmasq_running,
 	.bridge_add = r_bridge_add,
 	.link_del = r_link_del,

@@ -1,0 +1,55 @@
+/* Other tools' rulesets that would drop a network's traffic, found by
+ * walking the kernel's nftables base chains (iptables-nft's tables are
+ * nftables tables too), and the libvirt-style iptables accept rules that let
+ * the network's traffic through them. Pure: np_fw_foreign_walk() in
+ * fw_sys.c fills the struct from the kernel. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct np_net;
+
+#define NP_FW_FOREIGN_MAX 8
+
+/* A base chain of another table whose policy drops what reaches it. */
+struct np_fw_drop {
+	char family[8];  /* ip, ip6, inet */
+	char table[64];
+	char chain[64];
+	char hook[16];   /* input, forward, output */
+};
+
+struct np_fw_foreign {
+	/* iptables' filter table (table ip filter) drops by policy in these
+	 * chains: accepts inserted there let the network through, as libvirt's
+	 * iptables backend does. */
+	bool ipt_forward_drop;
+	bool ipt_input_drop;
+	/* Drops elsewhere (a native nft table): netplumb does not write into
+	 * another tool's nft table; start warns with the fix. */
+	struct np_fw_drop other[NP_FW_FOREIGN_MAX];
+	size_t n_other;
+};
+
+/* Fills ret from the text of `nft list chains`. */
+void np_fw_foreign_parse(const char *text, struct np_fw_foreign *ret);
+
+/* One iptables rule: iptables-nft -w -t TABLE -I CHAIN SPEC (SPEC's words
+ * are separated by single spaces and hold no quotes). */
+struct np_ipt_rule {
+	const char *table;
+	const char *chain;
+	char spec[160];
+	const char *why;
+};
+
+#define NP_IPT_RULES_MAX 16
+/* The accept rules network net needs in iptables' filter table given what
+ * f found; their count, or -EINVAL. */
+int np_fw_foreign_rules(const struct np_net *net, const struct np_fw_foreign *f,
+			struct np_ipt_rule ret[NP_IPT_RULES_MAX]);
+/* The nft commands that would let net's traffic through drop d; "" when
+ * the hook does not concern it. */
+void np_fw_foreign_fix(const struct np_net *net, const struct np_fw_drop *d, char *out,
+		       size_t len);

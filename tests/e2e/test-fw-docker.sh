@@ -1,0 +1,97 @@
+#!/bin/bash
+# Issue 15: netplumb beside Docker. Docker's iptables-nft ruleset (FORWARD
+# policy DROP, DOCKER-USER, DOCKER-ISOLATION-STAGE-*; tests/e2e/data/
+# docker-iptables.rules) is loaded in the test's host namespace first. netplumb
+# finds the drop by walking the base chains, inserts libvirt-style accepts for
+# virbr0 into iptables' FORWARD (and INPUT once its policy is DROP) as plan
+# steps, and its destroy leaves Docker's ruleset exactly as it was. With
+# bridge-nf-call-iptables=1 two guests on the bridge reach each other through
+# Docker's FORWARD DROP; with the host's INPUT policy DROP guests still get
+# leases and DNS answers from the bridge address.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+command -v iptables-nft-restore >/dev/null || missing iptables-nft-restore
+NAT_PORT=5555
+GUEST_PORT=6666
+BANNER=hello-from-guest
+
+make_uplink
+ip -n "$NS_UPLINK" route add 192.168.122.0/24 via "$HOST_UPLINK_IP"
+# Docker's own bridge, so its rules name a real interface.
+ip -n "$NS_HOST" link add docker0 type bridge
+ip -n "$NS_HOST" addr add 172.17.0.1/16 dev docker0
+grep -v '^#' "$NP_E2E_DIR/data/docker-iptables.rules" | ip netns exec "$NS_HOST" iptables-nft-restore
+ip netns exec "$NS_HOST" sysctl -qw net.bridge.bridge-nf-call-iptables=1
+
+# iptables-save without counters (traffic changes them).
+ipt_rules() { ip netns exec "$NS_HOST" iptables-nft-save | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'; }
+DOCKER_BEFORE=$(ipt_rules)
+expect_match "Docker's FORWARD policy is DROP" '^:FORWARD DROP$' "$DOCKER_BEFORE"
+
+log "plan shows the accepts as iptables-nft commands"
+expect_np_ok "plan default" plan default
+expect_match "plan inserts the FORWARD accept between guests" \
+	'^iptables-nft -w -t filter -I FORWARD -i virbr0 -o virbr0 -j ACCEPT$' "$NP_OUT"
+expect_match "plan inserts the FORWARD accept for the guests' traffic" \
+	'^iptables-nft -w -t filter -I FORWARD -s 192\.168\.122\.0/24 -i virbr0 -j ACCEPT$' "$NP_OUT"
+expect_no_match "INPUT accepts only when INPUT drops" 'I INPUT' "$NP_OUT"
+
+log "net-start default beside Docker"
+expect_np_ok "net-start default" net-start default
+RULES=$(ipt_rules)
+expect_match "the accept between guests is in FORWARD" '^-A FORWARD -i virbr0 -o virbr0 -j ACCEPT$' "$RULES"
+expect_match "Docker's FORWARD policy is still DROP" '^:FORWARD DROP$' "$RULES"
+expect_match "Docker's jump to DOCKER-USER is still there" '^-A FORWARD -j DOCKER-USER$' "$RULES"
+
+make_guest 1 virbr0
+guest_dhcp 1 30 || fail "guest 1 got no DHCP lease beside Docker: $(tail -n 5 "$NP_TMP/g1.udhcpc.log")"
+GIP=${GUEST_IP[1]}
+expect_match "the lease is in 192.168.122.0/24" '^192\.168\.122\.[0-9]+$' "$GIP"
+expect_ok "guest pings the uplink through NAT" \
+	ip netns exec "${GUEST_NS[1]}" timeout 15 busybox ping -c 2 -W 5 "$UPLINK_IP"
+bg "$NS_UPLINK" 60 busybox nc -ll -p "$NAT_PORT" \
+	-e ss -tnH state established state close-wait "( sport = :$NAT_PORT )"
+wait_until 5 ip netns exec "$NS_UPLINK" sh -c "ss -ltnH | grep -q ':$NAT_PORT '" ||
+	fail "the uplink's listener did not come up"
+expect_ok "guest opens a TCP connection to the uplink" \
+	ip netns exec "${GUEST_NS[1]}" timeout 15 busybox nc -w 5 "$UPLINK_IP" "$NAT_PORT" </dev/null
+SEEN=$(awk 'NF { print $NF; exit }' <<<"$OUT" | sed -e 's/:[0-9]*$//' -e 's/^\[//' -e 's/\]$//' -e 's/^::ffff://')
+expect_eq "the uplink sees the host's address (masquerade)" "$HOST_UPLINK_IP" "$SEEN"
+bg "${GUEST_NS[1]}" 60 busybox nc -ll -p "$GUEST_PORT" -e echo "$BANNER"
+wait_until 5 ip netns exec "${GUEST_NS[1]}" sh -c "ss -ltnH | grep -q ':$GUEST_PORT '" ||
+	fail "the guest's listener did not come up"
+expect_ok "control: the host reaches the guest's service" \
+	ip netns exec "$NS_HOST" timeout 10 busybox nc -w 3 "$GIP" "$GUEST_PORT" </dev/null
+expect_fail "the uplink cannot connect to the guest" \
+	ip netns exec "$NS_UPLINK" timeout 10 busybox nc -w 3 "$GIP" "$GUEST_PORT" </dev/null
+expect_no_match "the uplink got nothing from the guest" "$BANNER" "$OUT"
+
+log "net-destroy leaves Docker's ruleset exactly as before"
+expect_np_ok "net-destroy default" net-destroy default
+expect_eq "iptables-save after destroy equals before start" "$DOCKER_BEFORE" "$(ipt_rules)"
+
+log "the host's INPUT policy is DROP too: DHCP and DNS still work, guests reach each other"
+ip netns exec "$NS_HOST" iptables-nft -w -P INPUT DROP
+BEFORE2=$(ipt_rules)
+expect_np_ok "plan default (INPUT DROP)" plan default
+expect_match "plan accepts DHCP on the bridge" \
+	'^iptables-nft -w -t filter -I INPUT -i virbr0 -p udp -m udp --dport 67 -j ACCEPT$' "$NP_OUT"
+expect_match "plan accepts DNS over TCP on the bridge" \
+	'^iptables-nft -w -t filter -I INPUT -i virbr0 -p tcp -m tcp --dport 53 -j ACCEPT$' "$NP_OUT"
+expect_np_ok "net-start default (INPUT DROP)" net-start default
+ip -n "$NS_HOST" link del vnet1 2>/dev/null || true
+make_guest 2 virbr0
+make_guest 3 virbr0
+guest_dhcp 2 30 || fail "guest 2 got no lease with INPUT DROP: $(tail -n 5 "$NP_TMP/g2.udhcpc.log")"
+guest_dhcp 3 30 || fail "guest 3 got no lease with INPUT DROP: $(tail -n 5 "$NP_TMP/g3.udhcpc.log")"
+pass "both guests got leases with the host's INPUT policy DROP"
+expect_lookup "dnsmasq on the bridge answers a guest's DNS query" "${GUEST_NS[2]}" \
+	"^Address: *${GUEST_IP[3]//./\\.}$" -type=a np-g3 192.168.122.1
+expect_eq "bridge-nf-call-iptables is on" 1 \
+	"$(ip netns exec "$NS_HOST" sysctl -n net.bridge.bridge-nf-call-iptables)"
+expect_ok "guest 2 pings guest 3 across the bridge through Docker's FORWARD DROP" \
+	ip netns exec "${GUEST_NS[2]}" timeout 15 busybox ping -c 2 -W 5 "${GUEST_IP[3]}"
+expect_np_ok "net-destroy default (INPUT DROP)" net-destroy default
+expect_eq "iptables-save after the second destroy equals before" "$BEFORE2" "$(ipt_rules)"
+expect_match "INPUT policy DROP kept" '^:INPUT DROP$' "$(ipt_rules)"
