@@ -144,7 +144,7 @@ int np_dnsmasq_lease_prepare(const char *path, struct np_err *err)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd >= 0)
 		/* the umask must not narrow it: leases are readable as libvirt's */
-		return fchmod(fd, 0644) < 0 ? np_err_set(err, -errno, "%s: %m", path) : 0;
+		return fchmod(fd, 0644) < 0 ? np_err_set(err, -errno, "%s: %m", path) : 1;
 	if (errno == EEXIST)
 		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 && errno == ELOOP)

@@ -51,6 +51,7 @@ bool np_dnsmasq_drop_ids(const struct np_dnsmasq_files *f, uid_t *ret_uid, gid_t
  * symlinks): O_EXCL|O_NOFOLLOW, root's, 0644. An existing one must be a
  * regular file with one link, root's or ours: a symlink or hard link there
  * is refused, not written through. */
+/* 1 when it made the file, 0 when a fit one was there. */
 int np_dnsmasq_lease_prepare(const char *path, struct np_err *err);
 /* Gives the pid file dnsmasq wrote (and chowned to its user) back to root,
  * so that no process of dnsmasq's user, which every dnsmasq on the host

@@ -284,6 +284,7 @@ struct np_dnsmasq_starting {
 	int child_fd; /* pidfd of the first process */
 	int errr;     /* its stderr */
 	int execr;    /* errno of a failed exec, or EOF once exec'd */
+	bool lease_created; /* the lease file is new: a failed start removes it */
 };
 
 void np_dnsmasq_starting_free(struct np_dnsmasq_starting *s)
@@ -341,6 +342,7 @@ int np_dnsmasq_spawn(const char *binary, const char *conf, const char *pidfile,
 		r = np_dnsmasq_lease_prepare(s->files.leasefile, err);
 		if (r < 0)
 			return r;
+		s->lease_created = r == 1;
 	}
 	check.on = np_dnsmasq_drop_ids(&s->files, &check.uid, &check.gid);
 	check.paths = s->files.unprivileged;
@@ -475,7 +477,13 @@ int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, 
 	int r;
 
 	r = np_dnsmasq_spawn(binary, conf, pidfile, &s, err);
-	return r < 0 ? r : np_dnsmasq_wait_ready(s, ret_pid, err);
+	if (r < 0)
+		return r;
+	r = np_dnsmasq_wait_ready(s, ret_pid, err);
+	/* a failed start leaves nothing behind, a new empty lease file neither */
+	if (r < 0 && s->lease_created)
+		(void)np_file_remove(s->files.leasefile);
+	return r;
 }
 
 /* A dnsmasq told to stop whose exit has not been waited for yet. */

@@ -334,9 +334,9 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 			word(&b, "metric");
 			wordf(&b, "%u", s->metric);
 		}
-		flush_line(&b, out);
 		if (s->optional)
-			comment(out, "a failure here is a warning");
+			np_buf_add(&b, "  # a failure here is a warning");
+		flush_line(&b, out);
 		return;
 	case NP_STEP_FW_APPLY:
 		words(&b, "nft", "-f", "-", NULL);
