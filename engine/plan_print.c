@@ -204,31 +204,12 @@ static void print_tc(const struct np_step *s, FILE *out)
 	flush_line(&b, out);
 }
 
-/* An argv given one word a line, as one shell command line. */
-/* An argv of one word a line, each word quoted for the shell. */
-static void argv_words(struct np_buf *b, const char *lines)
+/* The words of text split at sep (empty ones dropped), each quoted for the
+ * shell: a tool's argv is one word a line, an iptables spec one a space. */
+static void split_words(struct np_buf *b, const char *text, char sep)
 {
-	for (const char *p = lines; *p;) {
-		size_t n = strcspn(p, "\n");
-		char *w = strndup(p, n);
-
-		if (!w) {
-			b->oom = true;
-			return;
-		}
-		word(b, w);
-		free(w);
-		p += n;
-		if (*p)
-			p++;
-	}
-}
-
-/* An iptables rule spec: its space-separated words, each quoted. */
-static void spec_words(struct np_buf *b, const char *spec)
-{
-	for (const char *p = spec; *p;) {
-		size_t n = strcspn(p, " ");
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, (const char[]){ sep, '\0' });
 
 		if (n) {
 			char *w = strndup(p, n);
@@ -241,7 +222,7 @@ static void spec_words(struct np_buf *b, const char *spec)
 			free(w);
 		}
 		p += n;
-		while (*p == ' ')
+		while (*p == sep)
 			p++;
 	}
 }
@@ -250,7 +231,7 @@ static void print_argv(FILE *out, const char *lines)
 {
 	struct np_buf b = { 0 };
 
-	argv_words(&b, lines);
+	split_words(&b, lines, '\n');
 	flush_line(&b, out);
 }
 
@@ -348,10 +329,10 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		struct np_buf u = { 0 };
 
 		words(&b, "iptables-nft", "-w", "-t", s->key, "-I", s->value, NULL);
-		spec_words(&b, s->text);
+		split_words(&b, s->text, ' ');
 		flush_line(&b, out);
 		words(&u, "iptables-nft", "-w", "-t", s->key, "-D", s->value, NULL);
-		spec_words(&u, s->text);
+		split_words(&u, s->text, ' ');
 		comment(out, "undone by: %s", np_buf_str(&u));
 		np_buf_free(&u);
 		return;
@@ -371,7 +352,7 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		if (s->undo_text) {
 			struct np_buf u = { 0 };
 
-			argv_words(&u, s->undo_text);
+			split_words(&u, s->undo_text, '\n');
 			comment(out, "undone by: %s", np_buf_str(&u));
 			np_buf_free(&u);
 		}
