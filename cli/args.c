@@ -1,8 +1,10 @@
 #include "cli/args.h"
 
 #include "common/err.h"
+#include "common/name.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 int np_args_parse(int argc, char **argv, struct np_arg *args, size_t n_args, const char **pos,
@@ -69,4 +71,17 @@ const char *np_args_value(const struct np_arg *args, size_t n, const char *name)
 		if (!strcmp(args[i].name, name))
 			return args[i].set ? args[i].value : NULL;
 	return NULL;
+}
+
+int np_args_network(int argc, char **argv, struct np_arg *args, size_t n_args, const char **ret,
+		    struct np_err *err)
+{
+	char what[64];
+	int r;
+
+	r = np_args_parse(argc, argv, args, n_args, ret, 1, 1, err);
+	if (r < 0)
+		return r;
+	snprintf(what, sizeof(what), "%s: network", argv[0]);
+	return np_name_check(NP_NAME_NETWORK, what, *ret, err);
 }

@@ -70,10 +70,7 @@ int np_cmd_edit(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	const char *arg;
 	int fd, r;
 
-	r = np_args_parse(argc, argv, NULL, 0, &arg, 1, 1, err);
-	if (r < 0)
-		return r;
-	r = np_name_check(NP_NAME_NETWORK, "net-edit: network", arg, err);
+	r = np_args_network(argc, argv, NULL, 0, &arg, err);
 	if (r < 0)
 		return r;
 	r = np_engine_def_load(c->eng, arg, &net, err);

@@ -19,17 +19,10 @@ static int one_arg(int argc, char **argv, const char **ret, struct np_err *err)
 	return np_args_parse(argc, argv, NULL, 0, ret, 1, 1, err);
 }
 
-/* The one argument, a network name (np_name_check). */
+/* The one argument, a network name. */
 static int one_name(int argc, char **argv, const char **ret, struct np_err *err)
 {
-	char what[64];
-	int r;
-
-	r = one_arg(argc, argv, ret, err);
-	if (r < 0)
-		return r;
-	snprintf(what, sizeof(what), "%s: network", argv[0]);
-	return np_name_check(NP_NAME_NETWORK, what, *ret, err);
+	return np_args_network(argc, argv, NULL, 0, ret, err);
 }
 
 int np_cmd_define(struct np_cli *c, int argc, char **argv, struct np_err *err)
@@ -208,10 +201,7 @@ int np_cmd_autostart(struct np_cli *c, int argc, char **argv, struct np_err *err
 	bool off;
 	int r;
 
-	r = np_args_parse(argc, argv, args, 1, &name, 1, 1, err);
-	if (r < 0)
-		return r;
-	r = np_name_check(NP_NAME_NETWORK, "net-autostart: network", name, err);
+	r = np_args_network(argc, argv, args, 1, &name, err);
 	if (r < 0)
 		return r;
 	off = np_args_has(args, 1, "--disable");

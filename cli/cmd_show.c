@@ -168,10 +168,7 @@ int np_cmd_info(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	char what[128] = "", esc[NP_TERM_MAX];
 	int r;
 
-	r = np_args_parse(argc, argv, args, 1, &name, 1, 1, err);
-	if (r < 0)
-		return r;
-	r = np_name_check(NP_NAME_NETWORK, "net-info: network", name, err);
+	r = np_args_network(argc, argv, args, 1, &name, err);
 	if (r < 0)
 		return r;
 	r = np_engine_lookup(c->eng, name, false, &net, err);
@@ -234,10 +231,7 @@ int np_cmd_dumpxml(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	bool inactive;
 	int r;
 
-	r = np_args_parse(argc, argv, args, 1, &name, 1, 1, err);
-	if (r < 0)
-		return r;
-	r = np_name_check(NP_NAME_NETWORK, "net-dumpxml: network", name, err);
+	r = np_args_network(argc, argv, args, 1, &name, err);
 	if (r < 0)
 		return r;
 	inactive = np_args_has(args, 1, "--inactive");
@@ -314,10 +308,7 @@ int np_cmd_leases(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	size_t n = 0;
 	int r;
 
-	r = np_args_parse(argc, argv, args, na, &name, 1, 1, err);
-	if (r < 0)
-		return r;
-	r = np_name_check(NP_NAME_NETWORK, "net-dhcp-leases: network", name, err);
+	r = np_args_network(argc, argv, args, na, &name, err);
 	if (r < 0)
 		return r;
 	mac = np_args_value(args, na, "--mac");
@@ -392,10 +383,7 @@ int np_cmd_uuid(struct np_cli *c, int argc, char **argv, struct np_err *err)
 	char uuid[37];
 	int r;
 
-	r = np_args_parse(argc, argv, NULL, 0, &name, 1, 1, err);
-	if (r < 0)
-		return r;
-	r = np_name_check(NP_NAME_NETWORK, "net-uuid: network", name, err);
+	r = np_args_network(argc, argv, NULL, 0, &name, err);
 	if (r < 0)
 		return r;
 	r = np_engine_lookup(c->eng, name, false, &net, err);
