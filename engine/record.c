@@ -34,34 +34,6 @@ static void add_value(struct np_buf *b, const char *key, const char *v)
 	}
 }
 
-static bool undoable(enum np_step_kind kind)
-{
-	switch (kind) {
-	case NP_STEP_FILE_WRITE:
-	case NP_STEP_HOOK:
-	case NP_STEP_BRIDGE_ADD:
-	case NP_STEP_PORT_ADD:
-	case NP_STEP_FW_APPLY:
-	case NP_STEP_IPT_RULE:
-	case NP_STEP_DNSMASQ_START:
-	case NP_STEP_RECORD:
-	case NP_STEP_TOOL:
-		return true;
-	case NP_STEP_CHECK_LINK_FREE:
-	case NP_STEP_CHECK_ROUTE_FREE:
-	case NP_STEP_CHECK_LINK_PRESENT:
-	case NP_STEP_SYSCTL:
-	case NP_STEP_ADDR_ADD:
-	case NP_STEP_LINK_UP:
-	case NP_STEP_ROUTE_ADD:
-	case NP_STEP_QDISC_ADD:
-	case NP_STEP_CLASS_ADD:
-	case NP_STEP_PORT_ISOLATE:
-		return false;
-	}
-	return false;
-}
-
 int np_record_render(const struct np_plan *plan, size_t n, char **ret)
 {
 	struct np_buf b = { 0 };
@@ -74,8 +46,6 @@ int np_record_render(const struct np_plan *plan, size_t n, char **ret)
 	for (size_t i = 0; i < n && i < plan->n_steps; i++) {
 		const struct np_step *s = &plan->steps[i];
 
-		if (!undoable(s->kind))
-			continue;
 		np_buf_addf(&b, "step %s", np_step_kind_names[s->kind]);
 		add_value(&b, "ifname", s->ifname);
 		add_value(&b, "path", s->path);
@@ -148,7 +118,7 @@ static int kind_of(const char *name, size_t len, enum np_step_kind *ret)
 {
 	for (size_t k = 0; k < NP_STEP_KIND_COUNT; k++)
 		if (strlen(np_step_kind_names[k]) == len &&
-		    !strncmp(np_step_kind_names[k], name, len) && undoable((enum np_step_kind)k)) {
+		    !strncmp(np_step_kind_names[k], name, len)) {
 			*ret = (enum np_step_kind)k;
 			return 0;
 		}

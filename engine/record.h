@@ -1,5 +1,5 @@
-/* The record of an applied plan (RUN/NAME.applied): the steps that have
- * something to undo, with the links the kernel made (ifindex and MAC).
+/* The record of an applied plan (RUN/NAME.applied): its steps, with the
+ * fields their undo reads and the links the kernel made (ifindex and MAC).
  * net-destroy undoes exactly this record, in reverse, instead of planning
  * again from today's definition, ports and resolv.conf. Pure text in, text
  * out: one "step KIND key=value ..." line per step, values percent-encoded. */
