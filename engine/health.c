@@ -77,7 +77,7 @@ static bool still_dropping(struct np_engine *eng, const struct np_step *s)
 
 	if (eng->ops->fw_foreign(eng->ctx, &f) < 0)
 		return true;
-	if (!strcmp(s->value, "FORWARD"))
+	if (!strcmp(s->value, "FORWARD") || !strcmp(s->value, "DOCKER-USER"))
 		return f.ipt_forward_drop;
 	if (!strcmp(s->value, "INPUT"))
 		return f.ipt_input_drop;

@@ -79,8 +79,12 @@ void np_fw_foreign_parse(const char *text, struct np_fw_foreign *ret)
 			chain[0] = '\0';
 			continue;
 		}
-		if (sscanf(l, "chain %63s {", chain) == 1)
+		if (sscanf(l, "chain %63s {", chain) == 1) {
+			if (!strcmp(family, "ip") && !strcmp(table, "filter") &&
+			    !strcmp(chain, "DOCKER-USER"))
+				ret->ipt_docker_user = true;
 			continue;
+		}
 		if (strncmp(l, "type ", 5) || !chain[0] || !strcmp(table, NP_FW_TABLE))
 			continue;
 		word_after(l, " hook ", hook, sizeof(hook));
@@ -104,17 +108,22 @@ static const struct np_ip *ipv4(const struct np_net *net)
 	return NULL;
 }
 
-static int add(struct np_ipt_rule *r, int n, const char *chain, const char *why, const char *fmt,
-	       ...) __attribute__((format(printf, 5, 6)));
-static int add(struct np_ipt_rule *r, int n, const char *chain, const char *why, const char *fmt,
-	       ...)
+static int add(struct np_ipt_rule *r, int n, const struct np_fw_foreign *f, const char *chain,
+	       const char *why, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static int add(struct np_ipt_rule *r, int n, const struct np_fw_foreign *f, const char *chain,
+	       const char *why, const char *fmt, ...)
 {
 	va_list ap;
 	int len;
 
 	if (n < 0 || n >= NP_IPT_RULES_MAX)
 		return -EINVAL;
-	r[n] = (struct np_ipt_rule){ .table = "filter", .chain = chain, .why = why };
+	/* Docker's docs: rules of the host's own belong in DOCKER-USER, which
+	 * FORWARD jumps to before Docker's own. */
+	r[n] = (struct np_ipt_rule){ .table = "filter", .chain = chain, .why = why,
+				     .dropping = chain };
+	if (!strcmp(chain, "FORWARD") && f->ipt_docker_user)
+		r[n].chain = "DOCKER-USER";
 	va_start(ap, fmt);
 	len = vsnprintf(r[n].spec, sizeof(r[n].spec), fmt, ap);
 	va_end(ap);
@@ -140,28 +149,28 @@ int np_fw_foreign_rules(const struct np_net *net, const struct np_fw_foreign *f,
 	    strlen(br))
 		return -EINVAL;
 	if (f->ipt_forward_drop) {
-		n = add(ret, n, "FORWARD", "guests on the bridge reach each other", "-i %s -o %s -j ACCEPT",
+		n = add(ret, n, f, "FORWARD", "guests on the bridge reach each other", "-i %s -o %s -j ACCEPT",
 			br, br);
 		if (ip && net->forward.mode != NP_FWD_NONE) {
 			a = np_addr_network(&ip->address, ip->prefix);
 			np_addr_str(&a, sub);
 			if (net->forward.mode == NP_FWD_NAT)
-				n = add(ret, n, "FORWARD", "replies to the guests' connections",
+				n = add(ret, n, f, "FORWARD", "replies to the guests' connections",
 					"-d %s/%u -o %s -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
 					sub, ip->prefix, br);
 			else
-				n = add(ret, n, "FORWARD", "the routed subnet is reachable",
+				n = add(ret, n, f, "FORWARD", "the routed subnet is reachable",
 					"-d %s/%u -o %s -j ACCEPT", sub, ip->prefix, br);
-			n = add(ret, n, "FORWARD", "the guests' own traffic goes out",
+			n = add(ret, n, f, "FORWARD", "the guests' own traffic goes out",
 				"-s %s/%u -i %s -j ACCEPT", sub, ip->prefix, br);
 		}
 	}
 	if (f->ipt_input_drop && ip && np_dhcp_needed(net)) {
-		n = add(ret, n, "INPUT", "DHCP requests to dnsmasq",
+		n = add(ret, n, f, "INPUT", "DHCP requests to dnsmasq",
 			"-i %s -p udp -m udp --dport 67 -j ACCEPT", br);
-		n = add(ret, n, "INPUT", "DNS queries to dnsmasq",
+		n = add(ret, n, f, "INPUT", "DNS queries to dnsmasq",
 			"-i %s -p udp -m udp --dport 53 -j ACCEPT", br);
-		n = add(ret, n, "INPUT", "DNS queries to dnsmasq",
+		n = add(ret, n, f, "INPUT", "DNS queries to dnsmasq",
 			"-i %s -p tcp -m tcp --dport 53 -j ACCEPT", br);
 	}
 	return n;

@@ -26,6 +26,10 @@ struct np_fw_foreign {
 	 * iptables backend does. */
 	bool ipt_forward_drop;
 	bool ipt_input_drop;
+	/* table ip filter has Docker's DOCKER-USER chain: Docker's documented
+	 * place for the host's own rules, jumped to first from FORWARD, so the
+	 * forward accepts go there. */
+	bool ipt_docker_user;
 	/* Drops elsewhere (a native nft table): netplumb does not write into
 	 * another tool's nft table; start warns with the fix. */
 	struct np_fw_drop other[NP_FW_FOREIGN_MAX];
@@ -42,6 +46,7 @@ struct np_ipt_rule {
 	const char *chain;
 	char spec[160];
 	const char *why;
+	const char *dropping; /* the chain whose drop policy the rule answers */
 };
 
 #define NP_IPT_RULES_MAX 16

@@ -3,7 +3,8 @@
 # policy DROP, DOCKER-USER, DOCKER-ISOLATION-STAGE-*; tests/e2e/data/
 # docker-iptables.rules) is loaded in the test's host namespace first. netplumb
 # finds the drop by walking the base chains, inserts libvirt-style accepts for
-# virbr0 into iptables' FORWARD (and INPUT once its policy is DROP) as plan
+# virbr0 into Docker's DOCKER-USER (Docker's documented place for the host's
+# rules, which FORWARD jumps to first; INPUT's once its policy is DROP) as plan
 # steps, and its destroy leaves Docker's ruleset exactly as it was. With
 # bridge-nf-call-iptables=1 two guests on the bridge reach each other through
 # Docker's FORWARD DROP; with the host's INPUT policy DROP guests still get
@@ -31,16 +32,22 @@ expect_match "Docker's FORWARD policy is DROP" '^:FORWARD DROP$' "$DOCKER_BEFORE
 
 log "plan shows the accepts as iptables-nft commands"
 expect_np_ok "plan default" plan default
-expect_match "plan inserts the FORWARD accept between guests" \
-	'^iptables-nft -w -t filter -I FORWARD -i virbr0 -o virbr0 -j ACCEPT$' "$NP_OUT"
-expect_match "plan inserts the FORWARD accept for the guests' traffic" \
-	'^iptables-nft -w -t filter -I FORWARD -s 192\.168\.122\.0/24 -i virbr0 -j ACCEPT$' "$NP_OUT"
+expect_match "plan inserts the accept between guests into DOCKER-USER" \
+	'^iptables-nft -w -t filter -I DOCKER-USER -i virbr0 -o virbr0 -j ACCEPT$' "$NP_OUT"
+expect_match "plan inserts the accept for the guests' traffic into DOCKER-USER" \
+	'^iptables-nft -w -t filter -I DOCKER-USER -s 192\.168\.122\.0/24 -i virbr0 -j ACCEPT$' "$NP_OUT"
+expect_match "plan prints the undo from DOCKER-USER" \
+	'undone by: iptables-nft -w -t filter -D DOCKER-USER -i virbr0 -o virbr0 -j ACCEPT' "$NP_OUT"
+expect_no_match "nothing goes into FORWARD itself" 'I FORWARD' "$NP_OUT"
 expect_no_match "INPUT accepts only when INPUT drops" 'I INPUT' "$NP_OUT"
 
 log "net-start default beside Docker"
 expect_np_ok "net-start default" net-start default
 RULES=$(ipt_rules)
-expect_match "the accept between guests is in FORWARD" '^-A FORWARD -i virbr0 -o virbr0 -j ACCEPT$' "$RULES"
+expect_match "the accept between guests is in DOCKER-USER" '^-A DOCKER-USER -i virbr0 -o virbr0 -j ACCEPT$' "$RULES"
+expect_no_match "FORWARD holds no rule of netplumb" '^-A FORWARD .*virbr0' "$RULES"
+expect_match "Docker's RETURN is still DOCKER-USER's last rule" '^-A DOCKER-USER -j RETURN$' \
+	"$(grep '^-A DOCKER-USER' <<<"$RULES" | tail -n 1)"
 expect_match "Docker's FORWARD policy is still DROP" '^:FORWARD DROP$' "$RULES"
 expect_match "Docker's jump to DOCKER-USER is still there" '^-A FORWARD -j DOCKER-USER$' "$RULES"
 

@@ -778,6 +778,7 @@ static void test_iptables_foreign(struct np_net *net)
 		"table inet netplumb {\n\tchain fwd-virbr0 {\n\t\ttype filter hook forward "
 		"priority filter; policy drop;\n\t}\n}\n";
 	struct np_fw_foreign f;
+	struct np_ipt_rule rules[NP_IPT_RULES_MAX];
 	struct np_plan_paths p = tmp_paths;
 	struct np_plan *plan, *rec = NULL;
 	struct np_err err = { { 0 } };
@@ -786,7 +787,7 @@ static void test_iptables_foreign(struct np_net *net)
 	size_t n = 0;
 
 	np_fw_foreign_parse(docker, &f);
-	CHECK(f.ipt_forward_drop && !f.ipt_input_drop && f.n_other == 1);
+	CHECK(f.ipt_forward_drop && !f.ipt_input_drop && f.n_other == 1 && f.ipt_docker_user);
 	CHECK(f.n_other == 1 && !strcmp(f.other[0].family, "inet") &&
 	      !strcmp(f.other[0].table, "fw") && !strcmp(f.other[0].chain, "fwd") &&
 	      !strcmp(f.other[0].hook, "forward"));
@@ -802,8 +803,10 @@ static void test_iptables_foreign(struct np_net *net)
 	CHECK(n == 6);
 	printed = printed_calls(plan);
 	executed = executed_calls(plan, &err);
-	CHECK(printed && executed && strstr(printed, "ipt_insert filter FORWARD -i virbr0 -o "
+	/* Docker's DOCKER-USER holds the forward accepts, FORWARD none */
+	CHECK(printed && executed && strstr(printed, "ipt_insert filter DOCKER-USER -i virbr0 -o "
 						     "virbr0 -j ACCEPT\n"));
+	CHECK(printed && !strstr(printed, "ipt_insert filter FORWARD"));
 	CHECK(printed && executed && !strcmp(printed, executed));
 	CHECK(printed && strstr(printed, "ipt_insert filter INPUT -i virbr0 -p udp -m udp --dport "
 					 "67 -j ACCEPT\n"));
@@ -821,11 +824,15 @@ static void test_iptables_foreign(struct np_net *net)
 	CHECK(strstr(np_buf_str(&fk.log), "ipt_delete filter INPUT -i virbr0 -p tcp -m tcp --dport "
 					  "53 -j ACCEPT\n") != NULL);
 	CHECK(strstr(np_buf_str(&fk.log), "ipt_delete filter INPUT -i virbr0 -p tcp") <
-	      strstr(np_buf_str(&fk.log), "ipt_delete filter FORWARD -i virbr0 -o virbr0"));
+	      strstr(np_buf_str(&fk.log), "ipt_delete filter DOCKER-USER -i virbr0 -o virbr0"));
 	np_plan_free(rec);
 	free(text);
 	fake_free(&fk);
 	np_plan_free(plan);
+	/* without Docker's chain (UFW, a hand-set policy): FORWARD itself */
+	f.ipt_docker_user = false;
+	CHECK(np_fw_foreign_rules(net, &f, rules) == 6 && !strcmp(rules[0].chain, "FORWARD") &&
+	      !strcmp(rules[3].chain, "INPUT"));
 }
 
 int main(void)
