@@ -84,6 +84,14 @@ static const struct np_ip *ipv4(const struct np_net *net)
 	return NULL;
 }
 
+static bool net_has_v6(const struct np_net *net)
+{
+	for (size_t i = 0; i < net->n_ips; i++)
+		if (net->ips[i].address.family == AF_INET6)
+			return true;
+	return false;
+}
+
 static void check_forwarding(struct doc *d, const struct np_net *net, bool active)
 {
 	char v[16];
@@ -124,7 +132,7 @@ static int recorded_accepts(struct doc *d, const char *name, bool *ret_all_there
 static void check_foreign(struct doc *d, const struct np_net *net, bool active)
 {
 	struct np_ipt_rule rules[NP_IPT_RULES_MAX];
-	char fix[768] = "", v[16];
+	char fix[1024] = "", ufw[256], v[16];
 	bool all_there = true;
 	int n, nrec = -1;
 
@@ -134,24 +142,42 @@ static void check_foreign(struct doc *d, const struct np_net *net, bool active)
 	for (int i = 0; i < n; i++) {
 		size_t l = strlen(fix);
 
-		snprintf(fix + l, sizeof(fix) - l, "%siptables-nft -w -t %s -I %s %s",
-			 l ? "; " : "", rules[i].table, rules[i].chain, rules[i].spec);
+		const char *table, *tool = np_ipt_tool(rules[i].table, &table);
+
+		snprintf(fix + l, sizeof(fix) - l, "%s%s -w -t %s -I %s %s", l ? "; " : "", tool,
+			 table, rules[i].chain, rules[i].spec);
 	}
 	if (active)
 		nrec = recorded_accepts(d, net->name, &all_there);
 	if (n > 0) {
 		bool handled = active ? nrec >= n && all_there : true;
-		char what[1024];
+		char what[1536], where[128] = "";
+		const struct np_fw_foreign *f = &d->foreign;
 
-		snprintf(what, sizeof(what), "%s%s",
+		if (f->ipt_forward_drop || f->ipt_input_drop)
+			snprintf(where, sizeof(where), "table ip filter:%s%s",
+				 f->ipt_forward_drop ? " chain FORWARD" : "",
+				 f->ipt_input_drop ? " chain INPUT" : "");
+		if (net_has_v6(net) && (f->ip6t_forward_drop || f->ip6t_input_drop)) {
+			size_t l = strlen(where);
+
+			snprintf(where + l, sizeof(where) - l, "%stable ip6 filter:%s%s",
+				 l ? ", " : "", f->ip6t_forward_drop ? " chain FORWARD" : "",
+				 f->ip6t_input_drop ? " chain INPUT" : "");
+		}
+
+		np_fw_foreign_ufw_fix(net, &d->foreign, ufw, sizeof(ufw));
+		snprintf(what, sizeof(what), "%s%s%s%s",
 			 handled ? "none needed: netplumb inserts these at start and deletes them "
 				   "at destroy: "
 				 : "",
-			 fix);
+			 fix,
+			 ufw[0] ? "; or, in UFW's own place (kept in /etc/ufw/user.rules, which "
+				  "netplumb leaves to UFW): "
+				: "",
+			 ufw);
 		add(d, net->name, "foreign-drop", !handled, what,
-		    "table ip filter:%s%s drops by policy (walked from the kernel's base chains)%s%s",
-		    d->foreign.ipt_forward_drop ? " chain FORWARD" : "",
-		    d->foreign.ipt_input_drop ? " chain INPUT" : "",
+		    "%s drops by policy (walked from the kernel's base chains)%s%s", where,
 		    d->foreign.ipt_forward_drop && d->foreign.ipt_docker_user
 			    ? "; Docker's DOCKER-USER, which FORWARD jumps to first, takes the "
 			      "forward accepts (Docker's place for the host's own rules)"

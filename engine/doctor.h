@@ -17,7 +17,7 @@ struct np_finding {
 	bool blocking;       /* the network's traffic does not pass (exit 1) */
 	bool fixed;          /* --fix repaired it */
 	char evidence[512];  /* what was seen */
-	char fix[768];       /* the exact command(s) that fix it */
+	char fix[1536];      /* the exact command(s) that fix it */
 };
 
 /* Checks names (n of them), or every active network and 'default' when n
