@@ -320,7 +320,10 @@ static void check_ports(struct doc *d, const struct np_net *net)
 		memset(pids, 0, sizeof(pids));
 	for (size_t i = 0; i < n; i++) {
 		const struct np_proc_sock *s = &socks[i];
-		const char *proto = s->tcp ? "tcp" : "udp";
+		const char *br = net->bridge.name ? net->bridge.name : "BRIDGE";
+		const char *own = "have it listen only on its own interfaces (a dnsmasq: "
+				  "bind-interfaces plus except-interface=";
+		bool v6 = s->addr.family == AF_INET6;
 		char a[NP_ADDR_STRLEN], comm[16] = "", unit[128] = "", who[256], fix[768];
 
 		np_addr_str(&s->addr, a);
@@ -329,29 +332,22 @@ static void check_ports(struct doc *d, const struct np_net *net)
 			snprintf(who, sizeof(who), "pid %ld (%s%s%s)", (long)pids[i], comm,
 				 unit[0] ? ", unit " : "", unit);
 			if (unit[0])
-				snprintf(fix, sizeof(fix),
-					 "systemctl stop %s; or have it listen only on its own "
-					 "interfaces (a dnsmasq: bind-interfaces plus "
-					 "except-interface=%s)",
-					 unit, net->bridge.name ? net->bridge.name : "BRIDGE");
+				snprintf(fix, sizeof(fix), "systemctl stop %s; or %s%s)", unit, own,
+					 br);
 			else
-				snprintf(fix, sizeof(fix),
-					 "kill %ld; or have it listen only on its own interfaces (a "
-					 "dnsmasq: bind-interfaces plus except-interface=%s)",
-					 (long)pids[i], net->bridge.name ? net->bridge.name : "BRIDGE");
+				snprintf(fix, sizeof(fix), "kill %ld; or %s%s)", (long)pids[i], own,
+					 br);
 		} else {
-			snprintf(who, sizeof(who), "a process netplumb cannot see (socket inode %lu)",
-				 s->inode);
+			snprintf(who, sizeof(who),
+				 "a process netplumb cannot see (socket inode %lu)", s->inode);
 			snprintf(fix, sizeof(fix),
-				 "ss -%cnlp 'sport = :%u' names it; stop it or have it listen only on "
-				 "its own interfaces",
-				 s->tcp ? 't' : 'u', s->port);
+				 "ss -%cnlp 'sport = :%u' names it; stop it or %s%s)",
+				 s->tcp ? 't' : 'u', s->port, own, br);
 		}
 		add(d, net->name, "port-owner", true, fix,
 		    "%s %s%s%s:%u is bound by %s: netplumb's dnsmasq cannot serve %s on %s",
-		    proto, s->addr.family == AF_INET6 ? "[" : "", a,
-		    s->addr.family == AF_INET6 ? "]" : "", s->port, who,
-		    s->port == 67 ? "DHCP" : "DNS", net->bridge.name ? net->bridge.name : "the bridge");
+		    s->tcp ? "tcp" : "udp", v6 ? "[" : "", a, v6 ? "]" : "", s->port, who,
+		    s->port == 67 ? "DHCP" : "DNS", br);
 	}
 }
 
