@@ -109,8 +109,9 @@ void np_fw_foreign_parse(const char *text, struct np_fw_foreign *ret)
 			continue;
 		/* Only the hooks a network's forwarded, DHCP and DNS traffic
 		 * passes, for the families that carry IPv4. */
-		if ((strcmp(hook, "forward") && strcmp(hook, "input")) || !strcmp(family, "bridge") ||
-		    !strcmp(family, "arp") || !strcmp(family, "netdev"))
+		if ((strcmp(hook, "forward") && strcmp(hook, "input")) ||
+		    !strcmp(family, "bridge") || !strcmp(family, "arp") ||
+		    !strcmp(family, "netdev"))
 			continue;
 		record_drop(ret, family, table, chain, hook);
 	}
