@@ -720,8 +720,12 @@ static int plan_foreign(struct np_plan *plan, const struct np_net *net,
 		if (!s || dup_into(&s->ifname, net->bridge.name) < 0 ||
 		    dup_into(&s->key, rules[i].table) < 0 || dup_into(&s->value, rules[i].chain) < 0 ||
 		    dup_into(&s->text, rules[i].spec) < 0 ||
-		    fmt_into(&s->why, "%s: iptables' %s chain drops by policy", rules[i].why,
-			     rules[i].chain) < 0)
+		    fmt_into(&s->why, "%s: %s' %s chain drops by policy%s", rules[i].why,
+			     strcmp(rules[i].table, NP_IPT6_FILTER) ? "iptables" : "ip6tables",
+			     rules[i].dropping,
+			     strcmp(rules[i].chain, rules[i].dropping)
+				     ? "; into Docker's DOCKER-USER, its place for the host's rules"
+				     : "") < 0)
 			return -ENOMEM;
 	}
 	return 0;

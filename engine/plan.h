@@ -36,7 +36,8 @@ enum np_step_kind {
 	NP_STEP_PORT_ADD,           /* a guest port (tap or veth) onto the bridge; link */
 	NP_STEP_FW_APPLY,           /* text (one nft transaction); undo_text, then the
 				     * table goes when it is empty */
-	NP_STEP_IPT_RULE,           /* key = iptables table, value = chain, text = rule:
+	NP_STEP_IPT_RULE,           /* key = iptables table ("ip6 filter": ip6tables'),
+				     * value = chain, text = rule:
 				     * an accept inserted into another tool's chain that
 				     * drops by policy; undo deletes that rule */
 	NP_STEP_DNSMASQ_START,      /* conf path, pid path: returns once dnsmasq serves */

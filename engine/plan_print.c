@@ -8,6 +8,7 @@
 #include "common/escape.h"
 #include "common/json.h"
 #include "engine/port.h"
+#include "firewall/foreign.h"
 
 #include <inttypes.h>
 #include <linux/pkt_sched.h>
@@ -327,11 +328,12 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		return;
 	case NP_STEP_IPT_RULE: {
 		struct np_buf u = { 0 };
+		const char *table, *tool = np_ipt_tool(s->key, &table);
 
-		words(&b, "iptables-nft", "-w", "-t", s->key, "-I", s->value, NULL);
+		words(&b, tool, "-w", "-t", table, "-I", s->value, NULL);
 		split_words(&b, s->text, ' ');
 		flush_line(&b, out);
-		words(&u, "iptables-nft", "-w", "-t", s->key, "-D", s->value, NULL);
+		words(&u, tool, "-w", "-t", table, "-D", s->value, NULL);
 		split_words(&u, s->text, ' ');
 		comment(out, "undone by: %s", np_buf_str(&u));
 		np_buf_free(&u);

@@ -248,8 +248,9 @@ static char *printed_calls(const struct np_plan *plan)
 			free(buf);
 			continue;
 		}
-		if (n > 6 && words_are(w, n, 6, "iptables-nft", "-w", "-t", NULL, "-I", NULL)) {
-			np_buf_addf(&b, "ipt_insert %s %s", w[3], w[5]);
+		if (n > 6 && (words_are(w, n, 6, "iptables-nft", "-w", "-t", NULL, "-I", NULL) ||
+			      words_are(w, n, 6, "ip6tables-nft", "-w", "-t", NULL, "-I", NULL))) {
+			np_buf_addf(&b, "ipt_insert %s%s %s", w[0][2] == '6' ? "ip6 " : "", w[3], w[5]);
 			for (int k = 6; k < n; k++)
 				np_buf_addf(&b, " %s", w[k]);
 			np_buf_addc(&b, '\n');
@@ -765,6 +766,51 @@ static void rm_tmp(void)
 	rmdir(tmp);
 }
 
+/* ip6tables' FORWARD and INPUT drop by policy: a network with an IPv6
+ * subnet gets ip6tables-nft accepts, printed as executed. */
+static void test_ip6tables_foreign(const struct np_plan_paths *base)
+{
+	_np_free_ char *xml = NULL;
+	struct np_fw_foreign f = { .ipt_forward_drop = true, .ip6t_forward_drop = true,
+				   .ip6t_input_drop = true };
+	struct np_plan_paths p = *base;
+	struct np_net *net6;
+	struct np_plan *plan;
+	struct np_err err = { { 0 } };
+	char *printed, *executed;
+	size_t n6 = 0;
+
+	CHECK(np_file_read(MODES_DIR "/nat6.xml", 1 << 16, &xml, NULL) == 0);
+	net6 = xml ? parse(xml, "nat6.xml") : NULL;
+	CHECK(net6 != NULL);
+	if (!net6)
+		return;
+	p.foreign = &f;
+	plan = build(net6, &p);
+	CHECK(plan != NULL);
+	for (size_t i = 0; plan && i < plan->n_steps; i++)
+		if (plan->steps[i].kind == NP_STEP_IPT_RULE &&
+		    !strcmp(plan->steps[i].key, NP_IPT6_FILTER))
+			n6++;
+	/* FORWARD: between guests, replies (<nat ipv6='yes'>), out; INPUT: DNS
+	 * udp and tcp, neighbour solicitation and advertisement, router
+	 * solicitation (no DHCPv6 range, no 547) */
+	CHECK(n6 == 8);
+	printed = plan ? printed_calls(plan) : NULL;
+	executed = plan ? executed_calls(plan, &err) : NULL;
+	CHECK(printed && executed && !strcmp(printed, executed));
+	CHECK(printed && strstr(printed, "ipt_insert ip6 filter FORWARD -d fd00:156::/64 -o npnat6 "
+					 "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"));
+	CHECK(printed && strstr(printed, "ipt_insert ip6 filter INPUT -i npnat6 -p ipv6-icmp -m "
+					 "icmp6 --icmpv6-type neighbour-solicitation -j ACCEPT\n"));
+	CHECK(printed && strstr(printed, "ipt_insert filter FORWARD -i npnat6 -o npnat6 -j ACCEPT\n"));
+	CHECK(printed && !strstr(printed, "--dport 547"));
+	free(printed);
+	free(executed);
+	np_plan_free(plan);
+	np_net_free(net6);
+}
+
 /* Another tool's iptables chains drop by policy: accepts go into them as
  * steps, printed as executed, undone in reverse from the record too. */
 static void test_iptables_foreign(struct np_net *net)
@@ -778,6 +824,7 @@ static void test_iptables_foreign(struct np_net *net)
 		"table inet netplumb {\n\tchain fwd-virbr0 {\n\t\ttype filter hook forward "
 		"priority filter; policy drop;\n\t}\n}\n";
 	struct np_fw_foreign f;
+	struct np_ipt_rule rules[NP_IPT_RULES_MAX];
 	struct np_plan_paths p = tmp_paths;
 	struct np_plan *plan, *rec = NULL;
 	struct np_err err = { { 0 } };
@@ -786,7 +833,7 @@ static void test_iptables_foreign(struct np_net *net)
 	size_t n = 0;
 
 	np_fw_foreign_parse(docker, &f);
-	CHECK(f.ipt_forward_drop && !f.ipt_input_drop && f.n_other == 1);
+	CHECK(f.ipt_forward_drop && !f.ipt_input_drop && f.n_other == 1 && f.ipt_docker_user);
 	CHECK(f.n_other == 1 && !strcmp(f.other[0].family, "inet") &&
 	      !strcmp(f.other[0].table, "fw") && !strcmp(f.other[0].chain, "fwd") &&
 	      !strcmp(f.other[0].hook, "forward"));
@@ -802,8 +849,10 @@ static void test_iptables_foreign(struct np_net *net)
 	CHECK(n == 6);
 	printed = printed_calls(plan);
 	executed = executed_calls(plan, &err);
-	CHECK(printed && executed && strstr(printed, "ipt_insert filter FORWARD -i virbr0 -o "
+	/* Docker's DOCKER-USER holds the forward accepts, FORWARD none */
+	CHECK(printed && executed && strstr(printed, "ipt_insert filter DOCKER-USER -i virbr0 -o "
 						     "virbr0 -j ACCEPT\n"));
+	CHECK(printed && !strstr(printed, "ipt_insert filter FORWARD"));
 	CHECK(printed && executed && !strcmp(printed, executed));
 	CHECK(printed && strstr(printed, "ipt_insert filter INPUT -i virbr0 -p udp -m udp --dport "
 					 "67 -j ACCEPT\n"));
@@ -821,11 +870,16 @@ static void test_iptables_foreign(struct np_net *net)
 	CHECK(strstr(np_buf_str(&fk.log), "ipt_delete filter INPUT -i virbr0 -p tcp -m tcp --dport "
 					  "53 -j ACCEPT\n") != NULL);
 	CHECK(strstr(np_buf_str(&fk.log), "ipt_delete filter INPUT -i virbr0 -p tcp") <
-	      strstr(np_buf_str(&fk.log), "ipt_delete filter FORWARD -i virbr0 -o virbr0"));
+	      strstr(np_buf_str(&fk.log), "ipt_delete filter DOCKER-USER -i virbr0 -o virbr0"));
 	np_plan_free(rec);
 	free(text);
 	fake_free(&fk);
 	np_plan_free(plan);
+	/* without Docker's chain (UFW, a hand-set policy): FORWARD itself */
+	f.ipt_docker_user = false;
+	CHECK(np_fw_foreign_rules(net, &f, rules) == 6 && !strcmp(rules[0].chain, "FORWARD") &&
+	      !strcmp(rules[3].chain, "INPUT"));
+	test_ip6tables_foreign(&p);
 }
 
 int main(void)
