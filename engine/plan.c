@@ -68,6 +68,7 @@ void np_plan_free(struct np_plan *plan)
 	free(plan->steps);
 	free(plan->net_name);
 	free(plan->bridge);
+	free(plan->skipped);
 	free(plan);
 }
 
@@ -673,14 +674,23 @@ static int plan_zone(struct np_plan *plan, const struct np_net *net)
 
 /* <domain register='yes'> (libvirt 10.1): systemd-resolved sends queries
  * for the domain to the network's dnsmasq. resolved forgets a link when it
- * goes, so there is nothing to undo. */
-static int plan_register(struct np_plan *plan, const struct np_net *net)
+ * goes, so there is nothing to undo. resolved names links in its own
+ * namespace: from another one, resolvectl would configure whatever host
+ * link has the bridge's name. */
+static int plan_register(struct np_plan *plan, const struct np_net *net,
+			 const struct np_plan_paths *paths)
 {
 	char argv[1024], dom[300];
 	size_t n;
 
 	if (net->domain.reg != NP_TRI_YES || !net->domain.name || !net->n_ips)
 		return 0;
+	if (paths->resolved_away)
+		return fmt_into(&plan->skipped,
+				"<domain register='yes'>: not registered with systemd-resolved: "
+				"bridge %s is not in the network namespace of PID 1, where resolved "
+				"runs",
+				net->bridge.name);
 	n = (size_t)snprintf(argv, sizeof(argv), "resolvectl\ndns\n%s", net->bridge.name);
 	for (size_t i = 0; i < net->n_ips && n < sizeof(argv); i++) {
 		char a[NP_ADDR_STRLEN];
@@ -826,7 +836,7 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		r = plan_dnsmasq_start(plan, paths, fname);
 		if (r < 0)
 			goto fail;
-		r = plan_register(plan, net);
+		r = plan_register(plan, net, paths);
 		if (r < 0)
 			goto fail;
 	}

@@ -91,6 +91,8 @@ struct np_plan {
 	char *bridge;
 	struct np_step *steps;
 	size_t n_steps;
+	char *skipped; /* what the plan leaves out, and why: one line that
+			* np_plan_apply warns and `plan` prints; NULL: nothing */
 };
 
 /* Paths the plan writes to, taken from the state store's layout. */
@@ -109,6 +111,10 @@ struct np_plan_paths {
 	 * `ip netns` name when there is one), recorded in RUN/NAME.netns. */
 	const char *netns;
 	const char *hooks_dir; /* where the network hook is looked for */
+	/* --netns, or another network namespace than PID 1's (ip netns
+	 * exec), while systemd-resolved is in PID 1's: <domain register> is
+	 * skipped. */
+	bool resolved_away;
 	/* Other tools' chains that drop by policy, walked by the caller
 	 * (firewall/foreign.h); NULL: none. */
 	const struct np_fw_foreign *foreign;

@@ -312,6 +312,8 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 	size_t i;
 	int r = 0;
 
+	if (plan->skipped && warn)
+		warn(plan->skipped);
 	for (i = 0; i < plan->n_steps; i++) {
 		struct np_err e = { { 0 } };
 		struct np_step *s = &plan->steps[i];

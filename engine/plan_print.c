@@ -386,6 +386,8 @@ void np_plan_print(const struct np_plan *plan, FILE *out)
 {
 	comment(out, "netplumb plan for network '%s' (bridge %s): %zu steps", plan->net_name,
 		plan->bridge, plan->n_steps);
+	if (plan->skipped)
+		comment(out, "skipped: %s", plan->skipped);
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		fputc('\n', out);
 		print_step(&plan->steps[i], plan->net_name, out);
@@ -407,6 +409,8 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 	np_json_str(&b, plan->net_name);
 	np_buf_add(&b, ", \"bridge\": ");
 	np_json_str(&b, plan->bridge);
+	if (plan->skipped)
+		json_kv(&b, "skipped", plan->skipped);
 	np_buf_add(&b, ", \"steps\": [");
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const struct np_step *s = &plan->steps[i];

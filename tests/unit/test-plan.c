@@ -75,6 +75,73 @@ static struct np_plan *build(const struct np_net *net, const struct np_plan_path
 	return plan;
 }
 
+static char warned[512];
+static int n_warned;
+
+static void collect_warning(const char *msg)
+{
+	snprintf(warned, sizeof(warned), "%s", msg);
+	n_warned++;
+}
+
+/* <domain register='yes'> from another network namespace than PID 1's
+ * (--netns): no resolvectl step, one warning when applied, one line in
+ * `plan`; the rest of the plan is the same. */
+static void test_register_away(void)
+{
+	static const char xml[] = "<network><name>rg</name><forward mode='nat'/>"
+				  "<bridge name='nprg0'/>"
+				  "<domain name='rg.test' register='yes'/>"
+				  "<ip address='192.168.83.1' prefix='24'><dhcp>"
+				  "<range start='192.168.83.2' end='192.168.83.9'/></dhcp></ip>"
+				  "</network>";
+	struct np_net *net = parse(xml, "rg.xml");
+	struct np_plan_paths away = tmp_paths;
+	_np_plan_free_ struct np_plan *here = NULL, *plan = NULL;
+	struct np_err err = { { 0 } };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct fake fk;
+
+	away.resolved_away = true;
+	if (!net) {
+		CHECK(false);
+		return;
+	}
+	here = build(net, &tmp_paths);
+	plan = build(net, &away);
+	CHECK(here && !here->skipped);
+	CHECK(plan && plan->skipped &&
+	      strstr(plan->skipped, "<domain register='yes'>: not registered with "
+				    "systemd-resolved: bridge nprg0 is not in the network "
+				    "namespace of PID 1"));
+	/* exactly the two resolvectl steps are left out */
+	CHECK(here && plan && plan->n_steps + 2 == here->n_steps);
+	if (!plan || !plan->skipped) {
+		np_net_free(net);
+		return;
+	}
+	f = open_memstream(&out, &len);
+	CHECK(f != NULL);
+	if (f) {
+		np_plan_print(plan, f);
+		fclose(f);
+		CHECK(strstr(out, "\n# skipped: <domain register='yes'>: not registered") != NULL);
+		CHECK(!strstr(out, "resolvectl"));
+		free(out);
+	}
+	fake_init(&fk);
+	n_warned = 0;
+	CHECK(np_plan_apply(plan, &fake_ops, &fk, collect_warning, &err) == 0);
+	CHECK(n_warned == 1 && !strcmp(warned, plan->skipped));
+	CHECK(!strstr(np_buf_str(&fk.log), "resolvectl"));
+	CHECK(strstr(np_buf_str(&fk.log), "dnsmasq_start") != NULL);
+	CHECK(np_plan_undo(plan, &fake_ops, &fk, NULL, &err) == 0);
+	fake_free(&fk);
+	np_net_free(net);
+}
+
 static void test_shape(const struct np_plan *plan)
 {
 	const struct np_step *br = np_plan_find(plan, NP_STEP_BRIDGE_ADD);
@@ -429,6 +496,7 @@ static void test_printed_is_executed(struct np_net *def)
 		free(printed);
 		np_net_free(net);
 	}
+	test_register_away();
 	d = opendir(MODES_DIR);
 	CHECK(d != NULL);
 	while (d && (e = readdir(d))) {
