@@ -25,7 +25,7 @@ struct np_engine {
 	/* The network namespace commands act in ("net:[INODE]" and its `ip
 	 * netns` name), recorded with each network started; NULL: unchecked. */
 	const char *netns;
-	bool resolved_away; /* netns is not PID 1's (np_plan_paths) */
+	bool bus_away; /* np_plan_paths.bus_away */
 	const char *hooks_dir; /* the network hook's dir; NULL: /etc/netplumb/hooks */
 };
 

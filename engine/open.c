@@ -85,7 +85,7 @@ int np_engine_open(const struct np_engine_dirs *dirs, void (*warn)(const char *m
 		.dnsmasq_user = np_dnsmasq_default_user(),
 		.warn = warn,
 		.netns = o->netns,
-		.resolved_away = dirs->netns || netns_away(),
+		.bus_away = (dirs->netns || netns_away()) && !getenv("DBUS_SYSTEM_BUS_ADDRESS"),
 		.hooks_dir = getenv("NETPLUMB_HOOKS_DIR"),
 	};
 	if (o->eng.hooks_dir && !*o->eng.hooks_dir)

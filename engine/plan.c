@@ -657,19 +657,40 @@ static int add_tool(struct np_plan *plan, const char *argv, const char *undo, bo
 }
 
 /* <bridge zone>: libvirt puts the bridge in that firewalld zone, and refuses
- * to start without firewalld. */
-static int plan_zone(struct np_plan *plan, const struct np_net *net)
+ * to start without firewalld. Without one, libvirt puts it in its zone
+ * 'libvirt' when firewalld runs (refusing when that zone is missing and
+ * firewalld uses nftables, as Debian's does); it uses 'libvirt-routed' for
+ * route networks where that zone and its policies exist, netplumb never. */
+static int plan_zone(struct np_plan *plan, const struct np_net *net,
+		     const struct np_plan_paths *paths, struct np_err *err)
 {
+	const char *zone = net->bridge.zone ? net->bridge.zone : "libvirt";
 	char argv[256], undo[256];
 
-	if (!net->bridge.zone)
+	if (paths->bus_away) {
+		if (!net->bridge.zone)
+			return 0;
+		return np_err_set(err, -EHOSTDOWN,
+				  "network '%s': <bridge zone='%s'>: no firewalld serves the network "
+				  "namespace of bridge %s (netplumb runs in another than PID 1's and "
+				  "DBUS_SYSTEM_BUS_ADDRESS names no system bus)",
+				  net->name, net->bridge.zone, net->bridge.name);
+	}
+	snprintf(argv, sizeof(argv), "firewall-cmd\n--zone=%s\n--change-interface=%s", zone,
+		 net->bridge.name);
+	snprintf(undo, sizeof(undo), "firewall-cmd\n--zone=%s\n--remove-interface=%s", zone,
+		 net->bridge.name);
+	if (net->bridge.zone)
+		return add_tool(plan, argv, undo, false,
+				"firewalld zone of the bridge (<bridge zone>); needs firewalld running");
+	/* libvirt sets no zone where it writes no rules */
+	if (net->forward.mode == NP_FWD_OPEN)
 		return 0;
-	snprintf(argv, sizeof(argv), "firewall-cmd\n--zone=%s\n--change-interface=%s",
-		 net->bridge.zone, net->bridge.name);
-	snprintf(undo, sizeof(undo), "firewall-cmd\n--zone=%s\n--remove-interface=%s",
-		 net->bridge.zone, net->bridge.name);
-	return add_tool(plan, argv, undo, false,
-			"firewalld zone of the bridge (<bridge zone>); needs firewalld running");
+	if (add_tool(plan, argv, undo, false,
+		     "libvirt's firewalld zone for a bridge without <bridge zone>") < 0)
+		return -ENOMEM;
+	plan->steps[plan->n_steps - 1].if_firewalld = true;
+	return 0;
 }
 
 /* <domain register='yes'> (libvirt 10.1): systemd-resolved sends queries
@@ -685,7 +706,7 @@ static int plan_register(struct np_plan *plan, const struct np_net *net,
 
 	if (net->domain.reg != NP_TRI_YES || !net->domain.name || !net->n_ips)
 		return 0;
-	if (paths->resolved_away)
+	if (paths->bus_away)
 		return fmt_into(&plan->skipped,
 				"<domain register='yes'>: not registered with systemd-resolved: "
 				"bridge %s is not in the network namespace of PID 1, where resolved "
@@ -823,7 +844,7 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = plan_forwarding(plan, net);
 	if (r < 0)
 		goto fail;
-	r = plan_zone(plan, net);
+	r = plan_zone(plan, net, paths, err);
 	if (r < 0)
 		goto fail;
 	r = plan_firewall(plan, net, err);

@@ -175,7 +175,26 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 	case NP_STEP_PORT_ISOLATE:
 		return ops->port_isolate(ctx, s->ifname, err);
 	case NP_STEP_TOOL:
-		return ops->tool_run(ctx, s->text, err);
+		r = ops->tool_run(ctx, s->text, err);
+		if (!s->if_firewalld || r >= 0)
+			return r;
+		if (r == -EHOSTDOWN || r == -ENOENT) {
+			/* no firewalld: nothing to do, nor to undo */
+			err->msg[0] = '\0';
+			free(s->undo_text);
+			s->undo_text = NULL;
+			return 0;
+		}
+		{
+			char said[NP_ERR_MAX];
+
+			snprintf(said, sizeof(said), "%s", err->msg);
+			err->msg[0] = '\0';
+			return np_err_set(err, r,
+					  "%s (libvirt puts a bridge without <bridge zone> in "
+					  "firewalld's zone 'libvirt'; <bridge zone> names another)",
+					  said);
+		}
 	}
 	return -EINVAL;
 }

@@ -358,6 +358,8 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		}
 		if (s->optional)
 			comment(out, "a failure here is a warning");
+		if (s->if_firewalld)
+			comment(out, "skipped when firewalld does not run");
 		return;
 	case NP_STEP_RECORD:
 		/* the path quoted as the command would take it */
@@ -459,7 +461,8 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 		if (s->undo_text)
 			json_kv(&b, s->kind == NP_STEP_TOOL ? "undo_argv" : "nft_undo", s->undo_text);
 		if (s->kind == NP_STEP_TOOL)
-			np_buf_addf(&b, ", \"optional\": %s", s->optional ? "true" : "false");
+			np_buf_addf(&b, ", \"optional\": %s, \"if_firewalld\": %s",
+				    s->optional ? "true" : "false", s->if_firewalld ? "true" : "false");
 		if (s->pid_path)
 			json_kv(&b, "pidfile", s->pid_path);
 		if (s->why)

@@ -104,7 +104,7 @@ static void test_register_away(void)
 	FILE *f;
 	struct fake fk;
 
-	away.resolved_away = true;
+	away.bus_away = true;
 	if (!net) {
 		CHECK(false);
 		return;
@@ -116,8 +116,13 @@ static void test_register_away(void)
 	      strstr(plan->skipped, "<domain register='yes'>: not registered with "
 				    "systemd-resolved: bridge nprg0 is not in the network "
 				    "namespace of PID 1"));
-	/* exactly the two resolvectl steps are left out */
-	CHECK(here && plan && plan->n_steps + 2 == here->n_steps);
+	/* the two resolvectl steps are left out, and the firewalld zone a
+	 * bridge without <bridge zone> gets: the bus's firewalld is not this
+	 * namespace's either */
+	CHECK(here && plan && plan->n_steps + 3 == here->n_steps);
+	CHECK(here && np_plan_find(here, NP_STEP_TOOL) &&
+	      np_plan_find(here, NP_STEP_TOOL)->if_firewalld);
+	CHECK(plan && !np_plan_find(plan, NP_STEP_TOOL));
 	if (!plan || !plan->skipped) {
 		np_net_free(net);
 		return;
@@ -622,13 +627,47 @@ static void test_rollback_every_step(struct np_plan *plan)
 	fake_free(&probe);
 }
 
+/* A bridge without <bridge zone> goes into libvirt's zone 'libvirt' when
+ * firewalld runs: without firewalld the step does nothing and leaves no
+ * undo in the record; any other failure fails the start, naming the zone. */
+static void test_implicit_zone(struct np_plan *built)
+{
+	_np_plan_free_ struct np_plan *rec = NULL;
+	struct np_err err = { { 0 } };
+	char *text = NULL;
+	struct fake f;
+
+	fake_init(&f);
+	f.tool_error = -EIO;
+	CHECK(np_plan_apply(built, &fake_ops, &f, NULL, &err) == -EIO);
+	CHECK(strstr(err.msg, "run firewall-cmd --zone=libvirt --change-interface=virbr0: tool "
+			      "failed (libvirt puts a bridge without <bridge zone> in "
+			      "firewalld's zone 'libvirt'") != NULL);
+	CHECK(fake_clean(&f));
+	fake_free(&f);
+
+	fake_init(&f);
+	f.tool_error = -EHOSTDOWN;
+	err.msg[0] = '\0';
+	CHECK(np_plan_apply(built, &fake_ops, &f, NULL, &err) == 0 && !err.msg[0]);
+	CHECK(strstr(np_buf_str(&f.log), "tool firewall-cmd --zone=libvirt --change-interface=virbr0\n"));
+	CHECK(np_file_read(np_plan_find(built, NP_STEP_RECORD)->path, 1 << 20, &text, NULL) == 0);
+	CHECK(text && np_record_parse(text, "rec", &rec, &err) == 0);
+	fake_log_reset(&f);
+	CHECK(rec && np_plan_undo(rec, &fake_ops, &f, NULL, &err) == 0 && fake_clean(&f));
+	CHECK(!strstr(np_buf_str(&f.log), "firewall-cmd"));
+	free(text);
+	fake_free(&f);
+}
+
 /* Undo is the exact reverse of apply: each undone step's call comes in the
  * reverse order of the steps, and from the record just as from the plan. */
 static void test_undo_order(struct np_plan *plan)
 {
 	static const char *const want[] = {
 		"file_remove %s/default.started", "file_remove %s/default.applied",
-		"dnsmasq_stop %s/default.conf", "fw_apply remove", "fw_prune", "link_del 10",
+		"dnsmasq_stop %s/default.conf", "fw_apply remove", "fw_prune",
+		"tool firewall-cmd --zone=libvirt --remove-interface=virbr0", "link_del 10",
 		"file_remove %s/default.servers", "file_remove %s/default.addnhosts",
 		"file_remove %s/default.hostsfile", "file_remove %s/default.conf",
 		"hook default stopped end", "file_remove %s/default.netns",
@@ -917,6 +956,13 @@ int main(void)
 		test_golden(plan);
 		test_rollback_every_step(applied);
 		test_undo_order(applied);
+		{
+			/* it changes the plan it applies (a skipped undo) */
+			_np_plan_free_ struct np_plan *z = build(net, &tmp_paths);
+
+			if (z)
+				test_implicit_zone(z);
+		}
 		test_foreign_links(applied);
 		test_printed_is_executed(net);
 		test_bandwidth();
