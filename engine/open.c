@@ -49,6 +49,13 @@ static bool netns_away(void)
 	return self.st_dev != init.st_dev || self.st_ino != init.st_ino;
 }
 
+static bool bus_given(void)
+{
+	const char *bus = getenv("DBUS_SYSTEM_BUS_ADDRESS");
+
+	return bus && *bus;
+}
+
 int np_engine_open(const struct np_engine_dirs *dirs, void (*warn)(const char *msg),
 		   struct np_engine **ret, struct np_err *err)
 {
@@ -85,7 +92,7 @@ int np_engine_open(const struct np_engine_dirs *dirs, void (*warn)(const char *m
 		.dnsmasq_user = np_dnsmasq_default_user(),
 		.warn = warn,
 		.netns = o->netns,
-		.bus_away = (dirs->netns || netns_away()) && !getenv("DBUS_SYSTEM_BUS_ADDRESS"),
+		.bus_away = (dirs->netns || netns_away()) && !bus_given(),
 		.hooks_dir = getenv("NETPLUMB_HOOKS_DIR"),
 	};
 	if (o->eng.hooks_dir && !*o->eng.hooks_dir)

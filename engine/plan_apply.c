@@ -185,16 +185,9 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 			s->undo_text = NULL;
 			return 0;
 		}
-		{
-			char said[NP_ERR_MAX];
-
-			snprintf(said, sizeof(said), "%s", err->msg);
-			err->msg[0] = '\0';
-			return np_err_set(err, r,
-					  "%s (libvirt puts a bridge without <bridge zone> in "
-					  "firewalld's zone 'libvirt'; <bridge zone> names another)",
-					  said);
-		}
+		np_err_prefix(err, "libvirt puts a bridge without <bridge zone> in firewalld's "
+				   "zone 'libvirt'");
+		return r;
 	}
 	return -EINVAL;
 }

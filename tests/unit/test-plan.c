@@ -640,9 +640,9 @@ static void test_implicit_zone(struct np_plan *built)
 	fake_init(&f);
 	f.tool_error = -EIO;
 	CHECK(np_plan_apply(built, &fake_ops, &f, NULL, &err) == -EIO);
-	CHECK(strstr(err.msg, "run firewall-cmd --zone=libvirt --change-interface=virbr0: tool "
-			      "failed (libvirt puts a bridge without <bridge zone> in "
-			      "firewalld's zone 'libvirt'") != NULL);
+	CHECK(strstr(err.msg, "run firewall-cmd --zone=libvirt --change-interface=virbr0: libvirt "
+			      "puts a bridge without <bridge zone> in firewalld's zone 'libvirt': "
+			      "tool failed") != NULL);
 	CHECK(fake_clean(&f));
 	fake_free(&f);
 
