@@ -136,6 +136,22 @@ static void test_register_away(void)
 		CHECK(!strstr(out, "resolvectl"));
 		free(out);
 	}
+	{
+		/* <bridge zone> there: the bus's firewalld is not this
+		 * namespace's, refused before anything is done */
+		static const char zxml[] = "<network><name>zn</name><forward mode='nat'/>"
+					   "<bridge name='npzn0' zone='trusted'/>"
+					   "<ip address='192.168.84.1' prefix='24'/></network>";
+		struct np_net *zn = parse(zxml, "zn.xml");
+		struct np_plan *zp = NULL;
+		struct np_err ze = { { 0 } };
+
+		CHECK(zn && np_plan_build(zn, &away, &zp, &ze) == -EHOSTDOWN && !zp);
+		CHECK(strstr(ze.msg, "network 'zn': <bridge zone='trusted'>: no firewalld serves the "
+				     "network namespace of bridge npzn0") != NULL);
+		np_plan_free(zp);
+		np_net_free(zn);
+	}
 	fake_init(&fk);
 	n_warned = 0;
 	CHECK(np_plan_apply(plan, &fake_ops, &fk, collect_warning, &err) == 0);
