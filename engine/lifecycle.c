@@ -637,6 +637,7 @@ int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_pl
 	if (r < 0)
 		return np_err_set(err, r, "cannot read the ports of '%s': %s", net->name, strerror(-r));
 	paths.netns = eng->netns;
+	paths.bus_away = eng->bus_away;
 	paths.hooks_dir = eng->hooks_dir;
 	resolv = read_resolv(eng, net);
 	paths.resolv_text = resolv;

@@ -75,6 +75,94 @@ static struct np_plan *build(const struct np_net *net, const struct np_plan_path
 	return plan;
 }
 
+static char warned[512];
+static int n_warned;
+
+static void collect_warning(const char *msg)
+{
+	snprintf(warned, sizeof(warned), "%s", msg);
+	n_warned++;
+}
+
+/* <domain register='yes'> from another network namespace than PID 1's
+ * (--netns): no resolvectl step, one warning when applied, one line in
+ * `plan`; the rest of the plan is the same. */
+static void test_register_away(void)
+{
+	static const char xml[] = "<network><name>rg</name><forward mode='nat'/>"
+				  "<bridge name='nprg0'/>"
+				  "<domain name='rg.test' register='yes'/>"
+				  "<ip address='192.168.83.1' prefix='24'><dhcp>"
+				  "<range start='192.168.83.2' end='192.168.83.9'/></dhcp></ip>"
+				  "</network>";
+	struct np_net *net = parse(xml, "rg.xml");
+	struct np_plan_paths away = tmp_paths;
+	_np_plan_free_ struct np_plan *here = NULL, *plan = NULL;
+	struct np_err err = { { 0 } };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct fake fk;
+
+	away.bus_away = true;
+	if (!net) {
+		CHECK(false);
+		return;
+	}
+	here = build(net, &tmp_paths);
+	plan = build(net, &away);
+	CHECK(here && !here->skipped);
+	CHECK(plan && plan->skipped &&
+	      strstr(plan->skipped, "<domain register='yes'>: not registered with "
+				    "systemd-resolved: bridge nprg0 is not in the network "
+				    "namespace of PID 1"));
+	/* the two resolvectl steps are left out, and the firewalld zone a
+	 * bridge without <bridge zone> gets: the bus's firewalld is not this
+	 * namespace's either */
+	CHECK(here && plan && plan->n_steps + 3 == here->n_steps);
+	CHECK(here && np_plan_find(here, NP_STEP_TOOL) &&
+	      np_plan_find(here, NP_STEP_TOOL)->if_firewalld);
+	CHECK(plan && !np_plan_find(plan, NP_STEP_TOOL));
+	if (!plan || !plan->skipped) {
+		np_net_free(net);
+		return;
+	}
+	f = open_memstream(&out, &len);
+	CHECK(f != NULL);
+	if (f) {
+		np_plan_print(plan, f);
+		fclose(f);
+		CHECK(strstr(out, "\n# skipped: <domain register='yes'>: not registered") != NULL);
+		CHECK(!strstr(out, "resolvectl"));
+		free(out);
+	}
+	{
+		/* <bridge zone> there: the bus's firewalld is not this
+		 * namespace's, refused before anything is done */
+		static const char zxml[] = "<network><name>zn</name><forward mode='nat'/>"
+					   "<bridge name='npzn0' zone='trusted'/>"
+					   "<ip address='192.168.84.1' prefix='24'/></network>";
+		struct np_net *zn = parse(zxml, "zn.xml");
+		struct np_plan *zp = NULL;
+		struct np_err ze = { { 0 } };
+
+		CHECK(zn && np_plan_build(zn, &away, &zp, &ze) == -EHOSTDOWN && !zp);
+		CHECK(strstr(ze.msg, "network 'zn': <bridge zone='trusted'>: no firewalld serves the "
+				     "network namespace of bridge npzn0") != NULL);
+		np_plan_free(zp);
+		np_net_free(zn);
+	}
+	fake_init(&fk);
+	n_warned = 0;
+	CHECK(np_plan_apply(plan, &fake_ops, &fk, collect_warning, &err) == 0);
+	CHECK(n_warned == 1 && !strcmp(warned, plan->skipped));
+	CHECK(!strstr(np_buf_str(&fk.log), "resolvectl"));
+	CHECK(strstr(np_buf_str(&fk.log), "dnsmasq_start") != NULL);
+	CHECK(np_plan_undo(plan, &fake_ops, &fk, NULL, &err) == 0);
+	fake_free(&fk);
+	np_net_free(net);
+}
+
 static void test_shape(const struct np_plan *plan)
 {
 	const struct np_step *br = np_plan_find(plan, NP_STEP_BRIDGE_ADD);
@@ -430,6 +518,7 @@ static void test_printed_is_executed(struct np_net *def)
 		free(printed);
 		np_net_free(net);
 	}
+	test_register_away();
 	d = opendir(MODES_DIR);
 	CHECK(d != NULL);
 	while (d && (e = readdir(d))) {
@@ -555,13 +644,47 @@ static void test_rollback_every_step(struct np_plan *plan)
 	fake_free(&probe);
 }
 
+/* A bridge without <bridge zone> goes into libvirt's zone 'libvirt' when
+ * firewalld runs: without firewalld the step does nothing and leaves no
+ * undo in the record; any other failure fails the start, naming the zone. */
+static void test_implicit_zone(struct np_plan *built)
+{
+	_np_plan_free_ struct np_plan *rec = NULL;
+	struct np_err err = { { 0 } };
+	char *text = NULL;
+	struct fake f;
+
+	fake_init(&f);
+	f.tool_error = -EIO;
+	CHECK(np_plan_apply(built, &fake_ops, &f, NULL, &err) == -EIO);
+	CHECK(strstr(err.msg, "run firewall-cmd --zone=libvirt --change-interface=virbr0: libvirt "
+			      "puts a bridge without <bridge zone> in firewalld's zone 'libvirt': "
+			      "tool failed") != NULL);
+	CHECK(fake_clean(&f));
+	fake_free(&f);
+
+	fake_init(&f);
+	f.tool_error = -EHOSTDOWN;
+	err.msg[0] = '\0';
+	CHECK(np_plan_apply(built, &fake_ops, &f, NULL, &err) == 0 && !err.msg[0]);
+	CHECK(strstr(np_buf_str(&f.log), "tool firewall-cmd --zone=libvirt --change-interface=virbr0\n"));
+	CHECK(np_file_read(np_plan_find(built, NP_STEP_RECORD)->path, 1 << 20, &text, NULL) == 0);
+	CHECK(text && np_record_parse(text, "rec", &rec, &err) == 0);
+	fake_log_reset(&f);
+	CHECK(rec && np_plan_undo(rec, &fake_ops, &f, NULL, &err) == 0 && fake_clean(&f));
+	CHECK(!strstr(np_buf_str(&f.log), "firewall-cmd"));
+	free(text);
+	fake_free(&f);
+}
+
 /* Undo is the exact reverse of apply: each undone step's call comes in the
  * reverse order of the steps, and from the record just as from the plan. */
 static void test_undo_order(struct np_plan *plan)
 {
 	static const char *const want[] = {
 		"file_remove %s/default.started", "file_remove %s/default.applied",
-		"dnsmasq_stop %s/default.conf", "fw_apply remove", "fw_prune", "link_del 10",
+		"dnsmasq_stop %s/default.conf", "fw_apply remove", "fw_prune",
+		"tool firewall-cmd --zone=libvirt --remove-interface=virbr0", "link_del 10",
 		"file_remove %s/default.servers", "file_remove %s/default.addnhosts",
 		"file_remove %s/default.hostsfile", "file_remove %s/default.conf",
 		"hook default stopped end", "file_remove %s/default.netns",
@@ -903,6 +1026,13 @@ int main(void)
 		test_golden(plan);
 		test_rollback_every_step(applied);
 		test_undo_order(applied);
+		{
+			/* it changes the plan it applies (a skipped undo) */
+			_np_plan_free_ struct np_plan *z = build(net, &tmp_paths);
+
+			if (z)
+				test_implicit_zone(z);
+		}
 		test_foreign_links(applied);
 		test_printed_is_executed(net);
 		test_bandwidth();
