@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,6 +68,36 @@ int np_tool_env(const char *bus_addr, char *buf, size_t len, char *envp[3])
 	return n;
 }
 
+/* false only when the system bus surely does not answer: its unix socket
+ * (the address given, else D-Bus's default) refuses or is missing. Without
+ * a bus no firewalld serves, so firewall-cmd, which takes a third of a
+ * second to find that out, is not started. Other address forms: true. */
+static bool system_bus_answers(const char *addr)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = "/run/dbus/system_bus_socket";
+	size_t n;
+	int fd, r;
+
+	if (addr && *addr) {
+		if (strncmp(addr, "unix:path=", 10))
+			return true;
+		path = addr + 10;
+	}
+	n = strcspn(path, ",;");
+	if (!n || n >= sizeof(sa.sun_path))
+		return true;
+	memcpy(sa.sun_path, path, n);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return true;
+	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (r < 0)
+		r = -errno;
+	close(fd);
+	return !(r == -ENOENT || r == -ECONNREFUSED);
+}
+
 int np_tool_run(const char *argv_lines, struct np_err *err)
 {
 	char text[1024], path[64] = "", said[256], bus[512];
@@ -90,6 +122,8 @@ int np_tool_run(const char *argv_lines, struct np_err *err)
 				  strcmp(argv[0], "firewall-cmd") ?
 					  "resolvectl not found (systemd-resolved is not installed)" :
 					  "firewalld is not running (firewall-cmd not found)");
+	if (!strcmp(argv[0], "firewall-cmd") && !system_bus_answers(getenv("DBUS_SYSTEM_BUS_ADDRESS")))
+		return np_err_set(err, -EHOSTDOWN, "firewalld is not running (no system bus)");
 	np_tool_env(getenv("DBUS_SYSTEM_BUS_ADDRESS"), bus, sizeof(bus), envp);
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return np_err_set(err, -errno, "%s: %m", argv[0]);
