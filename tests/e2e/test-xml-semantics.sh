@@ -185,4 +185,33 @@ expect_eq "validate md succeeds" 0 "$NP_RC"
 expect_match "one note line on stderr for <metadata>" '^netplumb: note: .*md\.xml: <metadata>: kept and formatted' "$NP_ERR"
 expect_eq "exactly one line" 1 "$(wc -l <"$NP_TMP/np.err")"
 
+log "a mode netplumb does not plumb, which libvirtd refuses at define: kept, not started"
+cat >"$NP_TMP/qbh.xml" <<'XML'
+<network>
+  <name>qbh</name>
+  <forward mode="private" dev="eth1">
+    <interface dev="eth1"/>
+  </forward>
+  <vlan>
+    <tag id='549'/>
+  </vlan>
+  <virtualport type="802.1Qbh">
+    <parameters profileid="spongebob24"/>
+  </virtualport>
+</network>
+XML
+np_capture validate "$NP_TMP/qbh.xml"
+expect_eq "validate keeps it, as libvirt's XML layer does" 0 "$NP_RC"
+expect_match "formatted as libvirt formats it" "<tag id='549'/>" "$NP_OUT"
+expect_match "a note names libvirtd's define-time reason" "libvirtd 9\.0 refuses it at net-define too: <vlan>: not supported by forward mode 'private'" "$NP_ERR"
+expect_np_ok "net-define keeps it" net-define "$NP_TMP/qbh.xml"
+expect_np_ok "net-dumpxml qbh" net-dumpxml qbh
+expect_match "the stored definition keeps the virtualport" "<parameters profileid='spongebob24'/>" "$NP_OUT"
+LINKS_BEFORE=$(ip -o link | wc -l)
+expect_np_error "net-start refuses it" net-start qbh
+expect_match "with one line naming the mode" "forward mode 'private' is not supported by netplumb" "$NP_ERR"
+expect_eq "one line" 1 "$(wc -l <"$NP_TMP/np.err")"
+expect_eq "no link was made" "$LINKS_BEFORE" "$(ip -o link | wc -l)"
+expect_np_ok "net-undefine qbh" net-undefine qbh
+
 pass "all"
