@@ -156,6 +156,8 @@ struct bench_results {
 	 * alone with netplumb's config (exec until its first process exits),
 	 * ip link del of the bridge */
 	struct bench_series floor_start, floor_destroy;
+	/* exec alone: `ip -V`, `dnsmasq --version`, `netplumb --version` */
+	struct bench_series exec_ip, exec_dnsmasq, exec_netplumb;
 	char floor_error[256];
 	struct bench_labs labs;
 	struct bench_series noop, define, start, destroy, undefine;
@@ -252,6 +254,10 @@ int bench_floor_once(struct bench_ctx *ctx, double *start_ms, double *destroy_ms
 /* ip link del of a bridge like netplumb's, named ifname with address
  * cidr, created first (untimed). */
 int bench_floor_link_del(const char *ifname, const char *cidr, double *ms);
+
+/* Wall ms of prog [arg] (fork to exit): what exec and dynamic linking of
+ * a tool cost here; -1 if it failed. */
+double bench_floor_exec(const char *prog, const char *arg);
 
 /* ---- labs.c ---- */
 int bench_labs_run(struct bench_ctx *ctx, struct bench_labs *l, unsigned n);

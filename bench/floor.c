@@ -286,3 +286,13 @@ out:
 	bench_reap();
 	return r;
 }
+
+double bench_floor_exec(const char *prog, const char *arg)
+{
+	char *argv[] = { (char *)prog, (char *)arg, NULL };
+	double t0 = bench_now_ms();
+
+	if (bench_exec(-1, argv, NULL, 0) != 0)
+		return -1;
+	return bench_now_ms() - t0;
+}

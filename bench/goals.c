@@ -88,6 +88,11 @@ void bench_goals_text(FILE *f, const struct bench_results *r)
 			   "median %.2f ms, min %.2f, max %.2f\n",
 			b.median, b.min, b.max);
 	}
+	if (r->exec_ip.n)
+		fprintf(f, "  exec alone (fork to exit): ip -V %.2f ms, dnsmasq --version %.2f ms, "
+			   "netplumb --version %.2f ms\n",
+			median_of(&r->exec_ip), median_of(&r->exec_dnsmasq),
+			median_of(&r->exec_netplumb));
 	fprintf(f, "  %-44s %9s %9s %7s %6s  %s\n", "", "netplumb", "floor", "ratio", "goal", "");
 	fprintf(f, "  %-44s %9.2f %9.2f %6.2fx %5.1fx  %s\n", "net-start default, ms", g.start,
 		g.floor_start, g.start_ratio, GOAL19_START, verdict(g.start_ratio, GOAL19_START));

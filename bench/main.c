@@ -139,6 +139,14 @@ static int cycle(struct bench_ctx *ctx, struct state *s)
 			} else {
 				floor_ok = false;
 			}
+			a.wall_ms = bench_floor_exec("ip", "-V");
+			bench_series_add(&res->exec_ip, &a);
+			a.wall_ms = bench_floor_exec(s->opts->dnsmasq ? s->opts->dnsmasq
+								 : "/usr/sbin/dnsmasq",
+						     "--version");
+			bench_series_add(&res->exec_dnsmasq, &a);
+			a.wall_ms = bench_floor_exec(s->opts->netplumb, "--version");
+			bench_series_add(&res->exec_netplumb, &a);
 		}
 
 		if (bench_cmd(ctx, "cycle", &run, "net-define", xml) != 0)

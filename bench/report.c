@@ -496,6 +496,9 @@ void bench_report_json(FILE *f, const struct bench_opts *o, const struct bench_r
 		j_series(&w, "floor_start", &r->floor_start, false);
 		j_series(&w, "floor_destroy", &r->floor_destroy, false);
 		j_str(&w, "floor_error", r->floor_error);
+		j_series(&w, "exec_ip", &r->exec_ip, false);
+		j_series(&w, "exec_dnsmasq", &r->exec_dnsmasq, false);
+		j_series(&w, "exec_netplumb", &r->exec_netplumb, false);
 		j_num(&w, "start_ratio", g.start_ratio);
 		j_num(&w, "destroy_ratio", g.destroy_ratio);
 		j_int(&w, "labs", r->labs.n);
