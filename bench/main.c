@@ -405,6 +405,25 @@ static int scale(struct bench_ctx *ctx, struct state *s, unsigned n)
 
 /* ------------------------------------------------------------ driver */
 
+/* What makes the run fail (never a speed): a command or floor that failed,
+ * a start whose DNS/DHCP sockets were missing on return, a lab whose
+ * dnsmasq did not run or outlived its destroy, an N that did not start. */
+static bool failed(const struct state *s)
+{
+	const struct bench_results *r = s->res;
+
+	if (r->error[0] || r->floor_error[0] || r->labs.error[0] || r->ready_missing)
+		return true;
+	if (s->opts->labs &&
+	    (r->labs.dnsmasq_up != r->labs.n || r->labs.dnsmasq_left != 0))
+		return true;
+	for (size_t i = 0; i < r->n_scale; i++)
+		if (r->scale[i].fail_at ||
+		    (!r->scale[i].skipped && r->scale[i].dnsmasq_procs != r->scale[i].n))
+			return true;
+	return false;
+}
+
 static int run_inside(void *p)
 {
 	struct state *s = p;
@@ -435,7 +454,7 @@ static int run_inside(void *p)
 		bench_report_text(stdout, s->opts, res);
 	fflush(stdout);
 	bench_ctx_fini(&ctx);
-	return res->error[0] ? 1 : 0;
+	return failed(s) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
