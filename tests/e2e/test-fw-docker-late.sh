@@ -6,7 +6,7 @@
 # inserts the accepts into DOCKER-USER and rewrites the record, so the guest
 # gets through again, the uplink is still kept out, and net-destroy leaves
 # Docker's ruleset exactly as loaded. Then the same through net-start's
-# repair (net-info says degraded until then).
+# repair (net-info and doctor say degraded until then).
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -96,6 +96,9 @@ expect_ok "guest 2 pings the uplink" guest_ping 2
 load_docker
 DOCKER=$(ipt_rules)
 expect_fail "Docker's FORWARD DROP cuts guest 2 off" guest_ping 2
+np_capture doctor default
+expect_eq "doctor exits 1 while the accepts are missing" 1 "$NP_RC"
+expect_match "doctor reports the drift" 'iptables accepts missing' "$NP_OUT"
 expect_np_ok "net-start default repairs it" net-start default
 expect_match "net-start says what it added" \
 	"^Network default repaired: .*iptables accepts added \(a foreign firewall now drops iptables' FORWARD" \
