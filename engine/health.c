@@ -6,12 +6,14 @@
 #include "engine/ops.h"
 #include "engine/plan.h"
 #include "engine/record.h"
+#include "engine/record_accepts.h"
 #include "engine/store.h"
 #include "firewall/foreign.h"
 #include "xml/net.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int live_plan(struct np_engine *eng, const char *name, struct np_plan **ret,
@@ -86,14 +88,27 @@ static bool still_dropping(struct np_engine *eng, const struct np_step *s)
 	return true;
 }
 
-/* Each iptables accept of the record still in its chain; 1, 0 or -errno. */
-static int foreign_present(struct np_engine *eng, const struct np_plan *rec)
+/* Each iptables accept of the record still in its chain, and each one the
+ * plan of now wants that the record lacks (a foreign drop that appeared
+ * after the start: Docker started later) in place; 1, 0 or -errno. */
+static int foreign_present(struct np_engine *eng, const struct np_plan *plan,
+			   const struct np_plan *rec)
 {
 	for (size_t i = 0; rec && i < rec->n_steps; i++) {
 		const struct np_step *s = &rec->steps[i];
 		int r;
 
 		if (s->kind != NP_STEP_IPT_RULE || !still_dropping(eng, s))
+			continue;
+		r = eng->ops->ipt_check(eng->ctx, s->key, s->value, s->text);
+		if (r <= 0)
+			return r;
+	}
+	for (size_t i = 0; rec && i < plan->n_steps; i++) {
+		const struct np_step *s = &plan->steps[i];
+		int r;
+
+		if (s->kind != NP_STEP_IPT_RULE || np_record_has_accept(rec, s))
 			continue;
 		r = eng->ops->ipt_check(eng->ctx, s->key, s->value, s->text);
 		if (r <= 0)
@@ -142,7 +157,7 @@ static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 	if (deep) {
 		_np_plan_free_ struct np_plan *rec = applied(eng, plan->net_name);
 
-		r = foreign_present(eng, rec);
+		r = foreign_present(eng, plan, rec);
 		if (r < 0)
 			return r;
 		h->foreign = r == 1;
@@ -241,6 +256,97 @@ static int reapply_links(struct np_engine *eng, struct np_plan *plan, char *ret_
 	return 0;
 }
 
+/* "FORWARD" for Docker's DOCKER-USER, where accepts for FORWARD's drop go. */
+static const char *dropping_chain(const struct np_step *s)
+{
+	return strcmp(s->value, "DOCKER-USER") ? s->value : "FORWARD";
+}
+
+/* What the inserted accepts are for: "iptables' FORWARD and INPUT". */
+static void say_added(const struct np_plan *plan, const bool *inserted, char *ret_what,
+		      unsigned len)
+{
+	char what[256] = "iptables accepts added (a foreign firewall now drops";
+	bool docker = false;
+	unsigned n = 0;
+
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		const struct np_step *s = &plan->steps[i];
+		char one[64];
+		bool seen = false;
+
+		if (!inserted[i])
+			continue;
+		docker |= !strcmp(s->value, "DOCKER-USER");
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = inserted[j] && !strcmp(plan->steps[j].key, s->key) &&
+			       !strcmp(dropping_chain(&plan->steps[j]), dropping_chain(s));
+		if (seen)
+			continue;
+		snprintf(one, sizeof(one), "%s %s' %s", n++ ? " and" : "",
+			 strcmp(s->key, NP_IPT6_FILTER) ? "iptables" : "ip6tables",
+			 dropping_chain(s));
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s", one);
+	}
+	snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s)",
+		 docker ? "; into Docker's DOCKER-USER" : "");
+	append(ret_what, len, what);
+}
+
+/* The accepts the plan of now has and the record lacks: a foreign firewall
+ * began to drop after the start (Docker started after the network, with
+ * FORWARD's policy DROP). Each one absent from its chain is inserted, then
+ * the record is rewritten to name them, so destroy removes exactly those; a
+ * rule already there that the record lacks is someone else's and is left
+ * out of it. Accepts whose chain stopped dropping stay until destroy:
+ * taking them out would cut the guests off whenever the drop is seen only
+ * for a moment (a tool's restart, a failed walk of the ruleset), and an
+ * accept for netplumb's own bridge lets nothing else through. */
+static int add_accepts(struct np_engine *eng, struct np_plan *plan, char *ret_what,
+		       unsigned len, struct np_err *err)
+{
+	_np_plan_free_ struct np_plan *rec = applied(eng, plan->net_name);
+	_np_free_ bool *inserted = NULL;
+	unsigned n = 0;
+	int r = 0, r2;
+
+	if (!rec)
+		return 0;
+	inserted = calloc(plan->n_steps ? plan->n_steps : 1, sizeof(*inserted));
+	if (!inserted)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		struct np_step *s = &plan->steps[i];
+
+		if (s->kind != NP_STEP_IPT_RULE || np_record_has_accept(rec, s))
+			continue;
+		r = eng->ops->ipt_check(eng->ctx, s->key, s->value, s->text);
+		if (r < 0) {
+			np_err_set(err, r, "cannot check iptables: %s", strerror(-r));
+			break;
+		}
+		if (r > 0) {
+			r = 0;
+			continue;
+		}
+		r = np_step_apply(s, false, eng->ops, eng->ctx, eng->warn, err);
+		if (r < 0)
+			break;
+		inserted[i] = true;
+		n++;
+	}
+	if (!n)
+		return r;
+	/* What was inserted is recorded even when a later one failed. */
+	say_added(plan, inserted, ret_what, len);
+	r2 = np_record_merge_accepts(plan, rec, inserted);
+	if (r2 == 0)
+		r2 = np_engine_record_refresh(eng, plan, NULL, err);
+	if (r2 < 0 && r == 0)
+		r = r2 == -ENOMEM ? np_err_set(err, r2, "out of memory") : r2;
+	return r;
+}
+
 static int repair(struct np_engine *eng, const char *name, bool force_fw, bool reload,
 		  char *ret_what, unsigned len, struct np_err *err)
 {
@@ -328,7 +434,8 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw, bool r
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	/* Last: it rewrites the plan's steps into the record's. */
+	return add_accepts(eng, plan, ret_what, len, err);
 }
 
 int np_engine_repair(struct np_engine *eng, const char *name, bool force_fw, char *ret_what,

@@ -11,6 +11,7 @@
 #include "engine/plan.h"
 #include "engine/port.h"
 #include "engine/record.h"
+#include "engine/record_accepts.h"
 #include "engine/store.h"
 #include "engine/timing.h"
 #include "firewall/foreign.h"
@@ -789,6 +790,12 @@ int np_engine_record_refresh(struct np_engine *eng, struct np_plan *plan,
 	r = np_record_parse(text, path, &old, err);
 	if (r < 0)
 		return r;
+	/* Accepts inserted earlier stay recorded while they may be in place,
+	 * even when plan no longer has them: destroy removes them. */
+	r = np_record_merge_accepts(plan, old, NULL);
+	if (r < 0)
+		return r;
+	rec = np_plan_find(plan, NP_STEP_RECORD); /* the steps may have moved */
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		struct np_step *s = &plan->steps[i];
 

@@ -59,6 +59,11 @@ static void step_clear(struct np_step *s)
 	free(s->master);
 }
 
+void np_step_clear(struct np_step *s)
+{
+	step_clear(s);
+}
+
 void np_plan_free(struct np_plan *plan)
 {
 	if (!plan)

@@ -132,6 +132,8 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 int np_plan_port_build(const struct np_net *net, const struct np_port *port, struct np_plan **ret,
 		       struct np_err *err);
 void np_plan_free(struct np_plan *plan);
+/* Frees what one step owns (a step taken out of a plan). */
+void np_step_clear(struct np_step *s);
 static inline void np_plan_freep(struct np_plan **p)
 {
 	np_plan_free(*p);
