@@ -379,6 +379,28 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 	case NP_STEP_PORT_ADD:
 		print_port(s, out);
 		return;
+	case NP_STEP_VXLAN_ADD:
+		words(&b, "ip", "link", "add", "name", s->ifname, NULL);
+		if (s->has_mac)
+			words(&b, "address", np_mac_str(s->mac, mac), NULL);
+		if (s->mtu) {
+			word(&b, "mtu");
+			wordf(&b, "%u", s->mtu);
+		}
+		words(&b, "master", s->master, "type", "vxlan", "id", NULL);
+		wordf(&b, "%u", s->vx.vni);
+		words(&b, "dev", s->key, "local", np_addr_str(&s->addr, a), "dstport", NULL);
+		wordf(&b, "%u", s->vx.port);
+		word(&b, s->vx.learning ? "learning" : "nolearning");
+		flush_line(&b, out);
+		return;
+	case NP_STEP_FDB_ADD:
+		words(&b, "bridge", "fdb", "append", "00:00:00:00:00:00", "dev", s->ifname, "dst",
+		      np_addr_str(&s->addr, a), "self", "permanent", NULL);
+		flush_line(&b, out);
+		comment(out, "undone by: bridge fdb del 00:00:00:00:00:00 dev %s dst %s self",
+			s->ifname, a);
+		return;
 	}
 }
 

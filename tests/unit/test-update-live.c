@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +67,28 @@ static int r_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_
 {
 	*ret = (struct np_link_id){ .ifindex = 7 };
 	return note("bridge");
+}
+
+static int r_link_addr_get(void *ctx, const char *ifname, int family, unsigned *ret_mtu,
+			   struct np_addr *ret_addr)
+{
+	*ret_mtu = 1500;
+	return np_addr_parse(family == AF_INET6 ? "2001:db8::1" : "192.0.2.1", 0, ret_addr) < 0
+		       ? -EINVAL
+		       : 1;
+}
+
+static int r_vxlan_add(void *ctx, const struct np_vxlan_spec *spec, struct np_link_id *ret,
+		       struct np_err *err)
+{
+	*ret = (struct np_link_id){ .ifindex = 8 };
+	return note("vxlan");
+}
+
+static int r_fdb_change(void *ctx, bool add, const char *ifname, const struct np_addr *dst,
+			struct np_err *err)
+{
+	return note(add ? "fdb-add" : "fdb-del");
 }
 
 static int r_link_del(void *ctx, const struct np_link_id *id, struct np_err *err)
@@ -244,6 +267,9 @@ static const struct np_ops rec_ops = {
 	.qdisc_add = r_tc,
 	.class_add = r_tc,
 	.port_isolate = r_port_isolate,
+	.link_addr_get = r_link_addr_get,
+	.vxlan_add = r_vxlan_add,
+	.fdb_change = r_fdb_change,
 	.fw_apply = r_fw_apply,
 	.fw_prune = r_fw_prune,
 	.file_write = r_file_write,
