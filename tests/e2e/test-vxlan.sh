@@ -202,6 +202,24 @@ done
 expect_ok "a full-size packet (1450 bytes of IP) crosses from guest 2 to 3" \
 	ip netns exec "${GUEST_NS[2]}" busybox ping -c 1 -W 2 -s 1422 "${GUEST_IP[3]}"
 
+log "net-update: a peer deleted and added again, live and in the definition"
+expect_npv_ok "[h2] net-update delete vxlan-remote 10.99.0.3" 2 net-update lab delete vxlan-remote \
+	"<netplumb:remote address='10.99.0.3'/>" --live --config
+expect_no_match "[h2] no flood entry to 10.99.0.3" "dst 10\.99\.0\.3 " \
+	"$(bridge -n "${HNS[2]}" fdb show dev "$VX" | grep '^00:00:00:00:00:00' || true)"
+expect_npv_ok "[h2] net-dumpxml --inactive" 2 net-dumpxml --inactive lab
+expect_no_match "[h2] the definition lost the peer" "10\.99\.0\.3" "$NP_OUT"
+expect_npv_error "[h2] deleting it again is refused" 2 net-update lab delete vxlan-remote \
+	"<netplumb:remote address='10.99.0.3'/>" --live
+expect_npv_ok "[h2] net-update add vxlan-remote 10.99.0.3" 2 net-update lab add vxlan-remote \
+	"<netplumb:remote address='10.99.0.3'/>" --live --config
+expect_match "[h2] the flood entry is back" "dst 10\.99\.0\.3 " \
+	"$(bridge -n "${HNS[2]}" fdb show dev "$VX" | grep '^00:00:00:00:00:00' || true)"
+expect_npv_ok "[h2] net-dumpxml" 2 net-dumpxml lab
+expect_match "[h2] the live definition has the peer" "<netplumb:remote address='10\.99\.0\.3'/>" "$NP_OUT"
+expect_ok "guest 2 pings guest 3 after the update" \
+	ip netns exec "${GUEST_NS[2]}" busybox ping -c 2 -W 2 "${GUEST_IP[3]}"
+
 log "destroying host 3's network leaves hosts 1 and 2 working"
 expect_npv_ok "[h3] net-destroy" 3 net-destroy lab
 expect_eq "[h3] nothing of netplumb left" "" "$(leftovers "${HNS[3]}")"
