@@ -3,6 +3,7 @@
  * (head-end replication), and the bridge MTU less the encapsulation. */
 #include "engine/plan_vxlan.h"
 
+#include "common/buf.h"
 #include "common/err.h"
 #include "xml/net.h"
 
@@ -93,7 +94,7 @@ int np_plan_vxlan(struct np_plan *plan, const struct np_net *net,
 {
 	const struct np_vxlan *vx = net->vxlan;
 	int family;
-	char name[16], a[NP_ADDR_STRLEN];
+	char name[16], a[NP_ADDR_STRLEN], key[64];
 	struct np_addr local;
 	struct np_step *s;
 	int r;
@@ -135,6 +136,13 @@ int np_plan_vxlan(struct np_plan *plan, const struct np_net *net,
 	if (vx->evpn && !(s->why = strdup("control='evpn': learning off, FRR's zebra fills the "
 					  "FDB (see the frr.conf template at the end)")))
 		return -ENOMEM;
+	/* a bridge port has no address of its own, nor a link-local one */
+	snprintf(key, sizeof(key), "net.ipv6.conf.%s.disable_ipv6", name);
+	s = np_plan_step_add(plan, NP_STEP_SYSCTL);
+	if (!s || !(s->key = strdup(key)) ||
+	    !(s->value = strdup("1")) || !(s->why = strdup("the VXLAN port of the bridge")))
+		return -ENOMEM;
+	s->optional = true;
 	for (size_t i = 0; i < vx->n_remotes; i++) {
 		s = np_plan_step_add(plan, NP_STEP_FDB_ADD);
 		if (!s)
@@ -146,4 +154,21 @@ int np_plan_vxlan(struct np_plan *plan, const struct np_net *net,
 	if (!s || !(s->ifname = strdup(name)))
 		return -ENOMEM;
 	return 0;
+}
+
+void np_plan_vx_frr_conf(struct np_buf *b, const struct np_addr *local)
+{
+	char a[NP_ADDR_STRLEN];
+
+	np_addr_str(local, a);
+	np_buf_add(b, "router bgp 65000\n");
+	if (local->family == AF_INET)
+		np_buf_addf(b, " bgp router-id %s\n", a);
+	np_buf_add(b, " no bgp default ipv4-unicast\n");
+	np_buf_add(b, " neighbor PEER remote-as 65000\n");
+	np_buf_addf(b, " neighbor PEER update-source %s\n", a);
+	np_buf_add(b, " !\n address-family l2vpn evpn\n");
+	np_buf_add(b, "  neighbor PEER activate\n");
+	np_buf_add(b, "  advertise-all-vni\n");
+	np_buf_add(b, " exit-address-family\n");
 }

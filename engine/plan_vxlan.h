@@ -4,6 +4,7 @@
 #include "common/addr.h"
 #include "engine/plan.h"
 
+struct np_buf;
 struct np_err;
 struct np_net;
 struct np_plan_paths;
@@ -24,6 +25,11 @@ int np_plan_vxlan(struct np_plan *plan, const struct np_net *net,
 /* One FDB_ADD step for peer, with the VXLAN link of net. */
 int np_plan_vx_fdb_step(const struct np_net *net, const struct np_addr *peer,
 			struct np_step *ret);
+
+/* The FRR configuration (frr.conf) a control='evpn' host needs, with the
+ * local VTEP address; the AS and the peers are placeholders to fill in.
+ * netplumb never writes FRR's configuration: `plan` prints this. */
+void np_plan_vx_frr_conf(struct np_buf *b, const struct np_addr *local);
 
 /* plan.c: appends a zeroed step; NULL on allocation failure. */
 struct np_step *np_plan_step_add(struct np_plan *plan, enum np_step_kind kind);
