@@ -641,6 +641,45 @@ static void test_dnsmasq_no_longer_needed(void)
 	rec.fail[0] = '\0';
 }
 
+/* A VXLAN peer (issue 18): only its flood entry changes, and the record
+ * destroy undoes follows. */
+static void test_vxlan_remote(void)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+	char path[600], *name = NULL, *r;
+	const char *xml = "<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
+			  "<name>vx</name><forward mode='nat'/><bridge name='vbx0'/>"
+			  "<netplumb:vxlan id='77' dev='ul0'>"
+			  "<netplumb:remote address='10.99.0.2'/></netplumb:vxlan></network>";
+
+	reset_root();
+	snprintf(path, sizeof(path), "%s/vx.xml", root);
+	np_file_write_atomic(path, xml, strlen(xml), 0644);
+	env_open(&e);
+	CHECK(np_engine_define(&e.eng, path, &name, &err) == 0);
+	CHECK(np_engine_start(&e.eng, "vx", &err) == 0);
+	env_close(&e);
+	free(name);
+	CHECK(update("vx", NP_UPDATE_ADD_LAST, NP_SECTION_VXLAN_REMOTE,
+		     "<netplumb:remote address='10.99.0.3'/>", NP_UPDATE_AFFECT_LIVE, NULL,
+		     &err) == 0);
+	CHECK_STR(rec.log, "fdb-add write:applied");
+	r = slurp("run/vx.applied");
+	CHECK(strstr(r, "step fdb-add ifname=vx77 dst=10.99.0.3\n") &&
+	      strstr(r, "step vxlan-add ifname=vx77 ifindex=8"));
+	free(r);
+	CHECK(update("vx", NP_UPDATE_DELETE, NP_SECTION_VXLAN_REMOTE,
+		     "<netplumb:remote address='10.99.0.2'/>", NP_UPDATE_AFFECT_LIVE, NULL,
+		     &err) == 0);
+	CHECK_STR(rec.log, "fdb-del write:applied");
+	r = slurp("run/vx.applied");
+	CHECK(!strstr(r, "dst=10.99.0.2"));
+	free(r);
+	CHECK(xml_has("vx", false, "<netplumb:remote address='10.99.0.3'/>"));
+	CHECK(!xml_has("vx", false, "10.99.0.2"));
+}
+
 int main(void)
 {
 	if (!mkdtemp(root)) {
@@ -652,6 +691,7 @@ int main(void)
 	test_live_actions();
 	test_failures();
 	test_dnsmasq_no_longer_needed();
+	test_vxlan_remote();
 	nftw(root, rm_visit, 16, FTW_DEPTH | FTW_PHYS);
 	return check_result("test-update-live");
 }
