@@ -196,10 +196,14 @@ static int sys_vxlan_add(void *ctx, const struct np_vxlan_spec *spec, struct np_
 
 	if (r < 0)
 		return r;
+	r = id_of(nl, spec->dev, ret);
+	if (r == 0)
+		return np_err_set(err, -ENODEV, "the underlay %s does not exist", spec->dev);
+	if (r < 0)
+		return r;
 	r = np_nl_vxlan_add(nl, spec);
 	if (r == -ENODEV)
-		return np_err_set(err, r, "underlay %s or bridge %s does not exist", spec->dev,
-				  spec->master);
+		return np_err_set(err, r, "bridge %s does not exist", spec->master);
 	if (r < 0)
 		return r;
 	r = id_of(nl, spec->ifname, ret);

@@ -184,6 +184,12 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 	case NP_STEP_TOOL:
 		return ops->tool_run(ctx, s->text, err);
 	case NP_STEP_VXLAN_ADD:
+		if (!s->addr.family)
+			return np_err_set(err, -EADDRNOTAVAIL,
+					  "the underlay %s does not exist, or has no address of the "
+					  "peers' family to be the local VTEP (<netplumb:vxlan "
+					  "local='...'> names one)",
+					  s->key);
 		vx = (struct np_vxlan_spec){
 			.ifname = s->ifname,
 			.master = s->master,

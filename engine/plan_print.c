@@ -410,7 +410,10 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		}
 		words(&b, "master", s->master, "type", "vxlan", "id", NULL);
 		wordf(&b, "%u", s->vx.vni);
-		words(&b, "dev", s->key, "local", np_addr_str(&s->addr, a), "dstport", NULL);
+		words(&b, "dev", s->key, NULL);
+		if (s->addr.family)
+			words(&b, "local", np_addr_str(&s->addr, a), NULL);
+		word(&b, "dstport");
 		wordf(&b, "%u", s->vx.port);
 		word(&b, s->vx.learning ? "learning" : "nolearning");
 		flush_line(&b, out);

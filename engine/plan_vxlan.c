@@ -29,33 +29,26 @@ void np_plan_vx_ifname(const struct np_vxlan *vx, char ret[16])
 	snprintf(ret, 16, "vx%u", vx->id);
 }
 
-static int underlay(const struct np_net *net, const struct np_plan_paths *paths,
-		    struct np_err *err)
-{
-	if (!paths->underlay_mtu)
-		return np_err_set(err, -ENODEV,
-				  "network '%s': <netplumb:vxlan dev='%s'>: no such interface",
-				  net->name, net->vxlan->dev);
-	return 0;
-}
+/* An underlay that is not there (yet, or any more) plans with this MTU, so
+ * that a running network stays readable and destroyable; its start then
+ * fails at the VXLAN step. */
+#define MTU_ASSUMED 1500
 
 int np_plan_vx_net(const struct np_net *net, const struct np_plan_paths *paths,
 		   struct np_net *ret, struct np_err *err)
 {
 	unsigned over = np_plan_vx_family(net->vxlan) == AF_INET6 ? OVERHEAD_V6 : OVERHEAD_V4;
-	int r = underlay(net, paths, err);
+	unsigned mtu = paths->underlay_mtu ? paths->underlay_mtu : MTU_ASSUMED;
 
-	if (r < 0)
-		return r;
 	*ret = *net;
 	if (net->has_mtu && net->mtu)
 		return 0;
-	if (paths->underlay_mtu < over + 68)
+	if (mtu < over + 68)
 		return np_err_set(err, -EINVAL,
 				  "network '%s': the MTU %u of %s leaves no room for VXLAN",
-				  net->name, paths->underlay_mtu, net->vxlan->dev);
+				  net->name, mtu, net->vxlan->dev);
 	ret->has_mtu = true;
-	ret->mtu = paths->underlay_mtu - over;
+	ret->mtu = mtu - over;
 	return 0;
 }
 
@@ -102,14 +95,10 @@ int np_plan_vxlan(struct np_plan *plan, const struct np_net *net,
 	if (!vx)
 		return 0;
 	family = np_plan_vx_family(vx);
-	if ((r = underlay(net, paths, err)) < 0)
-		return r;
 	local = vx->local.family ? vx->local : paths->underlay_addr;
+	/* unknown: the start fails at the VXLAN step, saying why */
 	if (local.family != family)
-		return np_err_set(err, -EADDRNOTAVAIL,
-				  "network '%s': %s has no %s address to be the local VTEP; give "
-				  "<netplumb:vxlan local='...'>",
-				  net->name, vx->dev, family == AF_INET6 ? "IPv6" : "IPv4");
+		local = (struct np_addr){ 0 };
 	for (size_t i = 0; i < vx->n_remotes; i++)
 		if (np_addr_equal(&vx->remotes[i], &local))
 			return np_err_set(err, -EINVAL,
@@ -133,9 +122,21 @@ int np_plan_vxlan(struct np_plan *plan, const struct np_net *net,
 	s->vx.port = vx->port;
 	/* EVPN: zebra installs the peers' MACs, the kernel must not learn */
 	s->vx.learning = !vx->evpn;
-	if (vx->evpn && !(s->why = strdup("control='evpn': learning off, FRR's zebra fills the "
-					  "FDB (see the frr.conf template at the end)")))
+	if (!paths->underlay_mtu)
+		r = asprintf(&s->why, "%s does not exist now: this step fails unless it appears "
+				      "(MTU %u assumed)", vx->dev, MTU_ASSUMED);
+	else if (!local.family)
+		r = asprintf(&s->why, "%s has no %s address: this step fails; give "
+				      "<netplumb:vxlan local='...'>",
+			     vx->dev, family == AF_INET6 ? "IPv6" : "IPv4");
+	else if (vx->evpn)
+		r = asprintf(&s->why, "control='evpn': learning off, FRR's zebra fills the FDB");
+	else
+		r = 0;
+	if (r < 0) {
+		s->why = NULL;
 		return -ENOMEM;
+	}
 	/* a bridge port has no address of its own, nor a link-local one */
 	snprintf(key, sizeof(key), "net.ipv6.conf.%s.disable_ipv6", name);
 	s = np_plan_step_add(plan, NP_STEP_SYSCTL);

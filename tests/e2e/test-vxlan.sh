@@ -70,6 +70,18 @@ expect_match "[h2] the live definition has the peer" "<netplumb:remote address='
 expect_ok "guest 2 pings guest 3 after the update" \
 	ip netns exec "${GUEST_NS[2]}" busybox ping -c 2 -W 2 "${GUEST_IP[3]}"
 
+log "a lost VXLAN port (gone with its underlay) is degraded, net-start repairs it"
+ip -n "${HNS[2]}" link del "$VX"
+expect_npv_ok "[h2] net-info" 2 net-info lab
+expect_match "[h2] net-info: degraded, VXLAN port missing" "VXLAN port missing" "$NP_OUT"
+expect_npv_ok "[h2] net-start repairs" 2 net-start lab
+expect_match "[h2] net-start: restarted for its VXLAN port" "VXLAN port was gone" "$NP_OUT"
+expect_match "[h2] $VX is back on $BR" "master $BR" "$(ip -n "${HNS[2]}" -o link show dev "$VX")"
+# the restart made a new bridge: the test's own guest link goes back on it
+ip -n "${HNS[2]}" link set vnet2 master "$BR"
+expect_ok "guest 2 pings guest 3 after the repair" \
+	ip netns exec "${GUEST_NS[2]}" busybox ping -c 2 -W 2 "${GUEST_IP[3]}"
+
 log "destroying host 3's network leaves hosts 1 and 2 working"
 expect_npv_ok "[h3] net-destroy" 3 net-destroy lab
 expect_eq "[h3] nothing of netplumb left" "" "$(leftovers "${HNS[3]}")"

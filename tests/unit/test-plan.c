@@ -862,10 +862,16 @@ static void test_vxlan(void)
 	CHECK(net != NULL);
 	if (!net)
 		return;
-	CHECK(np_plan_build(net, &p, &plan, &err) == -ENODEV && strstr(err.msg, "ul0"));
+	/* a missing underlay (or address) plans, and fails at the VXLAN step */
+	plan = build(net, &p);
+	CHECK(plan && strstr(np_plan_find(plan, NP_STEP_VXLAN_ADD)->why, "ul0 does not exist"));
+	fake_init(&f);
+	CHECK(plan && np_plan_apply(plan, &fake_ops, &f, NULL, &err) == -EADDRNOTAVAIL &&
+	      fake_clean(&f) && strstr(err.msg, "create VXLAN vx4242"));
+	fake_free(&f);
+	np_plan_free(plan);
 	p.underlay_mtu = 1500;
 	memset(&err, 0, sizeof(err));
-	CHECK(np_plan_build(net, &p, &plan, &err) == -EADDRNOTAVAIL);
 	np_addr_parse("10.99.0.3", 0, &p.underlay_addr);
 	memset(&err, 0, sizeof(err));
 	CHECK(np_plan_build(net, &p, &plan, &err) == -EINVAL && strstr(err.msg, "10.99.0.3"));
