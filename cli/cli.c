@@ -66,7 +66,7 @@ static const struct command commands[] = {
 	  "net-update NAME COMMAND SECTION XML [--live] [--config] [--current] "
 	  "[--parent-index N]",
 	  "add-first|add-last|add|delete|modify an ip-dhcp-host, ip-dhcp-range, dns-host, "
-	  "dns-txt, dns-srv, forward-interface, portgroup or port-forward (XML: the element, or "
+	  "dns-txt, dns-srv, forward-interface, portgroup, port-forward or vxlan-remote (XML: the element, or "
 	  "a file holding it); --live changes the running network, --config the persistent definition",
 	  0 },
 	{ "net-desc", np_cmd_desc,

@@ -1,4 +1,5 @@
 /* The checks of `netplumb doctor` (doctor.h). */
+#include "engine/frr_sys.h"
 #include "engine/doctor.h"
 
 #include "common/addr.h"
@@ -454,6 +455,37 @@ static int check_drift(struct doc *d, const char *name, bool fix, struct np_err 
 	return 0;
 }
 
+/* control='evpn': FRR's zebra must know the VNI, or no peer ever floods to
+ * this host (issue 18). */
+static void check_evpn(struct doc *d, const struct np_net *net, bool active)
+{
+	char said[256], fix[512];
+	int r;
+
+	if (!active || !net->vxlan || !net->vxlan->evpn)
+		return;
+	r = np_frr_vni_known(net->vxlan->id, said, sizeof(said));
+	if (r == 1)
+		return;
+	snprintf(fix, sizeof(fix),
+		 "apt-get install frr; enable zebra and bgpd, add the frr.conf of `netplumb plan "
+		 "%s` (router bgp, l2vpn evpn, advertise-all-vni) with the other hosts as "
+		 "neighbors",
+		 net->name);
+	if (r == -ENOENT)
+		add(d, net->name, "evpn", true, fix,
+		    "control='evpn' but vtysh is not installed: no BGP EVPN distributes VNI %u",
+		    net->vxlan->id);
+	else if (r == 0)
+		add(d, net->name, "evpn", true, fix,
+		    "FRR does not know VNI %u (vtysh -c 'show evpn vni %u json': %s)",
+		    net->vxlan->id, net->vxlan->id, said);
+	else
+		add(d, net->name, "evpn", true, fix,
+		    "cannot ask FRR about VNI %u (vtysh: %s)", net->vxlan->id,
+		    said[0] ? said : strerror(-r));
+}
+
 static int check_one(struct doc *d, const char *name, bool fix, struct np_err *err)
 {
 	_np_net_free_ struct np_net *net = NULL;
@@ -475,6 +507,7 @@ static int check_one(struct doc *d, const char *name, bool fix, struct np_err *e
 	}
 	check_routes_inside(d, net);
 	check_rp_filter(d, net);
+	check_evpn(d, net, st.active);
 	return st.active ? check_drift(d, name, fix, err) : 0;
 }
 

@@ -122,6 +122,7 @@ static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 {
 	const struct np_step *fw = np_plan_find(plan, NP_STEP_FW_APPLY);
 	const struct np_step *dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
+	const struct np_step *vx;
 	struct np_link_id id;
 	int r;
 
@@ -135,6 +136,12 @@ static int check(struct np_engine *eng, const struct np_plan *plan, bool deep,
 	if (r < 0)
 		return r;
 	h->bridge = r > 0;
+	if ((vx = np_plan_find(plan, NP_STEP_VXLAN_ADD))) {
+		r = eng->ops->link_get(eng->ctx, vx->ifname, &id);
+		if (r < 0)
+			return r;
+		h->vxlan_missing = r == 0;
+	}
 	if (dm) {
 		r = eng->ops->dnsmasq_running(eng->ctx, dm->path, dm->pid_path);
 		if (r < 0)
@@ -185,6 +192,9 @@ void np_health_describe(const struct np_health *h, char *buf, unsigned len)
 		snprintf(buf, len, "%s", h->starting ? "being started" : "its start did not finish");
 	if (!h->bridge)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%sbridge missing", buf[0] ? ", " : "");
+	if (h->vxlan_missing)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%sVXLAN port missing",
+			 buf[0] ? ", " : "");
 	if (!h->firewall)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%sfirewall rules missing",
 			 buf[0] ? ", " : "");
@@ -369,15 +379,16 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw, bool r
 	if (r < 0)
 		return np_err_set(err, r, "cannot check network '%s': %s", name, strerror(-r));
 
-	if (!h.bridge || !h.complete) {
+	if (!h.bridge || !h.complete || h.vxlan_missing) {
 		/* Addresses, routes and ports went with the bridge, or a killed
 		 * start left an unknown subset done: start from scratch. */
 		r = np_engine_restart_live(eng, name, err);
 		if (r < 0)
 			return r;
 		append(ret_what, len,
-		       h.bridge ? "restarted (its last start did not finish)"
-				: "restarted (its bridge was gone)");
+		       !h.bridge	 ? "restarted (its bridge was gone)"
+		       : h.vxlan_missing ? "restarted (its VXLAN port was gone)"
+					 : "restarted (its last start did not finish)");
 		return 0;
 	}
 	fw = (struct np_step *)np_plan_find(plan, NP_STEP_FW_APPLY);

@@ -18,6 +18,7 @@ struct np_health {
 	bool checked_fw;   /* firewall was checked (it costs an nft round trip) */
 	bool complete;     /* the start that made it finished */
 	bool starting;     /* ... and one is running in another process now */
+	bool vxlan_missing; /* its VXLAN port is gone (with its underlay) */
 };
 
 /* deep also checks the firewall. -ENOENT when the network is not active. */
@@ -25,7 +26,8 @@ int np_engine_health(struct np_engine *eng, const char *name, bool deep, struct 
 		     struct np_err *err);
 static inline bool np_health_ok(const struct np_health *h)
 {
-	return h->bridge && h->firewall && h->foreign && h->dnsmasq && h->complete;
+	return h->bridge && h->firewall && h->foreign && h->dnsmasq && h->complete &&
+	       !h->vxlan_missing;
 }
 /* "dnsmasq not running, firewall rules missing" into buf. */
 void np_health_describe(const struct np_health *h, char *buf, unsigned len);

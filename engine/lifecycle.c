@@ -10,6 +10,7 @@
 #include "engine/ops.h"
 #include "engine/plan.h"
 #include "engine/port.h"
+#include "engine/plan_vxlan.h"
 #include "engine/record.h"
 #include "engine/record_accepts.h"
 #include "engine/store.h"
@@ -659,6 +660,16 @@ static int plan_seeing(struct np_engine *eng, const struct np_net *net, struct n
 	*ret_seen = eng->ops->fw_foreign(eng->ctx, foreign) == 0;
 	if (*ret_seen)
 		paths.foreign = foreign;
+	if (net->vxlan) {
+		r = eng->ops->link_addr_get(eng->ctx, net->vxlan->dev,
+					    np_plan_vx_family(net->vxlan), &paths.underlay_mtu,
+					    &paths.underlay_addr);
+		if (r < 0) {
+			plan_paths_clear(&paths);
+			return np_err_set(err, r, "cannot read interface %s: %s", net->vxlan->dev,
+					  strerror(-r));
+		}
+	}
 	r = np_plan_build(net, &paths, ret, err);
 	plan_paths_clear(&paths);
 	return r;
@@ -799,7 +810,8 @@ int np_engine_record_refresh(struct np_engine *eng, struct np_plan *plan,
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		struct np_step *s = &plan->steps[i];
 
-		if (s->kind != NP_STEP_BRIDGE_ADD && s->kind != NP_STEP_PORT_ADD)
+		if (s->kind != NP_STEP_BRIDGE_ADD && s->kind != NP_STEP_PORT_ADD &&
+		    s->kind != NP_STEP_VXLAN_ADD)
 			continue;
 		for (size_t j = 0; j < old->n_steps; j++)
 			if (old->steps[j].kind == s->kind && old->steps[j].ifname &&

@@ -16,6 +16,7 @@ struct np_err;
 struct np_bridge_spec;
 struct np_port;
 struct np_tc_spec;
+struct np_vxlan_spec;
 struct np_fw_foreign;
 
 /* What netplumb records of a link it created, to prove it is still the same
@@ -39,6 +40,10 @@ struct np_ops {
 	int (*fw_foreign)(void *ctx, struct np_fw_foreign *ret);
 	/* 1: iptables' TABLE CHAIN holds the rule SPEC, 0: it does not. */
 	int (*ipt_check)(void *ctx, const char *table, const char *chain, const char *spec);
+	/* 1 with ifname's MTU and first address of family (family 0: none),
+	 * 0 when there is no such link: a VXLAN's underlay (issue 18). */
+	int (*link_addr_get)(void *ctx, const char *ifname, int family, unsigned *ret_mtu,
+			     struct np_addr *ret_addr);
 
 	/* links and addresses */
 	int (*bridge_add)(void *ctx, const struct np_bridge_spec *spec, struct np_link_id *ret,
@@ -64,6 +69,14 @@ struct np_ops {
 			 struct np_err *err);
 	/* Sets the isolated flag of bridge port ifname. */
 	int (*port_isolate)(void *ctx, const char *ifname, struct np_err *err);
+	/* A VXLAN link enslaved to its bridge (down); -EEXIST (nothing done)
+	 * when its name is taken. */
+	int (*vxlan_add)(void *ctx, const struct np_vxlan_spec *spec, struct np_link_id *ret,
+			 struct np_err *err);
+	/* Appends (add) or deletes the all-zero FDB entry of VXLAN link
+	 * ifname that floods to the VTEP dst. */
+	int (*fdb_change)(void *ctx, bool add, const char *ifname, const struct np_addr *dst,
+			  struct np_err *err);
 
 	/* nftables: one transaction; fw_prune deletes netplumb's table once it
 	 * holds nothing. */

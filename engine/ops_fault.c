@@ -87,6 +87,24 @@ static int w_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_
 	CHANGE(ctx, err, bridge_add(BCTX(ctx), spec, ret, err));
 }
 
+static int w_link_addr_get(void *ctx, const char *ifname, int family, unsigned *ret_mtu,
+			   struct np_addr *ret_addr)
+{
+	return BASE(ctx)->link_addr_get(BCTX(ctx), ifname, family, ret_mtu, ret_addr);
+}
+
+static int w_vxlan_add(void *ctx, const struct np_vxlan_spec *spec, struct np_link_id *ret,
+		       struct np_err *err)
+{
+	CHANGE(ctx, err, vxlan_add(BCTX(ctx), spec, ret, err));
+}
+
+static int w_fdb_change(void *ctx, bool add, const char *ifname, const struct np_addr *dst,
+			struct np_err *err)
+{
+	CHANGE(ctx, err, fdb_change(BCTX(ctx), add, ifname, dst, err));
+}
+
 static int w_link_del(void *ctx, const struct np_link_id *id, struct np_err *err)
 {
 	CHANGE(ctx, err, link_del(BCTX(ctx), id, err));
@@ -203,6 +221,9 @@ const struct np_ops np_fault_ops = {
 	.qdisc_add = w_qdisc_add,
 	.class_add = w_class_add,
 	.port_isolate = w_port_isolate,
+	.link_addr_get = w_link_addr_get,
+	.vxlan_add = w_vxlan_add,
+	.fdb_change = w_fdb_change,
 	.fw_apply = w_fw_apply,
 	.fw_prune = w_fw_prune,
 	.file_write = w_file_write,

@@ -174,6 +174,53 @@ static int sys_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct n
 		     : 0;
 }
 
+static int sys_link_addr_get(void *ctx, const char *ifname, int family, unsigned *ret_mtu,
+			     struct np_addr *ret_addr)
+{
+	struct np_nl *nl = NULL;
+	int r = nl_get(ctx, &nl);
+
+	if (r < 0)
+		return r;
+	r = np_nl_link_addr_get(nl, ifname, family, ret_mtu, ret_addr);
+	if (r == -ENODEV)
+		return 0;
+	return r < 0 ? r : 1;
+}
+
+static int sys_vxlan_add(void *ctx, const struct np_vxlan_spec *spec, struct np_link_id *ret,
+			 struct np_err *err)
+{
+	struct np_nl *nl = NULL;
+	int r = nl_get(ctx, &nl);
+
+	if (r < 0)
+		return r;
+	r = id_of(nl, spec->dev, ret);
+	if (r == 0)
+		return np_err_set(err, -ENODEV, "the underlay %s does not exist", spec->dev);
+	if (r < 0)
+		return r;
+	r = np_nl_vxlan_add(nl, spec);
+	if (r == -ENODEV)
+		return np_err_set(err, r, "bridge %s does not exist", spec->master);
+	if (r < 0)
+		return r;
+	r = id_of(nl, spec->ifname, ret);
+	if (r == 0)
+		r = -ENODEV;
+	return r < 0 ? np_err_set(err, r, "%s vanished after its creation", spec->ifname) : 0;
+}
+
+static int sys_fdb_change(void *ctx, bool add, const char *ifname, const struct np_addr *dst,
+			  struct np_err *err)
+{
+	struct np_nl *nl = NULL;
+	int r = nl_get(ctx, &nl);
+
+	return r < 0 ? r : np_nl_fdb_change(nl, add, ifname, dst);
+}
+
 static int sys_link_del(void *ctx, const struct np_link_id *id, struct np_err *err)
 {
 	char mac[NP_MAC_STRLEN];
@@ -394,6 +441,9 @@ const struct np_ops np_sys_ops = {
 	.qdisc_add = sys_qdisc_add,
 	.class_add = sys_class_add,
 	.port_isolate = sys_port_isolate,
+	.link_addr_get = sys_link_addr_get,
+	.vxlan_add = sys_vxlan_add,
+	.fdb_change = sys_fdb_change,
 	.fw_apply = sys_fw_apply,
 	.fw_prune = sys_fw_prune,
 	.ipt_change = sys_ipt_change,

@@ -61,6 +61,24 @@ static int t_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_
 	TIMED(ctx, NP_PHASE_NETLINK, bridge_add(B(ctx), spec, ret, err));
 }
 
+static int t_link_addr_get(void *ctx, const char *ifname, int family, unsigned *ret_mtu,
+			   struct np_addr *ret_addr)
+{
+	TIMED(ctx, NP_PHASE_CHECK, link_addr_get(B(ctx), ifname, family, ret_mtu, ret_addr));
+}
+
+static int t_vxlan_add(void *ctx, const struct np_vxlan_spec *spec, struct np_link_id *ret,
+		       struct np_err *err)
+{
+	TIMED(ctx, NP_PHASE_NETLINK, vxlan_add(B(ctx), spec, ret, err));
+}
+
+static int t_fdb_change(void *ctx, bool add, const char *ifname, const struct np_addr *dst,
+			struct np_err *err)
+{
+	TIMED(ctx, NP_PHASE_NETLINK, fdb_change(B(ctx), add, ifname, dst, err));
+}
+
 static int t_link_del(void *ctx, const struct np_link_id *id, struct np_err *err)
 {
 	TIMED(ctx, NP_PHASE_NETLINK, link_del(B(ctx), id, err));
@@ -177,6 +195,9 @@ const struct np_ops np_timing_ops = {
 	.qdisc_add = t_qdisc_add,
 	.class_add = t_class_add,
 	.port_isolate = t_port_isolate,
+	.link_addr_get = t_link_addr_get,
+	.vxlan_add = t_vxlan_add,
+	.fdb_change = t_fdb_change,
 	.fw_apply = t_fw_apply,
 	.fw_prune = t_fw_prune,
 	.file_write = t_file_write,

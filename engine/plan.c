@@ -5,6 +5,7 @@
 #include "common/err.h"
 #include "common/util.h"
 #include "dhcp/dhcp.h"
+#include "engine/plan_vxlan.h"
 #include "engine/port.h"
 #include "firewall/foreign.h"
 #include "firewall/fw.h"
@@ -41,6 +42,8 @@ const char *const np_step_kind_names[NP_STEP_KIND_COUNT] = {
 	[NP_STEP_CLASS_ADD] = "class-add",
 	[NP_STEP_PORT_ISOLATE] = "port-isolate",
 	[NP_STEP_TOOL] = "tool",
+	[NP_STEP_VXLAN_ADD] = "vxlan-add",
+	[NP_STEP_FDB_ADD] = "fdb-add",
 	[NP_STEP_RECORD] = "record",
 };
 
@@ -92,6 +95,11 @@ static struct np_step *add_step(struct np_plan *plan, enum np_step_kind kind)
 	s->stp = -1;
 	s->delay_cs = -1;
 	return s;
+}
+
+struct np_step *np_plan_step_add(struct np_plan *plan, enum np_step_kind kind)
+{
+	return add_step(plan, kind);
 }
 
 static int dup_into(char **dst, const char *src)
@@ -772,6 +780,7 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 {
 	struct np_plan *plan = NULL;
 	_np_free_ char *fname = NULL, *xml = NULL;
+	struct np_net eff;
 	bool dnsmasq;
 	int r;
 
@@ -807,6 +816,13 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = np_xml_net_format(net, 0, &xml);
 	if (r < 0)
 		goto fail;
+	/* the MTU the underlay leaves, for the bridge and for DHCP */
+	if (net->vxlan) {
+		r = np_plan_vx_net(net, paths, &eff, err);
+		if (r < 0)
+			goto fail;
+		net = &eff;
+	}
 	if (host_bridge) {
 		/* libvirt only records such a network as active: the host's
 		 * bridge is someone else's, and guests are plugged into it. */
@@ -842,6 +858,9 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 			goto fail;
 	}
 	r = plan_link(plan, net);
+	if (r < 0)
+		goto fail;
+	r = np_plan_vxlan(plan, net, paths, err);
 	if (r < 0)
 		goto fail;
 	r = plan_bandwidth(plan, net, err);

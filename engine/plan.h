@@ -47,6 +47,9 @@ enum np_step_kind {
 	NP_STEP_TOOL,               /* text: firewall-cmd or resolvectl argv, one word a
 				     * line; undo_text: the undo's argv or NULL;
 				     * optional: a failure is a warning */
+	NP_STEP_VXLAN_ADD,          /* ifname onto master: vx, addr = local, key = the
+				     * underlay dev, mac, mtu; link (issue 18) */
+	NP_STEP_FDB_ADD,            /* ifname floods to the VTEP addr; undo deletes it */
 	NP_STEP_RECORD,             /* path <- the record of the steps before it, with
 				     * what the kernel returned (np_record_render) */
 };
@@ -87,6 +90,10 @@ struct np_step {
 	 * read back from the record); ifindex 0 when unknown. */
 	struct np_link_id link;
 	struct np_tc_spec tc; /* QDISC_ADD, CLASS_ADD */
+	struct {
+		unsigned vni, port;
+		bool learning;
+	} vx; /* VXLAN_ADD */
 };
 
 struct np_plan {
@@ -122,6 +129,11 @@ struct np_plan_paths {
 	/* Other tools' chains that drop by policy, walked by the caller
 	 * (firewall/foreign.h); NULL: none. */
 	const struct np_fw_foreign *foreign;
+	/* A <netplumb:vxlan>'s underlay as the caller found it (the planner
+	 * reads nothing): MTU 0 when it does not exist; address family 0
+	 * when it has none of the VTEPs' family. */
+	unsigned underlay_mtu;
+	struct np_addr underlay_addr;
 };
 
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,

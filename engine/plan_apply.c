@@ -76,6 +76,12 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_PORT_ISOLATE:
 		snprintf(out, len, "isolate bridge port %s", s->ifname);
 		return;
+	case NP_STEP_VXLAN_ADD:
+		snprintf(out, len, "create VXLAN %s (VNI %u) on %s", s->ifname, s->vx.vni, s->key);
+		return;
+	case NP_STEP_FDB_ADD:
+		snprintf(out, len, "flood %s to VTEP %s", s->ifname, np_addr_str(&s->addr, a));
+		return;
 	case NP_STEP_TOOL: {
 		const char *t = s->text ? s->text : s->undo_text ? s->undo_text : "";
 		size_t i;
@@ -109,6 +115,7 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 {
 	char dev[16] = "", a[NP_ADDR_STRLEN];
 	struct np_bridge_spec spec;
+	struct np_vxlan_spec vx;
 	struct np_link_id id;
 	int r;
 
@@ -188,6 +195,31 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 		np_err_prefix(err, "libvirt puts a bridge without <bridge zone> in firewalld's "
 				   "zone 'libvirt'");
 		return r;
+	case NP_STEP_VXLAN_ADD:
+		if (!s->addr.family)
+			return np_err_set(err, -EADDRNOTAVAIL,
+					  "the underlay %s does not exist, or has no address of the "
+					  "peers' family to be the local VTEP (<netplumb:vxlan "
+					  "local='...'> names one)",
+					  s->key);
+		vx = (struct np_vxlan_spec){
+			.ifname = s->ifname,
+			.master = s->master,
+			.dev = s->key,
+			.mac = s->has_mac ? s->mac : NULL,
+			.vni = s->vx.vni,
+			.port = s->vx.port,
+			.mtu = s->mtu,
+			.local = s->addr,
+			.learning = s->vx.learning,
+		};
+		r = ops->vxlan_add(ctx, &vx, &s->link, err);
+		if (r == -EEXIST && !np_err_isset(err))
+			np_err_set(err, r, "interface %s or VNI %u on port %u exists already",
+				   s->ifname, s->vx.vni, s->vx.port);
+		return r;
+	case NP_STEP_FDB_ADD:
+		return ops->fdb_change(ctx, true, s->ifname, &s->addr, err);
 	}
 	return -EINVAL;
 }
@@ -227,7 +259,7 @@ static int owned_link(const struct np_step *s, const struct np_ops *ops, void *c
 	}
 	if (s->kind == NP_STEP_PORT_ADD && s->port)
 		np_port_host_mac(s->port, want);
-	else if (s->kind == NP_STEP_BRIDGE_ADD && s->has_mac)
+	else if ((s->kind == NP_STEP_BRIDGE_ADD || s->kind == NP_STEP_VXLAN_ADD) && s->has_mac)
 		memcpy(want, s->mac, NP_MAC_LEN);
 	else
 		return 1;
@@ -277,7 +309,11 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 				warn_step(s, "undo ", &e, r, warn);
 		}
 		return 0;
+	case NP_STEP_FDB_ADD:
+		r = ops->fdb_change(ctx, false, s->ifname, &s->addr, err);
+		break;
 	case NP_STEP_BRIDGE_ADD:
+	case NP_STEP_VXLAN_ADD:
 	case NP_STEP_PORT_ADD:
 		r = owned_link(s, ops, ctx, &id);
 		if (r == 0)

@@ -7,6 +7,7 @@
 #include "common/buf.h"
 #include "common/escape.h"
 #include "common/json.h"
+#include "engine/plan_vxlan.h"
 #include "engine/port.h"
 #include "firewall/foreign.h"
 
@@ -236,6 +237,26 @@ static void print_argv(FILE *out, const char *lines)
 	flush_line(&b, out);
 }
 
+/* control='evpn': the FRR configuration the host needs, as comments (one
+ * "neighbor PEER" line set per other host; 65000: an iBGP AS to choose). */
+static void print_frr(const struct np_step *s, FILE *out)
+{
+	struct np_buf t = { 0 };
+	const char *p;
+
+	np_plan_vx_frr_conf(&t, &s->addr);
+	comment(out, "FRR for VNI %u (frr.conf; zebra and bgpd; netplumb does not write it):",
+		s->vx.vni);
+	for (p = np_buf_str(&t); p && *p;) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+
+		comment(out, "  %.*s", n, p);
+		p += n + (nl ? 1 : 0);
+	}
+	np_buf_free(&t);
+}
+
 static void print_step(const struct np_step *s, const char *plan_name, FILE *out)
 {
 	char a[NP_ADDR_STRLEN], g[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN];
@@ -382,6 +403,33 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		return;
 	case NP_STEP_PORT_ADD:
 		print_port(s, out);
+		return;
+	case NP_STEP_VXLAN_ADD:
+		words(&b, "ip", "link", "add", "name", s->ifname, NULL);
+		if (s->has_mac)
+			words(&b, "address", np_mac_str(s->mac, mac), NULL);
+		if (s->mtu) {
+			word(&b, "mtu");
+			wordf(&b, "%u", s->mtu);
+		}
+		words(&b, "master", s->master, "type", "vxlan", "id", NULL);
+		wordf(&b, "%u", s->vx.vni);
+		words(&b, "dev", s->key, NULL);
+		if (s->addr.family)
+			words(&b, "local", np_addr_str(&s->addr, a), NULL);
+		word(&b, "dstport");
+		wordf(&b, "%u", s->vx.port);
+		word(&b, s->vx.learning ? "learning" : "nolearning");
+		flush_line(&b, out);
+		if (!s->vx.learning)
+			print_frr(s, out);
+		return;
+	case NP_STEP_FDB_ADD:
+		words(&b, "bridge", "fdb", "append", "00:00:00:00:00:00", "dev", s->ifname, "dst",
+		      np_addr_str(&s->addr, a), "self", "permanent", NULL);
+		flush_line(&b, out);
+		comment(out, "undone by: bridge fdb del 00:00:00:00:00:00 dev %s dst %s self",
+			s->ifname, a);
 		return;
 	}
 }

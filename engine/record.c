@@ -37,7 +37,7 @@ static void add_value(struct np_buf *b, const char *key, const char *v)
 int np_record_render(const struct np_plan *plan, size_t n, char **ret)
 {
 	struct np_buf b = { 0 };
-	char mac[NP_MAC_STRLEN];
+	char mac[NP_MAC_STRLEN], dst[NP_ADDR_STRLEN];
 
 	np_buf_add(&b, MAGIC "\n");
 	add_value(&b, "network", plan->net_name);
@@ -61,7 +61,10 @@ int np_record_render(const struct np_plan *plan, size_t n, char **ret)
 		}
 		if (s->state)
 			np_buf_add(&b, " state=1");
-		if (s->kind == NP_STEP_BRIDGE_ADD || s->kind == NP_STEP_PORT_ADD)
+		if (s->kind == NP_STEP_FDB_ADD)
+			np_buf_addf(&b, " dst=%s", np_addr_str(&s->addr, dst));
+		if (s->kind == NP_STEP_BRIDGE_ADD || s->kind == NP_STEP_PORT_ADD ||
+		    s->kind == NP_STEP_VXLAN_ADD)
 			np_buf_addf(&b, " ifindex=%d mac=%s", s->link.ifindex,
 				    np_mac_str(s->link.mac, mac));
 		np_buf_addc(&b, '\n');
@@ -175,6 +178,8 @@ static int set_field(struct np_plan *plan, struct np_step *s, const char *key, s
 			return -EINVAL;
 		s->state = true;
 		return 0;
+	} else if (s->kind == NP_STEP_FDB_ADD && IS("dst")) {
+		return np_addr_parse(val, 0, &s->addr) < 0 ? -EINVAL : 0;
 	} else if (IS("mac")) {
 		return np_mac_parse(val, s->link.mac) < 0 ? -EINVAL : 0;
 	}

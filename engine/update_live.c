@@ -17,6 +17,7 @@
 #include "engine/plan.h"
 #include "engine/record.h"
 #include "engine/store.h"
+#include "engine/update_vxlan.h"
 #include "firewall/pf_render.h"
 #include "xml/net.h"
 #include "xml/xml.h"
@@ -272,6 +273,8 @@ int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const 
 		rep.firewall = true;
 	}
 	r = update_dnsmasq(&l, oplan, conf_changed, hosts_changed, &rep, err);
+	if (r == 0)
+		r = np_update_vx_fdb(eng->ops, eng->ctx, oplan, nplan, err);
 	if (r < 0) {
 		roll_back(&l);
 		goto out;

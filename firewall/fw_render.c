@@ -11,6 +11,7 @@
 #include "firewall/fw.h"
 #include "firewall/fw_bw.h"
 #include "firewall/pf_render.h"
+#include "firewall/vx_render.h"
 
 #include "common/addr.h"
 #include "common/buf.h"
@@ -404,7 +405,7 @@ static int ruleset_render(const struct np_net *net, bool create, char **ret, str
 	np_cleanup(render_done) struct render r = { 0 };
 	int rc;
 
-	if (!np_fw_firewalled(net) && !np_fw_bw_wanted(net))
+	if (!np_fw_firewalled(net) && !np_fw_bw_wanted(net) && !net->vxlan)
 		return empty_script(ret);
 	rc = render_init(&r, net, err);
 	if (rc < 0)
@@ -430,6 +431,7 @@ static int ruleset_render(const struct np_net *net, bool create, char **ret, str
 		if (rc < 0)
 			return rc;
 	}
+	np_fw_vx_render(&r.b, create, net, r.br);
 	return finish(&r, ret);
 }
 
@@ -448,7 +450,7 @@ int np_fw_ruleset_remove_render(const struct np_net *net, char **ret, struct np_
 	np_cleanup(render_done) struct render r = { 0 };
 	int rc;
 
-	if (!np_fw_firewalled(net) && !np_fw_bw_wanted(net))
+	if (!np_fw_firewalled(net) && !np_fw_bw_wanted(net) && !net->vxlan)
 		return empty_script(ret);
 	rc = render_init(&r, net, err);
 	if (rc < 0)
@@ -462,5 +464,7 @@ int np_fw_ruleset_remove_render(const struct np_net *net, char **ret, struct np_
 	np_fw_pf_render_drop(&r.b, r.br);
 	if (np_fw_bw_wanted(net))
 		np_fw_bw_remove_render(r.br, &r.b);
+	if (net->vxlan)
+		np_fw_vx_render_drop(&r.b, r.br);
 	return finish(&r, ret);
 }

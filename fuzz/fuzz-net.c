@@ -474,7 +474,8 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
 {
 	static const char *const cmds[] = { "ip ",	   "sysctl -w ",   "install -m ",
 					    "nft -f ",	   "dnsmasq ",	   "[ ! -x ",
-					    "tc ",	   "firewall-cmd ", "resolvectl " };
+					    "tc ",	   "firewall-cmd ", "resolvectl ",
+					    "bridge fdb append " };
 	const char *body = NULL, *end = NULL;
 	size_t end_len = 0, body_off = 0, step = 0;
 	struct lines l;
@@ -556,16 +557,25 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
  * passed validation, as the CLI never plans any other. */
 static void plan_all(const struct np_net *net)
 {
-	const struct np_plan_paths paths = {
+	struct np_plan_paths paths = {
 		.state_dir = STATE_DIR,
 		.run_dir = RUN_DIR,
 		.dnsmasq_user = DNSMASQ_USER,
+		/* a VXLAN's underlay, as the engine would find it */
+		.underlay_mtu = 1500,
 	};
 	_np_plan_free_ struct np_plan *plan = NULL;
 	struct np_err err = { 0 };
 	char *text;
 	int r;
 
+	if (net->vxlan)
+		np_addr_parse(net->vxlan->local.family == AF_INET6 ||
+				      (net->vxlan->n_remotes &&
+				       net->vxlan->remotes[0].family == AF_INET6)
+			      ? "2001:db8::1"
+			      : "192.0.2.1",
+			      0, &paths.underlay_addr);
 	r = np_plan_build(net, &paths, &plan, &err);
 	if (r < 0) {
 		check_err("np_plan_build", r, &err, false);

@@ -57,6 +57,15 @@ int np_nl_msg_qdisc_keep(int ifindex, const struct np_tc_spec *spec, struct nl_m
 /* port_msg.c: a bridge port's isolated flag (IFLA_INFO_SLAVE_DATA). */
 int np_nl_msg_port_isolate(const char *ifname, bool on, struct nl_msg **ret);
 
+/* vxlan_msg.c (issue 18): the VXLAN link with its underlay and master
+ * given by ifindex; one all-zero FDB entry to dst; an address dump. */
+int np_nl_msg_vxlan_add(const struct np_vxlan_spec *spec, int dev_ifindex, int master_ifindex,
+			struct nl_msg **ret);
+int np_nl_msg_fdb(bool add, int ifindex, const struct np_addr *dst, struct nl_msg **ret);
+int np_nl_msg_addr_dump(int family, struct nl_msg **ret);
+/* 1 and *ret when h is an address of ifindex, 0 when another's. */
+int np_nl_addr_parse(const struct nlmsghdr *h, int ifindex, struct np_addr *ret);
+
 /* A request of one type with its fixed header (rtmsg, ifinfomsg, ...)
  * copied in; attributes are left to the caller. */
 int np_nl_msg_new(int type, int flags, const void *hdr, size_t len, struct nl_msg **ret);

@@ -95,6 +95,28 @@ int np_nl_class_add(struct np_nl *nl, const char *ifname, const struct np_tc_spe
  * ifname, which must be a bridge port. */
 int np_nl_port_isolate(struct np_nl *nl, const char *ifname, bool on);
 
+/* A VXLAN link (issue 18) enslaved to master, down: VNI, UDP port, the
+ * underlay dev and the local VTEP address; learning off when a control
+ * plane (EVPN) fills the FDB. */
+struct np_vxlan_spec {
+	const char *ifname;
+	const char *master;
+	const char *dev;
+	const uint8_t *mac; /* NULL: kernel's choice */
+	unsigned vni, port, mtu;
+	struct np_addr local;
+	bool learning;
+};
+int np_nl_vxlan_add(struct np_nl *nl, const struct np_vxlan_spec *spec);
+/* Appends (add) or deletes the all-zero FDB entry of ifname (a VXLAN link)
+ * that floods to the VTEP dst ("bridge fdb append 00:00:00:00:00:00 dev
+ * IF dst DST self permanent"). */
+int np_nl_fdb_change(struct np_nl *nl, bool add, const char *ifname, const struct np_addr *dst);
+/* ifname's MTU and its first address of family (family 0 when it has
+ * none); -ENODEV when there is no such link. */
+int np_nl_link_addr_get(struct np_nl *nl, const char *ifname, int family, unsigned *ret_mtu,
+			struct np_addr *ret_addr);
+
 /* libvirt's route-collision check (networkCheckRouteCollision): 1 and the
  * device name in ret_dev when a main-table route to exactly dst's network
  * with this prefix exists already ("*" when it has no device), 0 when the

@@ -19,6 +19,8 @@ NP_PACKAGES=(
 	dpkg-dev lintian man-db
 	# beside other firewalls: iptables-nft for the accepts (run time too), ufw (e2e)
 	iptables ufw
+	# VXLAN with BGP EVPN (e2e test-vxlan-evpn): zebra, bgpd, vtysh
+	frr
 )
 
 # Only for e2e test-fw-firewalld, and only where installing a package

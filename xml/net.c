@@ -1,5 +1,6 @@
 #include "xml/net.h"
 #include "xml/ext_portfwd.h"
+#include "xml/ext_vxlan.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -86,6 +87,7 @@ void np_net_free(struct np_net *net)
 	free(net->dnsmasq_options);
 	np_xml_extra_free(net->extra);
 	np_xml_pf_free(net);
+	np_xml_vx_free(net->vxlan);
 	free(net);
 }
 

@@ -222,6 +222,22 @@ struct np_portfwd {
 	size_t n_ranges;
 };
 
+/* <netplumb:vxlan> (issue 18): xml/ext_vxlan.c parses, formats and
+ * validates it, engine/plan_vxlan.c plans the link, its flood entries and
+ * the underlay's accept rule. */
+#define NP_MAX_VX_REMOTES 64
+#define NP_VX_PORT_DEFAULT 4789
+struct np_vxlan {
+	unsigned id;            /* the VNI */
+	char *dev;              /* the underlay interface */
+	unsigned port;          /* NP_VX_PORT_DEFAULT when absent */
+	bool has_port;
+	struct np_addr local;   /* family 0: the dev's first address */
+	bool evpn;              /* control='evpn': FRR fills the FDB */
+	struct np_addr *remotes; /* static peers, flooded to */
+	size_t n_remotes;
+};
+
 /* Opaque to every layer but xml/: elements netplumb keeps only to format them
  * back (metadata, bandwidth, vlan, portgroups, virtualport, ...). */
 struct np_xml_extra;
@@ -256,6 +272,7 @@ struct np_net {
 	/* netplumb:portForward, in document order */
 	struct np_portfwd *portfwds;
 	size_t n_portfwds;
+	struct np_vxlan *vxlan; /* netplumb:vxlan, or NULL */
 };
 
 void np_net_free(struct np_net *net);

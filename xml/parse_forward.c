@@ -1,5 +1,6 @@
 /* <forward> and the checks that tie the forward mode to the rest of the
  * network (virNetworkForwardDefParseXML and the end of virNetworkDefParseXML). */
+#include "xml/ext_vxlan.h"
 #include "xml/net.h"
 #include "xml/xml_priv.h"
 
@@ -189,8 +190,10 @@ int np_xml_check_mode(struct np_xml_pctx *c, xmlNode *root, struct np_net *net)
 	case NP_FWD_ROUTE:
 	case NP_FWD_NAT:
 	case NP_FWD_OPEN:
-		/* libvirt 10.8 dropped the <ip> requirement of mode 'open' */
-		if (!net->n_ips && net->forward.mode != NP_FWD_OPEN)
+		/* libvirt 10.8 dropped the <ip> requirement of mode 'open';
+		 * the hosts of a VXLAN network but its gateway have none (a
+		 * plain L2 bridge, issue 18) */
+		if (!net->n_ips && net->forward.mode != NP_FWD_OPEN && !np_xml_vx_in(root))
 			return perr(c, fwd, "mode", "%s forwarding needs an <ip> address", mode);
 		if (net->forward.n_ifs > 1)
 			return perr(c, fwd, NULL, "only one forwarding interface is supported");

@@ -43,6 +43,7 @@ const char *const np_update_section_names[NP_SECTION__MAX] = {
 	[NP_SECTION_DNS_TXT] = "dns-txt",
 	[NP_SECTION_DNS_SRV] = "dns-srv",
 	[NP_SECTION_PORT_FORWARD] = "port-forward",
+	[NP_SECTION_VXLAN_REMOTE] = "vxlan-remote",
 };
 
 int np_update_cmd_parse(const char *s, enum np_update_cmd *ret, struct np_err *err)
@@ -315,6 +316,9 @@ int np_xml_net_update(struct np_net *net, enum np_update_cmd cmd, enum np_update
 		break;
 	case NP_SECTION_PORT_FORWARD:
 		r = np_upd_portfwd(&u);
+		break;
+	case NP_SECTION_VXLAN_REMOTE:
+		r = np_upd_vxlan_remote(&u);
 		break;
 	case NP_SECTION_BRIDGE:
 	case NP_SECTION_DOMAIN:

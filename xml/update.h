@@ -36,6 +36,7 @@ enum np_update_section {
 	NP_SECTION_DNS_TXT,
 	NP_SECTION_DNS_SRV,
 	NP_SECTION_PORT_FORWARD, /* netplumb's own: <netplumb:portForward> */
+	NP_SECTION_VXLAN_REMOTE, /* netplumb's own: <netplumb:remote> of the vxlan */
 	NP_SECTION__MAX,
 };
 /* virsh's names: "bridge", "domain", "ip", "ip-dhcp-host", ... */

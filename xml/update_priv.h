@@ -46,3 +46,5 @@ int np_upd_dns_txt(struct upd *u);
 int np_upd_dns_srv(struct upd *u);
 /* update_portfwd.c: netplumb's port-forward section */
 int np_upd_portfwd(struct upd *u);
+/* update_vxlan.c: a static VXLAN peer (issue 18) */
+int np_upd_vxlan_remote(struct upd *u);

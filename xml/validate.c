@@ -7,6 +7,7 @@
 #include "xml/xml_priv.h"
 #include "xml/ext_portfwd.h"
 #include "xml/unplumbed.h"
+#include "xml/ext_vxlan.h"
 
 #include "common/addr.h"
 #include "common/err.h"
@@ -418,6 +419,8 @@ int np_net_validate(const struct np_net *net, const char *filename, struct np_er
 				    "option contains a newline or control character");
 	}
 	if ((r = np_xml_pf_validate(net, c.file, c.err)) < 0)
+		return r;
+	if ((r = np_xml_vx_validate(net, c.file, c.err)) < 0)
 		return r;
 	if (np_xml_libvirt_define_check(net, NULL) < 0 && !start_refused(net))
 		return check_libvirt_define(&c, net);

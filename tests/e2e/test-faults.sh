@@ -24,7 +24,7 @@
 MAX_STEPS=80 # no start of these networks has this many changes
 
 # The descriptions np_step_describe() gives, with "undo " before them on destroy.
-STEP_ERE='(write /|create bridge |set sysctl |add address |bring [^ ]+ up|add route |install firewall rules|start dnsmasq|attach port |isolate bridge port |add an? [a-z]+ (qdisc|class) to |run the network hook |run firewall-cmd |record what was applied )'
+STEP_ERE='(write /|create bridge |set sysctl |add address |bring [^ ]+ up|add route |install firewall rules|start dnsmasq|create VXLAN |flood |attach port |isolate bridge port |add an? [a-z]+ (qdisc|class) to |run the network hook |run firewall-cmd |record what was applied )'
 
 [ -e /dev/net/tun ] || skip "no /dev/net/tun (the guest port is a tap)"
 
@@ -59,12 +59,24 @@ cat >"$NP_TMP/faultnet.xml" <<'EOF'
   <netplumb:portForward proto='tcp' guest='192.168.201.5'>
     <netplumb:range start='8080' to='80'/>
   </netplumb:portForward>
+  <netplumb:vxlan id='4201' dev='npful0'>
+    <netplumb:remote address='10.201.99.2'/>
+    <netplumb:remote address='10.201.99.3'/>
+  </netplumb:vxlan>
 </network>
 EOF
 
 # libvirt never turns forwarding off again; have it on already so that the
 # snapshots show only what a failed start must undo.
 ip netns exec "$NS_HOST" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+# the VXLAN's underlay (issue 18): someone else's link, never touched
+ip -n "$NS_HOST" link add npful0 type veth peer name npful1
+# no IPv6 link-local routes appearing under the snapshots
+ip -n "$NS_HOST" link set dev npful0 addrgenmode none
+ip -n "$NS_HOST" link set dev npful1 addrgenmode none
+ip -n "$NS_HOST" link set npful1 up
+ip -n "$NS_HOST" addr add 10.201.99.1/24 dev npful0
+ip -n "$NS_HOST" link set npful0 up
 expect_np_ok "net-list --all (defines 'default')" net-list --all
 expect_np_ok "net-define faultnet" net-define "$NP_TMP/faultnet.xml"
 expect_np_ok "port-add faultnet --tap npftap0 (recorded, comes up with the network)" \

@@ -21,7 +21,7 @@
 MAX_STEPS=80
 
 cat >"$NP_TMP/killnet.xml" <<'EOF'
-<network>
+<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>
   <name>killnet</name>
   <forward mode='nat'/>
   <bridge name='npkill0'/>
@@ -33,10 +33,21 @@ cat >"$NP_TMP/killnet.xml" <<'EOF'
   </ip>
   <ip family='ipv6' address='fd00:202::1' prefix='64'/>
   <route address='10.202.0.0' prefix='16' gateway='192.168.202.2'/>
+  <netplumb:vxlan id='4202' dev='npkul0'>
+    <netplumb:remote address='10.202.99.2'/>
+  </netplumb:vxlan>
 </network>
 EOF
 
 ip netns exec "$NS_HOST" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+# the VXLAN's underlay (issue 18): someone else's link, never touched
+ip -n "$NS_HOST" link add npkul0 type veth peer name npkul1
+# no IPv6 link-local routes appearing under the snapshots
+ip -n "$NS_HOST" link set dev npkul0 addrgenmode none
+ip -n "$NS_HOST" link set dev npkul1 addrgenmode none
+ip -n "$NS_HOST" link set npkul1 up
+ip -n "$NS_HOST" addr add 10.202.99.1/24 dev npkul0
+ip -n "$NS_HOST" link set npkul0 up
 expect_np_ok "net-list --all (defines 'default')" net-list --all
 expect_np_ok "net-define killnet" net-define "$NP_TMP/killnet.xml"
 

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <linux/pkt_sched.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -159,6 +160,35 @@ static int f_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_
 
 	np_buf_addf(&f->log, "bridge_add %s\n", spec->ifname);
 	return r < 0 ? r : add_link(f, spec->ifname, spec->mac, true, ret);
+}
+
+/* Every underlay is there with MTU 1500 and 192.0.2.1 / 2001:db8::1. */
+static int f_link_addr_get(void *ctx, const char *ifname, int family, unsigned *ret_mtu,
+			   struct np_addr *ret_addr)
+{
+	*ret_mtu = 1500;
+	np_addr_parse(family == AF_INET6 ? "2001:db8::1" : "192.0.2.1", 0, ret_addr);
+	return 1;
+}
+
+static int f_vxlan_add(void *ctx, const struct np_vxlan_spec *spec, struct np_link_id *ret,
+		       struct np_err *err)
+{
+	struct fake *f = ctx;
+	int r = change(f);
+
+	np_buf_addf(&f->log, "vxlan_add %s\n", spec->ifname);
+	return r < 0 ? r : add_link(f, spec->ifname, spec->mac, true, ret);
+}
+
+static int f_fdb_change(void *ctx, bool add, const char *ifname, const struct np_addr *dst,
+			struct np_err *err)
+{
+	struct fake *f = ctx;
+	char a[NP_ADDR_STRLEN];
+
+	np_buf_addf(&f->log, "fdb_%s %s %s\n", add ? "add" : "del", ifname, np_addr_str(dst, a));
+	return change(f);
 }
 
 static int f_link_del(void *ctx, const struct np_link_id *id, struct np_err *err)
@@ -417,6 +447,9 @@ const struct np_ops fake_ops = {
 	.qdisc_add = f_qdisc_add,
 	.class_add = f_class_add,
 	.port_isolate = f_port_isolate,
+	.link_addr_get = f_link_addr_get,
+	.vxlan_add = f_vxlan_add,
+	.fdb_change = f_fdb_change,
 	.fw_apply = f_fw_apply,
 	.fw_prune = f_fw_prune,
 	.file_write = f_file_write,

@@ -8,7 +8,9 @@
 #include <limits.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
+#include <arpa/inet.h>
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <stdio.h>
@@ -552,6 +554,85 @@ static void test_route_lookup(void)
 	CHECK(plain(fake_route("10.0.0.0", 8, RT_TABLE_MAIN, 0, 3, 0)) == -EBADMSG);
 }
 
+/* issue 18: the VXLAN link, its flood entries, the address dump. */
+static void test_vxlan(void)
+{
+	static const uint8_t mac[6] = { 0x56, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	struct np_vxlan_spec spec = { .ifname = "vx4242", .master = "npvx0", .dev = "ul0",
+				      .mac = mac, .vni = 4242, .port = 4789, .mtu = 1450,
+				      .local = addr("10.99.0.1"), .learning = false };
+	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *vx[IFLA_VXLAN_MAX + 1];
+	struct nlattr *nd[NDA_MAX + 1];
+	struct nl_msg *m = NULL;
+	struct nlmsghdr *h;
+	struct ndmsg *ndm;
+
+	CHECK(np_nl_msg_vxlan_add(&spec, 3, 7, &m) == 0);
+	h = m ? parse_link(m, tb) : NULL;
+	CHECK(h && h->nlmsg_type == RTM_NEWLINK &&
+	      (h->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) == (NLM_F_CREATE | NLM_F_EXCL));
+	if (h) {
+		CHECK(tb[IFLA_IFNAME] && !strcmp(nla_get_string(tb[IFLA_IFNAME]), "vx4242"));
+		CHECK(tb[IFLA_MASTER] && nla_get_u32(tb[IFLA_MASTER]) == 7);
+		CHECK(tb[IFLA_MTU] && nla_get_u32(tb[IFLA_MTU]) == 1450);
+		CHECK(tb[IFLA_ADDRESS] && !memcmp(nla_data(tb[IFLA_ADDRESS]), mac, 6));
+		CHECK(tb[IFLA_LINKINFO] &&
+		      nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0);
+		CHECK(li[IFLA_INFO_KIND] && !strcmp(nla_get_string(li[IFLA_INFO_KIND]), "vxlan"));
+		CHECK(li[IFLA_INFO_DATA] &&
+		      nla_parse_nested(vx, IFLA_VXLAN_MAX, li[IFLA_INFO_DATA], NULL) == 0);
+		CHECK(vx[IFLA_VXLAN_ID] && nla_get_u32(vx[IFLA_VXLAN_ID]) == 4242);
+		CHECK(vx[IFLA_VXLAN_LINK] && nla_get_u32(vx[IFLA_VXLAN_LINK]) == 3);
+		CHECK(attr_is_addr(vx[IFLA_VXLAN_LOCAL], "10.99.0.1") && !vx[IFLA_VXLAN_LOCAL6]);
+		CHECK(vx[IFLA_VXLAN_PORT] && nla_get_u16(vx[IFLA_VXLAN_PORT]) == htons(4789));
+		CHECK(vx[IFLA_VXLAN_LEARNING] && nla_get_u8(vx[IFLA_VXLAN_LEARNING]) == 0);
+	}
+	nlmsg_free(m);
+	m = NULL;
+	spec.local = addr("fd00::1");
+	CHECK(np_nl_msg_vxlan_add(&spec, 3, 7, &m) == 0);
+	h = m ? parse_link(m, tb) : NULL;
+	if (h && tb[IFLA_LINKINFO] &&
+	    nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 &&
+	    li[IFLA_INFO_DATA] && nla_parse_nested(vx, IFLA_VXLAN_MAX, li[IFLA_INFO_DATA], NULL) == 0)
+		CHECK(attr_is_addr(vx[IFLA_VXLAN_LOCAL6], "fd00::1") && !vx[IFLA_VXLAN_LOCAL]);
+	else
+		CHECK(!"vxlan data missing");
+	nlmsg_free(m);
+	m = NULL;
+	/* refused: VNI 0 or past 24 bits, no local address, no underlay */
+	spec.vni = 0;
+	CHECK(np_nl_msg_vxlan_add(&spec, 3, 7, &m) == -EINVAL);
+	spec.vni = 1 << 24;
+	CHECK(np_nl_msg_vxlan_add(&spec, 3, 7, &m) == -EINVAL);
+	spec.vni = 1;
+	spec.local = (struct np_addr){ 0 };
+	CHECK(np_nl_msg_vxlan_add(&spec, 3, 7, &m) == -EINVAL);
+	spec.local = addr("10.99.0.1");
+	CHECK(np_nl_msg_vxlan_add(&spec, 0, 7, &m) == -EINVAL);
+
+	CHECK(np_nl_msg_fdb(true, 9, &(struct np_addr){ 0 }, &m) == -EINVAL);
+	CHECK(np_nl_msg_fdb(true, 9, &spec.local, &m) == 0);
+	h = m ? nlmsg_hdr(m) : NULL;
+	CHECK(h && h->nlmsg_type == RTM_NEWNEIGH &&
+	      (h->nlmsg_flags & (NLM_F_CREATE | NLM_F_APPEND)) == (NLM_F_CREATE | NLM_F_APPEND) &&
+	      nlmsg_parse(h, sizeof(*ndm), nd, NDA_MAX, NULL) == 0);
+	if (h) {
+		static const uint8_t zero[6];
+
+		ndm = nlmsg_data(h);
+		CHECK(ndm->ndm_family == AF_BRIDGE && ndm->ndm_ifindex == 9 &&
+		      ndm->ndm_flags == NTF_SELF && (ndm->ndm_state & NUD_PERMANENT));
+		CHECK(nd[NDA_LLADDR] && !memcmp(nla_data(nd[NDA_LLADDR]), zero, 6));
+		CHECK(attr_is_addr(nd[NDA_DST], "10.99.0.1"));
+	}
+	nlmsg_free(m);
+	m = NULL;
+	CHECK(np_nl_msg_fdb(false, 9, &spec.local, &m) == 0);
+	CHECK(m && nlmsg_hdr(m)->nlmsg_type == RTM_DELNEIGH);
+	nlmsg_free(m);
+}
+
 int main(void)
 {
 	test_errno();
@@ -563,6 +644,7 @@ int main(void)
 	test_route_lookup();
 	test_link_parse();
 	test_sysctl_paths();
+	test_vxlan();
 	printf("test-nl-msg: %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }

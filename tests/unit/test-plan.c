@@ -345,7 +345,14 @@ static char *printed_calls(const struct np_plan *plan)
 			free(buf);
 			continue;
 		}
-		if (words_are(w, n, 5, "install", "-m", NULL, "/dev/stdin", NULL))
+		if (words_are(w, n, 5, "ip", "link", "add", "name", NULL) &&
+		    word_index(w, n, "vxlan") == word_index(w, n, "type") + 1 &&
+		    word_index(w, n, "type") > 0)
+			np_buf_addf(&b, "vxlan_add %s\n", w[4]);
+		else if (n >= 8 && words_are(w, n, 8, "bridge", "fdb", "append",
+					     "00:00:00:00:00:00", "dev", NULL, "dst", NULL))
+			np_buf_addf(&b, "fdb_add %s %s\n", w[5], w[7]);
+		else if (words_are(w, n, 5, "install", "-m", NULL, "/dev/stdin", NULL))
 			np_buf_addf(&b, "file_write %s\n", w[4]);
 		else if (words_are(w, n, 5, "ip", "link", "add", "name", NULL) &&
 			 word_index(w, n, "bridge") == word_index(w, n, "type") + 1 &&
@@ -1005,6 +1012,103 @@ static void test_iptables_foreign(struct np_net *net)
 	test_ip6tables_foreign(&p);
 }
 
+/* <netplumb:vxlan> (issue 18): printed is executed, the MTU the underlay
+ * leaves reaches the bridge and DHCP, every failure rolls back, destroy
+ * undoes the flood entries before the link, from the record too; the
+ * underlay must exist and the peers must not include this host. */
+static void test_vxlan(void)
+{
+	static const char xml[] =
+		"<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
+		"<name>lab</name><forward mode='nat'/><bridge name='npvx0' stp='off'/>"
+		"<mac address='52:54:00:42:42:01'/>"
+		"<ip address='10.42.0.1' netmask='255.255.255.0'><dhcp>"
+		"<range start='10.42.0.100' end='10.42.0.199'/></dhcp></ip>"
+		"<netplumb:vxlan id='4242' dev='ul0'>"
+		"<netplumb:remote address='10.99.0.2'/><netplumb:remote address='10.99.0.3'/>"
+		"</netplumb:vxlan></network>";
+	struct np_plan_paths p = tmp_paths;
+	struct np_net *net = parse(xml, "vxlan.xml");
+	struct np_plan *plan = NULL, *rec = NULL;
+	struct np_err err = { { 0 } };
+	const struct np_step *vx, *conf;
+	char *text = NULL;
+	const char *log;
+	struct fake f;
+
+	CHECK(net != NULL);
+	if (!net)
+		return;
+	/* a missing underlay (or address) plans, and fails at the VXLAN step */
+	plan = build(net, &p);
+	CHECK(plan && strstr(np_plan_find(plan, NP_STEP_VXLAN_ADD)->why, "ul0 does not exist"));
+	fake_init(&f);
+	CHECK(plan && np_plan_apply(plan, &fake_ops, &f, NULL, &err) == -EADDRNOTAVAIL &&
+	      fake_clean(&f) && strstr(err.msg, "create VXLAN vx4242"));
+	fake_free(&f);
+	np_plan_free(plan);
+	p.underlay_mtu = 1500;
+	memset(&err, 0, sizeof(err));
+	np_addr_parse("10.99.0.3", 0, &p.underlay_addr);
+	memset(&err, 0, sizeof(err));
+	CHECK(np_plan_build(net, &p, &plan, &err) == -EINVAL && strstr(err.msg, "10.99.0.3"));
+	np_addr_parse("10.99.0.1", 0, &p.underlay_addr);
+	plan = build(net, &p);
+	CHECK(plan != NULL);
+	if (!plan) {
+		np_net_free(net);
+		return;
+	}
+	check_printed_is_executed_paths(net, &p);
+	vx = np_plan_find(plan, NP_STEP_VXLAN_ADD);
+	conf = np_plan_file_step(plan, ".conf");
+	CHECK(vx && vx->mtu == 1450 && vx->vx.vni == 4242 && vx->vx.port == 4789 &&
+	      vx->vx.learning && !strcmp(vx->master, "npvx0") && !strcmp(vx->key, "ul0"));
+	CHECK(np_plan_find(plan, NP_STEP_BRIDGE_ADD)->mtu == 1450);
+	CHECK(conf && strstr(conf->data, "dhcp-option=option:mtu,1450\n"));
+	CHECK(strstr(np_plan_find(plan, NP_STEP_FW_APPLY)->text,
+		     "iifname \"ul0\" udp dport 4789 counter accept"));
+	CHECK(strstr(np_plan_find(plan, NP_STEP_FW_APPLY)->undo_text,
+		     "delete chain inet netplumb vxi-npvx0"));
+	test_rollback_every_step(plan);
+
+	fake_init(&f);
+	CHECK(np_plan_apply(plan, &fake_ops, &f, NULL, &err) == 0);
+	CHECK(np_file_read(np_plan_find(plan, NP_STEP_RECORD)->path, 1 << 20, &text, NULL) == 0);
+	CHECK(text && strstr(text, "step fdb-add ifname=vx4242 dst=10.99.0.3\n"));
+	CHECK(text && np_record_parse(text, "rec", &rec, &err) == 0);
+	fake_log_reset(&f);
+	CHECK(rec && np_plan_undo(rec, &fake_ops, &f, NULL, &err) == 0 && fake_clean(&f));
+	log = np_buf_str(&f.log);
+	/* bridge 10, vxlan 11 */
+	CHECK(strstr(log, "fdb_del vx4242 10.99.0.3\nfdb_del vx4242 10.99.0.2\nlink_del 11\n"
+			  "link_del 10\n"));
+	if (!strstr(log, "link_del 11\nlink_del 10\n"))
+		fprintf(stderr, "undo log:\n%s", log);
+	np_plan_free(rec);
+	free(text);
+	fake_free(&f);
+	np_plan_free(plan);
+	np_net_free(net);
+
+	/* the gateway-less hosts: no address, no dnsmasq, a plain L2 bridge */
+	net = parse("<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
+		    "<name>lab</name><forward mode='nat'/><bridge name='npvx0'/>"
+		    "<netplumb:vxlan id='4242' dev='ul0' local='fd00::1'>"
+		    "<netplumb:remote address='fd00::2'/></netplumb:vxlan></network>",
+		    "vxlan-l2.xml");
+	CHECK(net != NULL);
+	plan = net ? build(net, &p) : NULL;
+	CHECK(plan && !np_plan_find(plan, NP_STEP_ADDR_ADD) &&
+	      !np_plan_find(plan, NP_STEP_DNSMASQ_START) &&
+	      np_plan_find(plan, NP_STEP_VXLAN_ADD)->mtu == 1430 &&
+	      !strstr(np_plan_find(plan, NP_STEP_FW_APPLY)->text, "masquerade"));
+	if (plan)
+		check_printed_is_executed_paths(net, &p);
+	np_plan_free(plan);
+	np_net_free(net);
+}
+
 int main(void)
 {
 	struct np_net *net = parse(np_default_net_xml, "default.xml");
@@ -1038,6 +1142,7 @@ int main(void)
 		test_bandwidth();
 		test_port_options();
 		test_iptables_foreign(net);
+		test_vxlan();
 	}
 	np_plan_free(plan);
 	np_plan_free(applied);

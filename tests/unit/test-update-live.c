@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +67,28 @@ static int r_bridge_add(void *ctx, const struct np_bridge_spec *spec, struct np_
 {
 	*ret = (struct np_link_id){ .ifindex = 7 };
 	return note("bridge");
+}
+
+static int r_link_addr_get(void *ctx, const char *ifname, int family, unsigned *ret_mtu,
+			   struct np_addr *ret_addr)
+{
+	*ret_mtu = 1500;
+	return np_addr_parse(family == AF_INET6 ? "2001:db8::1" : "192.0.2.1", 0, ret_addr) < 0
+		       ? -EINVAL
+		       : 1;
+}
+
+static int r_vxlan_add(void *ctx, const struct np_vxlan_spec *spec, struct np_link_id *ret,
+		       struct np_err *err)
+{
+	*ret = (struct np_link_id){ .ifindex = 8 };
+	return note("vxlan");
+}
+
+static int r_fdb_change(void *ctx, bool add, const char *ifname, const struct np_addr *dst,
+			struct np_err *err)
+{
+	return note(add ? "fdb-add" : "fdb-del");
 }
 
 static int r_link_del(void *ctx, const struct np_link_id *id, struct np_err *err)
@@ -244,6 +267,9 @@ static const struct np_ops rec_ops = {
 	.qdisc_add = r_tc,
 	.class_add = r_tc,
 	.port_isolate = r_port_isolate,
+	.link_addr_get = r_link_addr_get,
+	.vxlan_add = r_vxlan_add,
+	.fdb_change = r_fdb_change,
 	.fw_apply = r_fw_apply,
 	.fw_prune = r_fw_prune,
 	.file_write = r_file_write,
@@ -615,6 +641,45 @@ static void test_dnsmasq_no_longer_needed(void)
 	rec.fail[0] = '\0';
 }
 
+/* A VXLAN peer (issue 18): only its flood entry changes, and the record
+ * destroy undoes follows. */
+static void test_vxlan_remote(void)
+{
+	struct env e;
+	struct np_err err = { { 0 } };
+	char path[600], *name = NULL, *r;
+	const char *xml = "<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
+			  "<name>vx</name><forward mode='nat'/><bridge name='vbx0'/>"
+			  "<netplumb:vxlan id='77' dev='ul0'>"
+			  "<netplumb:remote address='10.99.0.2'/></netplumb:vxlan></network>";
+
+	reset_root();
+	snprintf(path, sizeof(path), "%s/vx.xml", root);
+	np_file_write_atomic(path, xml, strlen(xml), 0644);
+	env_open(&e);
+	CHECK(np_engine_define(&e.eng, path, &name, &err) == 0);
+	CHECK(np_engine_start(&e.eng, "vx", &err) == 0);
+	env_close(&e);
+	free(name);
+	CHECK(update("vx", NP_UPDATE_ADD_LAST, NP_SECTION_VXLAN_REMOTE,
+		     "<netplumb:remote address='10.99.0.3'/>", NP_UPDATE_AFFECT_LIVE, NULL,
+		     &err) == 0);
+	CHECK_STR(rec.log, "fdb-add write:applied");
+	r = slurp("run/vx.applied");
+	CHECK(strstr(r, "step fdb-add ifname=vx77 dst=10.99.0.3\n") &&
+	      strstr(r, "step vxlan-add ifname=vx77 ifindex=8"));
+	free(r);
+	CHECK(update("vx", NP_UPDATE_DELETE, NP_SECTION_VXLAN_REMOTE,
+		     "<netplumb:remote address='10.99.0.2'/>", NP_UPDATE_AFFECT_LIVE, NULL,
+		     &err) == 0);
+	CHECK_STR(rec.log, "fdb-del write:applied");
+	r = slurp("run/vx.applied");
+	CHECK(!strstr(r, "dst=10.99.0.2"));
+	free(r);
+	CHECK(xml_has("vx", false, "<netplumb:remote address='10.99.0.3'/>"));
+	CHECK(!xml_has("vx", false, "10.99.0.2"));
+}
+
 int main(void)
 {
 	if (!mkdtemp(root)) {
@@ -626,6 +691,7 @@ int main(void)
 	test_live_actions();
 	test_failures();
 	test_dnsmasq_no_longer_needed();
+	test_vxlan_remote();
 	nftw(root, rm_visit, 16, FTW_DEPTH | FTW_PHYS);
 	return check_result("test-update-live");
 }

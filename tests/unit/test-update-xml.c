@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 static const char base_xml[] =
 	"<network>\n"
@@ -410,6 +411,57 @@ static void test_portgroup(void)
 	np_net_free(net);
 }
 
+/* netplumb's vxlan-remote section (issue 18): add, delete, refusals. */
+static void test_vxlan_remote(void)
+{
+	struct np_net *net = load(base_xml);
+	struct np_net *vx = load("<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
+				 "<name>lab</name><forward mode='nat'/><bridge name='npvx0'/>"
+				 "<netplumb:vxlan id='42' dev='ul0'>"
+				 "<netplumb:remote address='10.99.0.2'/></netplumb:vxlan></network>");
+	struct np_net *evpn = load("<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
+				   "<name>lab</name><forward mode='nat'/><bridge name='npvx0'/>"
+				   "<netplumb:vxlan id='42' dev='ul0' control='evpn'/></network>");
+	struct np_err err;
+
+	CHECK(net && vx && evpn);
+	if (!net || !vx || !evpn)
+		goto out;
+	CHECK(upd(net, NP_UPDATE_ADD_LAST, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:remote address='10.99.0.3'/>", &err) == -EINVAL &&
+	      strstr(err.msg, "no <netplumb:vxlan>"));
+	CHECK(upd(evpn, NP_UPDATE_ADD_LAST, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:remote address='10.99.0.3'/>", &err) == -EINVAL &&
+	      strstr(err.msg, "evpn"));
+	CHECK(upd(vx, NP_UPDATE_ADD_LAST, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:remote address='10.99.0.3'/>", &err) == 0);
+	CHECK(upd(vx, NP_UPDATE_ADD_FIRST, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:remote address='fd00::9'/>", &err) == 0);
+	CHECK(vx->vxlan->n_remotes == 3 && vx->vxlan->remotes[0].family == AF_INET6);
+	CHECK(has(vx, "<netplumb:remote address='10.99.0.3'/>"));
+	CHECK(upd(vx, NP_UPDATE_ADD_LAST, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:remote address='10.99.0.3'/>", &err) == -EINVAL &&
+	      strstr(err.msg, "already"));
+	CHECK(upd(vx, NP_UPDATE_ADD_LAST, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:remote address='10.99.0.300'/>", &err) == -EINVAL);
+	CHECK(upd(vx, NP_UPDATE_ADD_LAST, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:range address='10.99.0.4'/>", &err) == -EINVAL);
+	CHECK(upd(vx, NP_UPDATE_MODIFY, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:remote address='10.99.0.3'/>", &err) == -EOPNOTSUPP);
+	CHECK(upd(vx, NP_UPDATE_DELETE, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:remote address='fd00::9'/>", &err) == 0);
+	CHECK(upd(vx, NP_UPDATE_DELETE, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:remote address='10.99.0.2'/>", &err) == 0);
+	CHECK(upd(vx, NP_UPDATE_DELETE, NP_SECTION_VXLAN_REMOTE, -1,
+		  "<netplumb:remote address='10.99.0.2'/>", &err) == -EINVAL &&
+	      strstr(err.msg, "not a VXLAN peer"));
+	CHECK(vx->vxlan->n_remotes == 1 && !has(vx, "10.99.0.2"));
+out:
+	np_net_free(net);
+	np_net_free(vx);
+	np_net_free(evpn);
+}
+
 int main(void)
 {
 	test_names();
@@ -421,5 +473,6 @@ int main(void)
 	test_unsupported_and_hostile();
 	test_limits();
 	test_portgroup();
+	test_vxlan_remote();
 	return check_result("test-update-xml");
 }
