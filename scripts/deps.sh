@@ -19,15 +19,14 @@ NP_PACKAGES=(
 	dpkg-dev lintian man-db
 	# beside other firewalls: iptables-nft for the accepts (run time too), ufw (e2e)
 	iptables ufw
-	# VXLAN with BGP EVPN (e2e test-vxlan-evpn): zebra, bgpd, vtysh
-	frr
 )
 
-# Only for e2e test-fw-firewalld, and only where installing a package
-# cannot start its service (PID 1 is not systemd: containers, CI): on a
-# systemd host firewalld's package starts and enables firewalld, which would
-# firewall the host, so there the test skips.
-NP_TEST_ONLY_PACKAGES=(firewalld)
+# Only for e2e tests, and only where installing a package cannot start its
+# service (PID 1 is not systemd: containers, CI). On a systemd host these
+# packages start and enable their daemons (firewalld would firewall the host,
+# frr would run zebra), so there the tests that need them skip:
+# test-fw-firewalld (firewalld), test-vxlan-evpn (frr: zebra, bgpd, vtysh).
+NP_TEST_ONLY_PACKAGES=(firewalld frr)
 
 np_services_start_on_install()
 {
@@ -39,7 +38,7 @@ np_install_packages()
 {
 	local missing=() p
 	if np_services_start_on_install; then
-		echo "deps: not installing ${NP_TEST_ONLY_PACKAGES[*]} (systemd would start it; test-fw-firewalld skips)"
+		echo "deps: not installing ${NP_TEST_ONLY_PACKAGES[*]} (systemd would start them; test-fw-firewalld and test-vxlan-evpn skip)"
 	else
 		NP_PACKAGES+=("${NP_TEST_ONLY_PACKAGES[@]}")
 	fi

@@ -15,8 +15,8 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# Not in scripts/deps.sh: installing the package starts firewalld on a
-# systemd host, which would firewall the machine running the tests.
+# scripts/deps.sh installs firewalld only where PID 1 is not systemd: on a
+# systemd host the package starts firewalld, which would firewall the machine.
 for t in firewalld firewall-cmd dbus-daemon unshare; do
 	command -v "$t" >/dev/null || skip "'$t' is not installed (apt-get install --no-install-recommends firewalld)"
 done
