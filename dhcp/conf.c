@@ -84,6 +84,27 @@ bool np_dhcp_uses_servers_file(const struct np_net *net)
 	return true;
 }
 
+static bool user_option_sets(const struct np_net *net, const char *key)
+{
+	for (size_t i = 0; i < net->n_dnsmasq_options; i++)
+		if (net->dnsmasq_options[i].value && option_sets(net->dnsmasq_options[i].value, key))
+			return true;
+	return false;
+}
+
+bool np_dhcp_needs_inotify(const struct np_net *net)
+{
+	if (!np_dhcp_needed(net))
+		return false;
+	if (user_option_sets(net, "dhcp-hostsdir") || user_option_sets(net, "dhcp-optsdir") ||
+	    user_option_sets(net, "hostsdir"))
+		return true;
+	if (!want_dns(net) || net_isolated(net) || forwarders_take_all(&net->dns) ||
+	    np_dhcp_uses_servers_file(net))
+		return false;
+	return !user_option_sets(net, "no-resolv");
+}
+
 bool np_dhcp_binds_statically(const struct np_net *net)
 {
 	for (size_t i = 0; i < net->n_ips; i++)

@@ -48,6 +48,10 @@ bool np_dhcp_needed(const struct np_net *net);
  * domain (libvirt writes no-resolv then), and no <dnsmasq:option> of its own
  * about no-resolv, resolv-file or servers-file. */
 bool np_dhcp_uses_servers_file(const struct np_net *net);
+/* True when net's dnsmasq (with a paths->serversfile) takes an inotify
+ * instance: dnsmasq makes one when its DNS reads a resolv file (no
+ * no-resolv) or a <dnsmasq:option> names a *-hostsdir/optsdir to watch. */
+bool np_dhcp_needs_inotify(const struct np_net *net);
 /* True when a paths->bind_static dnsmasq may bind its addresses once at
  * start: no IPv6 <ip> (a new IPv6 address is tentative until DAD ends, and
  * bind-interfaces cannot bind it then; libvirt moved to bind-dynamic for

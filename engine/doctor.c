@@ -380,14 +380,15 @@ static void check_kernel(struct doc *d, const struct np_net *net)
 	}
 }
 
-/* dnsmasq takes one inotify instance (it watches its hosts and resolv
- * files); at fs.inotify.max_user_instances it exits at start. */
+/* A dnsmasq that watches a resolv file or hosts directory takes an inotify
+ * instance and exits at start when fs.inotify.max_user_instances is
+ * reached; netplumb's own config (no-resolv, servers-file) takes none. */
 static void check_inotify(struct doc *d, const struct np_net *net)
 {
 	unsigned used = 0, max, suggest;
 	char v[32], fix[128];
 
-	if (!np_dhcp_needed(net))
+	if (!np_dhcp_needs_inotify(net))
 		return;
 	proc_read("/proc/sys/fs/inotify/max_user_instances", v, sizeof(v));
 	if (!v[0] || sscanf(v, "%u", &max) != 1 || np_proc_inotify_count(geteuid(), &used) < 0)

@@ -168,6 +168,27 @@ static void test_needed(void)
 	CHECK(!np_dhcp_needed(&t.net));
 }
 
+/* netplumb's own config takes no inotify instance (no-resolv and a
+ * servers-file); a user's resolv-file or hosts directory does. */
+static void test_needs_inotify(void)
+{
+	struct np_dnsmasq_option opt = { .value = (char *)"resolv-file=/etc/r.conf" };
+	struct testnet t;
+
+	default_net(&t);
+	CHECK(!np_dhcp_needs_inotify(&t.net));
+	t.net.dnsmasq_options = &opt;
+	t.net.n_dnsmasq_options = 1;
+	CHECK(np_dhcp_needs_inotify(&t.net));
+	opt.value = (char *)"no-resolv";
+	CHECK(!np_dhcp_needs_inotify(&t.net));
+	opt.value = (char *)"dhcp-hostsdir=/srv/hosts";
+	CHECK(np_dhcp_needs_inotify(&t.net));
+	t.net.n_dnsmasq_options = 0;
+	t.net.forward.mode = NP_FWD_BRIDGE;
+	CHECK(!np_dhcp_needs_inotify(&t.net));
+}
+
 static void test_isolated_nodns(void)
 {
 	struct testnet t;
@@ -448,6 +469,7 @@ int main(void)
 {
 	test_default();
 	test_needed();
+	test_needs_inotify();
 	test_isolated_nodns();
 	test_dns_records();
 	test_ptr();
