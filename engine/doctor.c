@@ -378,6 +378,11 @@ static void check_kernel(struct doc *d, const struct np_net *net)
 			    "<bandwidth> needs the HTB qdisc: sch_htb is neither loaded, built in "
 			    "nor in modules.dep");
 	}
+	if (net->vxlan && np_proc_kmod("vxlan") == NP_KMOD_ABSENT)
+		add(d, net->name, "kernel-feature", true,
+		    "install the kernel's modules (vxlan, CONFIG_VXLAN)",
+		    "<netplumb:vxlan> needs the kernel's VXLAN driver: vxlan is neither loaded, "
+		    "built in nor in modules.dep");
 }
 
 /* A dnsmasq that watches a resolv file or hosts directory takes an inotify
