@@ -46,6 +46,8 @@ enum np_step_kind {
 	NP_STEP_TOOL,               /* text: firewall-cmd or resolvectl argv, one word a
 				     * line; undo_text: the undo's argv or NULL;
 				     * optional: a failure is a warning */
+	NP_STEP_QEMU_ACL,           /* "allow ifname" in qemu-bridge-helper's ACL file
+				     * path (engine/qemu_acl.h); undo removes it */
 	NP_STEP_RECORD,             /* path <- the record of the steps before it, with
 				     * what the kernel returned (np_record_render) */
 };

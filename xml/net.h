@@ -256,6 +256,9 @@ struct np_net {
 	/* netplumb:portForward, in document order */
 	struct np_portfwd *portfwds;
 	size_t n_portfwds;
+	/* <netplumb:qemu bridgeHelper> (issue 17, xml/ext_qemu.c): YES allow,
+	 * NO deny, ABSENT no element */
+	enum np_tristate qemu_bridge_helper;
 };
 
 void np_net_free(struct np_net *net);

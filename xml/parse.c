@@ -6,6 +6,7 @@
 #include "xml/net.h"
 #include "xml/xml_priv.h"
 #include "xml/ext_portfwd.h"
+#include "xml/ext_qemu.h"
 
 #include "common/addr.h"
 #include "common/err.h"
@@ -250,7 +251,9 @@ static int parse_network(struct np_xml_pctx *c, xmlNode *root, struct np_net *ne
 		return r;
 	if ((r = parse_dnsmasq_options(c, root, net)) < 0)
 		return r;
-	return np_xml_pf_parse(c, root, net);
+	if ((r = np_xml_pf_parse(c, root, net)) < 0)
+		return r;
+	return np_xml_qemu_parse(c, root, net);
 }
 
 /* ---- document level ---------------------------------------------------- */

@@ -6,6 +6,7 @@
 #include "xml/net.h"
 #include "xml/xml_priv.h"
 #include "xml/ext_portfwd.h"
+#include "xml/ext_qemu.h"
 
 #include "common/addr.h"
 #include "common/err.h"
@@ -399,6 +400,8 @@ int np_net_validate(const struct np_net *net, const char *filename, struct np_er
 				    "option contains a newline or control character");
 	}
 	if ((r = np_xml_pf_validate(net, c.file, c.err)) < 0)
+		return r;
+	if ((r = np_xml_qemu_validate(net, c.file, c.err)) < 0)
 		return r;
 	return check_libvirt_define(&c, net);
 }
