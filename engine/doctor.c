@@ -10,6 +10,7 @@
 #include "engine/lifecycle.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
+#include "engine/qemu_acl.h"
 #include "engine/query.h"
 #include "engine/record.h"
 #include "engine/store.h"
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -219,6 +221,31 @@ static void check_dnsmasq(struct doc *d, const struct np_net *net)
 		    "%s: %s; the network's DHCP and DNS cannot start", bin, strerror(errno));
 }
 
+/* <netplumb:qemu bridgeHelper='allow'/>: netplumb's ACL is read by the
+ * helper only through bridge.conf's include, which is the admin's line. */
+static void check_qemu(struct doc *d, const struct np_net *net)
+{
+	static const char helper[] = "/usr/lib/qemu/qemu-bridge-helper";
+	_np_free_ char *text = NULL;
+	struct stat st;
+	int r;
+
+	if (net->qemu_bridge_helper != NP_TRI_YES)
+		return;
+	r = np_file_read(NP_QEMU_BRIDGE_CONF, 1 << 20, &text, NULL);
+	if (r < 0 || !np_qemu_acl_includes(text, NP_QEMU_ACL_PATH))
+		add(d, net->name, "qemu-helper", false,
+		    "mkdir -p " NP_QEMU_ACL_DIR " && echo 'include " NP_QEMU_ACL_PATH
+		    "' >>" NP_QEMU_BRIDGE_CONF,
+		    "%s %s 'include %s': qemu-bridge-helper refuses bridge %s", NP_QEMU_BRIDGE_CONF,
+		    r < 0 ? "is missing, so nothing holds" : "has no line", NP_QEMU_ACL_PATH,
+		    net->bridge.name);
+	if (stat(helper, &st) == 0 && (st.st_uid != 0 || !(st.st_mode & S_ISUID)))
+		add(d, net->name, "qemu-helper", false,
+		    "dpkg-statoverride --update --add root root 4755 /usr/lib/qemu/qemu-bridge-helper",
+		    "%s is not setuid root: only root's QEMU can use it", helper);
+}
+
 static int check_drift(struct doc *d, const char *name, bool fix, struct np_err *err)
 {
 	struct np_health h;
@@ -265,6 +292,7 @@ static int check_one(struct doc *d, const char *name, bool fix, struct np_err *e
 	if (!st.active)
 		check_routes(d, net);
 	check_rp_filter(d, net);
+	check_qemu(d, net);
 	return st.active ? check_drift(d, name, fix, err) : 0;
 }
 

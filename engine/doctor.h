@@ -12,7 +12,8 @@ struct np_err;
 struct np_finding {
 	char network[64];
 	const char *check;   /* "forwarding", "foreign-drop", "br-netfilter",
-			      * "route-overlap", "rp-filter", "dnsmasq", "drift" */
+			      * "route-overlap", "rp-filter", "dnsmasq", "drift",
+			      * "qemu-helper" */
 	bool blocking;       /* the network's traffic does not pass (exit 1) */
 	bool fixed;          /* --fix repaired it */
 	char evidence[512];  /* what was seen */
