@@ -5,9 +5,11 @@
 #include "common/fileio.h"
 #include "common/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -31,6 +33,35 @@ static int check_dir(int fd, const char *dir, struct np_err *err)
 		return np_err_set(err, -EPERM, "%s is writable by group or others (mode %04o)", dir,
 				  (unsigned)(st.st_mode & 07777));
 	return 0;
+}
+
+/* A writer killed between its temp file and the rename leaves BASE.tmp.PID;
+ * only those, of dead PIDs, go: the directory is QEMU's, not ours. */
+static void sweep(int dfd, const char *base)
+{
+	size_t n = strlen(base);
+	DIR *d;
+	int fd = dup(dfd);
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d));) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, base, n) || strncmp(e->d_name + n, ".tmp.", 5))
+			continue;
+		errno = 0;
+		pid = strtol(e->d_name + n + 5, &end, 10);
+		if (errno || *end || pid <= 0 || pid > INT_MAX || pid == getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
 }
 
 int np_qemu_acl_change(const char *path, const char *line, bool add, struct np_err *err)
@@ -65,7 +96,7 @@ int np_qemu_acl_change(const char *path, const char *line, bool add, struct np_e
 		r = np_err_set(err, -errno, "%s: lock: %m", dir);
 		goto out;
 	}
-	np_file_tmp_sweep(dir);
+	sweep(fd, slash + 1);
 	r = np_file_read_nofollow(path, ACL_MAX, &old, NULL);
 	if (r == -ENOENT) {
 		if (!add) {
