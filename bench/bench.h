@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #define BENCH_MAX_N 16 /* network counts in one run */
+#define BENCH_MAX_RUNS 10 /* --scale-runs */
 
 /* The phases netplumb prints ("netplumb-timing: PHASE MICROSECONDS"), plus
  * "proc": wall time minus netplumb's own total, i.e. exec, dynamic linking,
@@ -67,6 +68,8 @@ struct bench_opts {
 	unsigned peer_n_reps; /* repetitions of each bench-start N */
 	bool json, quick, do_cycle, do_scale, do_lease, do_peer, peer_only;
 	bool force_n; /* run every N even past the host's inotify budget */
+	unsigned labs; /* namespaces of the lab run (0: none) */
+	unsigned scale_runs, scale_samples; /* at the 10th and Nth network */
 };
 
 /* opts.c: 0, or -EINVAL after printing what is wrong. */
@@ -89,6 +92,21 @@ struct bench_scale {
 	long nft_chains;
 	bool skipped; /* not run: it would have exhausted a host-wide limit */
 	char skip_msg[256];
+	/* runs x samples of net-start then net-destroy of the 10th network
+	 * (with 9 running) and of the Nth (with N-1 running) */
+	struct bench_series at_start[2][BENCH_MAX_RUNS], at_destroy[2][BENCH_MAX_RUNS];
+	unsigned at_index[2], at_runs;
+	struct bench_series floor_destroy_n; /* ip link del of a bridge beside N-1 */
+};
+
+/* issue 19's labs: one namespace each, net-start default in all of them,
+ * then net-destroy in all */
+struct bench_labs {
+	unsigned n, started, destroyed;
+	unsigned dnsmasq_up, dnsmasq_left; /* after the starts / the destroys */
+	double start_s, destroy_s;
+	struct bench_series start, destroy;
+	char error[256];
 };
 
 struct bench_lease {
@@ -134,6 +152,14 @@ struct bench_info {
 
 struct bench_results {
 	struct bench_info info;
+	/* the machine's floors, interleaved with the default cycle: dnsmasq
+	 * alone with netplumb's config (exec until its first process exits),
+	 * ip link del of the bridge */
+	struct bench_series floor_start, floor_destroy;
+	/* exec alone: `ip -V`, `dnsmasq --version`, `netplumb --version` */
+	struct bench_series exec_ip, exec_dnsmasq, exec_netplumb;
+	char floor_error[256];
+	struct bench_labs labs;
 	struct bench_series noop, define, start, destroy, undefine;
 	struct bench_stat ready_lag_ms; /* net-start returned -> DNS/DHCP sockets seen */
 	bool ready_checked;
@@ -165,6 +191,10 @@ void bench_ctx_fini(struct bench_ctx *ctx);
  * (0 on success) or -errno when it could not run at all. */
 int bench_cmd(struct bench_ctx *ctx, const char *tag, struct bench_run *out, const char *verb,
 	      const char *arg);
+/* The same with any arguments (NULL-terminated, at most 6), e.g.
+ * { "--netns", "lab1", "net-start", "default", NULL }. */
+int bench_cmdv(struct bench_ctx *ctx, const char *tag, struct bench_run *out,
+	       const char *const args[]);
 /* Runs argv (a harness tool such as ip), optionally inside netns fd nsfd
  * (-1: here); stdout and stderr go to /dev/null unless out is given.
  * Returns the exit status or -errno. */
@@ -211,6 +241,45 @@ int bench_probe_host_inotify_root(void);
 /* ---- guest.c ---- */
 int bench_lease_run(struct bench_ctx *ctx, struct bench_lease *out, const char *xml_path,
 		    const char *name, const char *bridge, const char *mac);
+
+/* ---- floor.c: what the machine itself needs ---- */
+/* Copies the config netplumb gave dnsmasq for the running network 'default'
+ * (and the files it names) into BASE/floor, pointing at each other there. */
+int bench_floor_prepare(struct bench_ctx *ctx, char *msg, size_t len);
+/* One floor sample: the bridge set up as netplumb does (untimed), dnsmasq
+ * exec'd with the copied config until its first process exits (start),
+ * dnsmasq stopped (untimed), ip link del of the bridge (destroy). */
+int bench_floor_once(struct bench_ctx *ctx, double *start_ms, double *destroy_ms, char *msg,
+		     size_t len);
+/* ip link del of a bridge like netplumb's, named ifname with address
+ * cidr, created first (untimed). */
+int bench_floor_link_del(const char *ifname, const char *cidr, double *ms);
+
+/* Wall ms of prog [arg] (fork to exit): what exec and dynamic linking of
+ * a tool cost here; -1 if it failed. */
+double bench_floor_exec(const char *prog, const char *arg);
+
+/* ---- labs.c ---- */
+int bench_labs_run(struct bench_ctx *ctx, struct bench_labs *l, unsigned n);
+
+/* ---- goals.c: issue 19's summary ---- */
+#define GOAL19_START 1.5   /* net-start / floor_start */
+#define GOAL19_DESTROY 1.2 /* net-destroy / floor_destroy */
+#define GOAL19_LABS 1.5    /* labs / n x (floor_start + floor_destroy) */
+#define GOAL19_GROWTH 1.5  /* 1000th start / 10th start */
+#define GOAL19_DESTROY_ALL 1.5 /* destroy all / n x floor_destroy */
+#define GOAL19_N 1000
+#define GOAL19_RSS_KB 8192
+struct bench_goals {
+	double floor_start, floor_destroy, start, destroy; /* medians, ms */
+	double start_ratio, destroy_ratio;
+	double labs_s, labs_floor_s, labs_ratio;
+	const struct bench_scale *sc; /* the largest N with samples */
+	double at10, atn, growth, growth_worst; /* medians of the runs' medians */
+	double destroy_all_s, destroy_all_floor_s, destroy_all_ratio, floor_destroy_n;
+};
+void bench_goals_compute(const struct bench_results *r, struct bench_goals *g);
+void bench_goals_text(FILE *f, const struct bench_results *r);
 
 /* ---- peer.c ---- */
 void bench_peer_run(const struct bench_opts *o, struct bench_peer *p);

@@ -98,6 +98,7 @@ static int cycle(struct bench_ctx *ctx, struct state *s)
 	struct bench_run run;
 	double *lag;
 	size_t n_lag = 0;
+	bool floor_ok = false;
 	unsigned gw;
 	int rc = 0;
 
@@ -114,9 +115,39 @@ static int cycle(struct bench_ctx *ctx, struct state *s)
 	}
 	/* netplumb seeds 'default' on first use; start every round from none */
 	bench_cmd(ctx, "cycle", &run, "net-undefine", "default");
-	progress("default network: %u x define/start/destroy/undefine", s->opts->reps);
+	/* the floors use the dnsmasq config of this very tree for 'default' */
+	if (bench_cmd(ctx, "floor", &run, "net-define", xml) == 0 &&
+	    bench_cmd(ctx, "floor", &run, "net-start", "default") == 0)
+		floor_ok = bench_floor_prepare(ctx, res->floor_error, sizeof(res->floor_error)) == 0;
+	else
+		snprintf(res->floor_error, sizeof(res->floor_error), "net-start default: %.200s",
+			 run.msg);
+	bench_cmd(ctx, "floor", &run, "net-destroy", "default");
+	bench_cmd(ctx, "floor", &run, "net-undefine", "default");
+	progress("default network: %u x floors, define/start/destroy/undefine", s->opts->reps);
 	for (unsigned r = 0; r < s->opts->reps; r++) {
 		bool ok;
+
+		/* side by side: each netplumb sample next to a floor sample */
+		if (floor_ok) {
+			struct bench_run a = { 0 }, b = { 0 };
+
+			if (bench_floor_once(ctx, &a.wall_ms, &b.wall_ms, res->floor_error,
+					     sizeof(res->floor_error)) == 0) {
+				bench_series_add(&res->floor_start, &a);
+				bench_series_add(&res->floor_destroy, &b);
+			} else {
+				floor_ok = false;
+			}
+			a.wall_ms = bench_floor_exec("ip", "-V");
+			bench_series_add(&res->exec_ip, &a);
+			a.wall_ms = bench_floor_exec(s->opts->dnsmasq ? s->opts->dnsmasq
+								 : "/usr/sbin/dnsmasq",
+						     "--version");
+			bench_series_add(&res->exec_dnsmasq, &a);
+			a.wall_ms = bench_floor_exec(s->opts->netplumb, "--version");
+			bench_series_add(&res->exec_netplumb, &a);
+		}
 
 		if (bench_cmd(ctx, "cycle", &run, "net-define", xml) != 0)
 			goto fail;
@@ -255,6 +286,43 @@ static bool inotify_budget_exceeded(struct state *s, struct bench_scale *sc, uns
 	return true;
 }
 
+/* Runs x samples of net-start + net-destroy of network i (name) while i-1
+ * others run; at the Nth also the floor of deleting a bridge there. */
+static int at_point(struct bench_ctx *ctx, struct state *s, struct bench_scale *sc, int which,
+		    unsigned i, const char *name)
+{
+	unsigned runs = s->opts->scale_runs, samples = s->opts->scale_samples;
+	struct bench_run run;
+
+	if (runs > BENCH_MAX_RUNS)
+		runs = BENCH_MAX_RUNS;
+	sc->at_index[which] = i;
+	sc->at_runs = runs;
+	progress("%u NAT networks: %u runs of %u start/destroy of network %u", sc->n, runs,
+		 samples, i);
+	for (unsigned r = 0; r < runs; r++)
+		for (unsigned k = 0; k < samples; k++) {
+			if (bench_cmd(ctx, "scale-at-start", &run, "net-start", name) != 0)
+				goto fail;
+			bench_series_add(&sc->at_start[which][r], &run);
+			if (bench_cmd(ctx, "scale-at-destroy", &run, "net-destroy", name) != 0)
+				goto fail;
+			bench_series_add(&sc->at_destroy[which][r], &run);
+		}
+	if (which == 1)
+		for (unsigned k = 0; k < samples; k++) {
+			struct bench_run f = { 0 };
+
+			if (bench_floor_link_del("pbfloor", "10.99.0.1/24", &f.wall_ms) == 0)
+				bench_series_add(&sc->floor_destroy_n, &f);
+		}
+	return 0;
+fail:
+	sc->fail_at = (int)i;
+	snprintf(sc->fail_msg, sizeof(sc->fail_msg), "sample of %s: %.200s", name, run.msg);
+	return -EIO;
+}
+
 static int scale(struct bench_ctx *ctx, struct state *s, unsigned n)
 {
 	struct bench_scale *sc = &s->res->scale[s->res->n_scale++];
@@ -287,6 +355,14 @@ static int scale(struct bench_ctx *ctx, struct state *s, unsigned n)
 	t0 = bench_now_ms();
 	for (unsigned i = 1; i <= n && !sc->fail_at; i++) {
 		snprintf(name, sizeof(name), "pb%u", i);
+		if (n >= 10 && (i == 10 || i == n)) {
+			double pause = bench_now_ms();
+
+			if (at_point(ctx, s, sc, i == 10 ? 0 : 1, i, name) < 0)
+				break;
+			/* the samples are not part of "start all" */
+			t0 += bench_now_ms() - pause;
+		}
 		if (bench_cmd(ctx, "scale-start", &run, "net-start", name) != 0) {
 			sc->fail_at = (int)i;
 			snprintf(sc->fail_msg, sizeof(sc->fail_msg), "net-start %s: %.200s", name,
@@ -329,6 +405,25 @@ static int scale(struct bench_ctx *ctx, struct state *s, unsigned n)
 
 /* ------------------------------------------------------------ driver */
 
+/* What makes the run fail (never a speed): a command or floor that failed,
+ * a start whose DNS/DHCP sockets were missing on return, a lab whose
+ * dnsmasq did not run or outlived its destroy, an N that did not start. */
+static bool failed(const struct state *s)
+{
+	const struct bench_results *r = s->res;
+
+	if (r->error[0] || r->floor_error[0] || r->labs.error[0] || r->ready_missing)
+		return true;
+	if (s->opts->labs &&
+	    (r->labs.dnsmasq_up != r->labs.n || r->labs.dnsmasq_left != 0))
+		return true;
+	for (size_t i = 0; i < r->n_scale; i++)
+		if (r->scale[i].fail_at ||
+		    (!r->scale[i].skipped && r->scale[i].dnsmasq_procs != r->scale[i].n))
+			return true;
+	return false;
+}
+
 static int run_inside(void *p)
 {
 	struct state *s = p;
@@ -343,6 +438,11 @@ static int run_inside(void *p)
 	}
 	if (s->opts->do_cycle)
 		cycle(&ctx, s);
+	if (s->opts->labs && !res->error[0]) {
+		progress("labs: %u namespaces, --netns labI net-start default, then net-destroy",
+			 s->opts->labs);
+		bench_labs_run(&ctx, &res->labs, s->opts->labs);
+	}
 	if (s->opts->do_lease && !res->error[0])
 		leases(&ctx, s);
 	for (size_t i = 0; s->opts->do_scale && !res->error[0] && i < s->opts->n_ns; i++)
@@ -354,7 +454,7 @@ static int run_inside(void *p)
 		bench_report_text(stdout, s->opts, res);
 	fflush(stdout);
 	bench_ctx_fini(&ctx);
-	return res->error[0] ? 1 : 0;
+	return failed(s) ? 1 : 0;
 }
 
 int main(int argc, char **argv)

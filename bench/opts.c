@@ -30,12 +30,17 @@ void bench_usage(FILE *f)
 		"  --peer-n LIST     its bench-start network counts (default 10,100)\n"
 		"  --peer-n-reps N   repetitions of each bench-start (default 1)\n"
 		"  --peer-only       only the side-by-side run with libvirt\n"
-		"  --no-peer, --no-cycle, --no-scale, --no-lease   skip a part\n"
+		"  --no-peer, --no-cycle, --no-scale, --no-lease, --no-labs   skip a part\n"
+		"  --labs N          namespaces of the lab run (default 50)\n"
+		"  --scale-runs R, --scale-samples S\n"
+		"                    start/destroy the 10th and the Nth network R runs of S\n"
+		"                    times while the others run (default 5 x 5)\n"
 		"  --disk DIR        keep netplumb's state under DIR instead of tmpfs\n"
 		"  --force-n         run every N even if its dnsmasqs would exhaust the host's\n"
 		"                    inotify instances (fs.inotify.max_user_instances)\n"
 		"  --raw FILE        every command's figures as TSV\n"
-		"  --quick           reps 5, N 1,10,100, peer startstop 5 + start 10 (< 1 min)\n"
+		"  --quick           reps 5, N 1,10,100, 1 run of 3 samples, peer startstop 5\n"
+		"                    + start 10 (~1 min)\n"
 		"  --json            machine-readable output\n",
 		NP_BENCH_NETPLUMB, NP_BENCH_PEER);
 }
@@ -94,6 +99,10 @@ enum {
 	OPT_QUICK,
 	OPT_JSON,
 	OPT_FORCE_N,
+	OPT_LABS,
+	OPT_NO_LABS,
+	OPT_SCALE_RUNS,
+	OPT_SCALE_SAMPLES,
 };
 
 int bench_opts_parse(int argc, char **argv, struct bench_opts *o)
@@ -119,10 +128,15 @@ int bench_opts_parse(int argc, char **argv, struct bench_opts *o)
 		{ "quick", no_argument, NULL, OPT_QUICK },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "force-n", no_argument, NULL, OPT_FORCE_N },
+		{ "labs", required_argument, NULL, OPT_LABS },
+		{ "no-labs", no_argument, NULL, OPT_NO_LABS },
+		{ "scale-runs", required_argument, NULL, OPT_SCALE_RUNS },
+		{ "scale-samples", required_argument, NULL, OPT_SCALE_SAMPLES },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	bool set_reps = false, set_n = false, set_peer_reps = false, set_peer_n = false;
+	bool set_runs = false, set_samples = false;
 	int c, r = 0;
 
 	*o = (struct bench_opts){
@@ -141,6 +155,9 @@ int bench_opts_parse(int argc, char **argv, struct bench_opts *o)
 		.do_scale = true,
 		.do_lease = true,
 		.do_peer = true,
+		.labs = 50,
+		.scale_runs = 5,
+		.scale_samples = 5,
 	};
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -166,6 +183,14 @@ int bench_opts_parse(int argc, char **argv, struct bench_opts *o)
 		case OPT_QUICK: o->quick = true; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_FORCE_N: o->force_n = true; break;
+		case OPT_LABS: r = parse_uint(optarg, &o->labs); break;
+		case OPT_NO_LABS: o->labs = 0; break;
+		case OPT_SCALE_RUNS:
+			r = parse_uint(optarg, &o->scale_runs), set_runs = true;
+			if (!r && o->scale_runs > BENCH_MAX_RUNS)
+				r = -EINVAL;
+			break;
+		case OPT_SCALE_SAMPLES: r = parse_uint(optarg, &o->scale_samples), set_samples = true; break;
 		case 'h': bench_usage(stdout); exit(0);
 		default: return -EINVAL;
 		}
@@ -187,12 +212,16 @@ int bench_opts_parse(int argc, char **argv, struct bench_opts *o)
 		}
 		if (!set_peer_reps)
 			o->peer_reps = 5;
+		if (!set_runs)
+			o->scale_runs = 1;
+		if (!set_samples)
+			o->scale_samples = 3;
 		if (!set_peer_n) {
 			o->peer_ns[0] = 10;
 			o->n_peer_ns = 1;
 		}
 	}
 	if (o->peer_only)
-		o->do_cycle = o->do_scale = o->do_lease = false, o->do_peer = true;
+		o->do_cycle = o->do_scale = o->do_lease = false, o->do_peer = true, o->labs = 0;
 	return 0;
 }

@@ -225,7 +225,9 @@ void bench_report_text(FILE *f, const struct bench_opts *o, const struct bench_r
 	if (r->peer.ran)
 		text_peer(f, &r->peer);
 
-	fprintf(f, "\nIssue 7 acceptance figures\n");
+	bench_goals_text(f, r);
+
+	fprintf(f, "\nIssue 7 acceptance figures (against libvirt)\n");
 	if (r->peer.ran) {
 		double rs = ratio(r->peer.lv.start.median, r->peer.np.start.median);
 		double rd = ratio(r->peer.lv.destroy.median, r->peer.np.destroy.median);
@@ -486,6 +488,36 @@ void bench_report_json(FILE *f, const struct bench_opts *o, const struct bench_r
 		j_close(&w, '}');
 	}
 	j_close(&w, ']');
+	{
+		struct bench_goals g;
+
+		bench_goals_compute(r, &g);
+		j_open(&w, "issue19", '{');
+		j_series(&w, "floor_start", &r->floor_start, false);
+		j_series(&w, "floor_destroy", &r->floor_destroy, false);
+		j_str(&w, "floor_error", r->floor_error);
+		j_series(&w, "exec_ip", &r->exec_ip, false);
+		j_series(&w, "exec_dnsmasq", &r->exec_dnsmasq, false);
+		j_series(&w, "exec_netplumb", &r->exec_netplumb, false);
+		j_num(&w, "start_ratio", g.start_ratio);
+		j_num(&w, "destroy_ratio", g.destroy_ratio);
+		j_int(&w, "labs", r->labs.n);
+		j_num(&w, "labs_start_s", r->labs.start_s);
+		j_num(&w, "labs_destroy_s", r->labs.destroy_s);
+		j_num(&w, "labs_floor_s", g.labs_floor_s);
+		j_num(&w, "labs_ratio", g.labs_ratio);
+		j_str(&w, "labs_error", r->labs.error);
+		j_int(&w, "scale_n", g.sc ? g.sc->n : 0);
+		j_num(&w, "start_ms_10th", g.at10);
+		j_num(&w, "start_ms_nth", g.atn);
+		j_num(&w, "growth", g.growth);
+		j_num(&w, "growth_worst_run", g.growth_worst);
+		j_num(&w, "destroy_all_s", g.destroy_all_s);
+		j_num(&w, "destroy_all_floor_s", g.destroy_all_floor_s);
+		j_num(&w, "destroy_all_ratio", g.destroy_all_ratio);
+		j_num(&w, "floor_destroy_ms_at_n", g.floor_destroy_n);
+		j_close(&w, '}');
+	}
 	j_int(&w, "cli_max_rss_kb", r->cli_maxrss_kb);
 	j_str(&w, "cli_max_rss_cmd", r->cli_maxrss_cmd);
 	if (r->peer.ran) {

@@ -146,7 +146,16 @@ static int status_code(int status)
 int bench_cmd(struct bench_ctx *ctx, const char *tag, struct bench_run *out, const char *verb,
 	      const char *arg)
 {
-	char *argv[] = { (char *)"netplumb", (char *)verb, (char *)arg, NULL };
+	const char *args[] = { verb, arg, NULL };
+
+	return bench_cmdv(ctx, tag, out, args);
+}
+
+int bench_cmdv(struct bench_ctx *ctx, const char *tag, struct bench_run *out,
+	       const char *const args[])
+{
+	char *argv[8] = { (char *)"netplumb" };
+	const char *verb = args[0], *arg = args[0] ? args[1] : NULL;
 	posix_spawn_file_actions_t fa;
 	char *errbuf = NULL;
 	size_t errlen = 0;
@@ -156,6 +165,14 @@ int bench_cmd(struct bench_ctx *ctx, const char *tag, struct bench_run *out, con
 	pid_t pid;
 
 	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; args[i]; i++) {
+		if (i + 2 >= sizeof(argv) / sizeof(argv[0]))
+			return -E2BIG;
+		argv[i + 1] = (char *)args[i];
+	}
+	/* the figures are filed under the verb, after any --option VALUE */
+	for (size_t i = 0; args[i] && args[i][0] == '-' && args[i + 1]; i += 2)
+		verb = args[i + 2], arg = verb ? args[i + 3] : NULL;
 	errbuf = malloc(ERRBUF_MAX);
 	if (!errbuf)
 		return -ENOMEM;

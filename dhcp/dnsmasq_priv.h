@@ -30,7 +30,7 @@ bool np_dnsmasq_same_netns(pid_t pid);
  * *ret_pid is its pid. -ESRCH with err set when no such dnsmasq runs. */
 int np_dnsmasq_pin(const char *pidfile, const char *conf, pid_t *ret_pid, struct np_err *err);
 
-/* What a dnsmasq config (dnsmasq_files_sys.c) tells about the files
+/* What a dnsmasq config (conf_files.c) tells about the files
  * dnsmasq will use: the last pid-file=, dhcp-leasefile=, user= and group=
  * lines (NULL when absent), and the files dnsmasq reads only after it
  * dropped root (dhcp-hostsfile=, dhcp-optsfile=, addn-hosts=,
@@ -40,6 +40,9 @@ struct np_dnsmasq_files {
 	char **unprivileged;
 	size_t n_unprivileged;
 };
+/* Parses config text (changed in place: lines are cut at their ends). */
+int np_dnsmasq_files_parse_text(char *text, struct np_dnsmasq_files *ret);
+/* Reads the config file conf (no symlink) and parses it. */
 int np_dnsmasq_files_parse(const char *conf, struct np_dnsmasq_files *ret, struct np_err *err);
 void np_dnsmasq_files_clear(struct np_dnsmasq_files *f);
 /* The uid and gid dnsmasq runs as once it dropped root, as dnsmasq picks

@@ -10,12 +10,16 @@
 #include "engine/lifecycle.h"
 #include "engine/ops.h"
 #include "engine/plan.h"
+#include "engine/proc_sys.h"
+#include "engine/proc_text.h"
 #include "engine/qemu_acl.h"
 #include "engine/query.h"
 #include "engine/record.h"
 #include "engine/store.h"
 #include "firewall/foreign.h"
 #include "firewall/fw.h"
+#include "firewall/probe_sys.h"
+#include "xml/bandwidth.h"
 #include "xml/net.h"
 
 #include <errno.h>
@@ -28,6 +32,8 @@
 #include <unistd.h>
 
 #define MAX_FINDINGS 256
+#define MAX_SOCKS 16
+#define MAX_ROUTES 16
 
 struct doc {
 	struct np_engine *eng;
@@ -80,6 +86,14 @@ static const struct np_ip *ipv4(const struct np_net *net)
 	return NULL;
 }
 
+static bool net_has_v6(const struct np_net *net)
+{
+	for (size_t i = 0; i < net->n_ips; i++)
+		if (net->ips[i].address.family == AF_INET6)
+			return true;
+	return false;
+}
+
 static void check_forwarding(struct doc *d, const struct np_net *net, bool active)
 {
 	char v[16];
@@ -120,7 +134,7 @@ static int recorded_accepts(struct doc *d, const char *name, bool *ret_all_there
 static void check_foreign(struct doc *d, const struct np_net *net, bool active)
 {
 	struct np_ipt_rule rules[NP_IPT_RULES_MAX];
-	char fix[768] = "", v[16];
+	char fix[1024] = "", ufw[256], v[16];
 	bool all_there = true;
 	int n, nrec = -1;
 
@@ -130,24 +144,46 @@ static void check_foreign(struct doc *d, const struct np_net *net, bool active)
 	for (int i = 0; i < n; i++) {
 		size_t l = strlen(fix);
 
-		snprintf(fix + l, sizeof(fix) - l, "%siptables-nft -w -t %s -I %s %s",
-			 l ? "; " : "", rules[i].table, rules[i].chain, rules[i].spec);
+		const char *table, *tool = np_ipt_tool(rules[i].table, &table);
+
+		snprintf(fix + l, sizeof(fix) - l, "%s%s -w -t %s -I %s %s", l ? "; " : "", tool,
+			 table, rules[i].chain, rules[i].spec);
 	}
 	if (active)
 		nrec = recorded_accepts(d, net->name, &all_there);
 	if (n > 0) {
 		bool handled = active ? nrec >= n && all_there : true;
-		char what[1024];
+		char what[1536], where[128] = "";
+		const struct np_fw_foreign *f = &d->foreign;
 
-		snprintf(what, sizeof(what), "%s%s",
+		if (f->ipt_forward_drop || f->ipt_input_drop)
+			snprintf(where, sizeof(where), "table ip filter:%s%s",
+				 f->ipt_forward_drop ? " chain FORWARD" : "",
+				 f->ipt_input_drop ? " chain INPUT" : "");
+		if (net_has_v6(net) && (f->ip6t_forward_drop || f->ip6t_input_drop)) {
+			size_t l = strlen(where);
+
+			snprintf(where + l, sizeof(where) - l, "%stable ip6 filter:%s%s",
+				 l ? ", " : "", f->ip6t_forward_drop ? " chain FORWARD" : "",
+				 f->ip6t_input_drop ? " chain INPUT" : "");
+		}
+
+		np_fw_foreign_ufw_fix(net, &d->foreign, ufw, sizeof(ufw));
+		snprintf(what, sizeof(what), "%s%s%s%s",
 			 handled ? "none needed: netplumb inserts these at start and deletes them "
 				   "at destroy: "
 				 : "",
-			 fix);
+			 fix,
+			 ufw[0] ? "; or, in UFW's own place (kept in /etc/ufw/user.rules, which "
+				  "netplumb leaves to UFW): "
+				: "",
+			 ufw);
 		add(d, net->name, "foreign-drop", !handled, what,
-		    "table ip filter:%s%s drops by policy (walked from the kernel's base chains)%s",
-		    d->foreign.ipt_forward_drop ? " chain FORWARD" : "",
-		    d->foreign.ipt_input_drop ? " chain INPUT" : "",
+		    "%s drops by policy (walked from the kernel's base chains)%s%s", where,
+		    d->foreign.ipt_forward_drop && d->foreign.ipt_docker_user
+			    ? "; Docker's DOCKER-USER, which FORWARD jumps to first, takes the "
+			      "forward accepts (Docker's place for the host's own rules)"
+			    : "",
 		    handled ? "" : "; netplumb's accepts for this network are not all there");
 	}
 	for (size_t i = 0; i < d->foreign.n_other; i++) {
@@ -164,7 +200,8 @@ static void check_foreign(struct doc *d, const struct np_net *net, bool active)
 	proc_read("/proc/sys/net/bridge/bridge-nf-call-iptables", v, sizeof(v));
 	if (!strcmp(v, "1") && d->foreign.ipt_forward_drop)
 		add(d, net->name, "br-netfilter", active && !all_there,
-		    "none needed while netplumb's accept -i BRIDGE -o BRIDGE is in FORWARD; or "
+		    "none needed while netplumb's accept -i BRIDGE -o BRIDGE is in FORWARD "
+		    "(DOCKER-USER beside Docker); or "
 		    "sysctl -w net.bridge.bridge-nf-call-iptables=0",
 		    "bridge-nf-call-iptables = 1: traffic between guests on %s passes iptables' "
 		    "FORWARD, whose policy is drop",
@@ -195,6 +232,174 @@ static void check_routes(struct doc *d, const struct np_net *net)
 		    "route %s/%u dev %s overlaps the network's %s/%u", a, p, dev,
 		    np_addr_str(&ip->address, own), ip->prefix);
 	}
+}
+
+/* Routes inside the subnet (a VPN's /32, a LAN's /25) through another
+ * device take those guests' addresses away from the bridge, active or not. */
+static void check_routes_inside(struct doc *d, const struct np_net *net)
+{
+	const struct np_ip *ip = ipv4(net);
+	struct np_proc_route routes[MAX_ROUTES];
+	char a[NP_ADDR_STRLEN], own[NP_ADDR_STRLEN], fix[256];
+	_np_free_ char *text = NULL;
+	struct np_addr sub;
+	int n;
+
+	if (!ip || !np_net_is_virtual(net) ||
+	    np_file_read("/proc/net/route", 1 << 22, &text, NULL) < 0)
+		return;
+	sub = np_addr_network(&ip->address, ip->prefix);
+	n = np_proc_routes_inside(text, &sub, ip->prefix, net->bridge.name, routes, MAX_ROUTES);
+	for (int i = 0; i < n && i < MAX_ROUTES; i++) {
+		const struct np_proc_route *r = &routes[i];
+
+		np_addr_str(&r->dst, a);
+		snprintf(fix, sizeof(fix),
+			 "ip route del %s/%u dev %s, or move the network to a free subnet "
+			 "(netplumb net-edit %s)",
+			 a, r->prefix, r->dev, net->name);
+		add(d, net->name, "route-overlap", true, fix,
+		    "route %s/%u dev %s lies inside the network's %s/%u: guests there are "
+		    "unreachable through %s",
+		    a, r->prefix, r->dev, np_addr_str(&ip->address, own), ip->prefix,
+		    net->bridge.name ? net->bridge.name : "the bridge");
+	}
+}
+
+/* The sockets of /proc/net/NAME on port that keep dnsmasq from serving
+ * net's addresses; their count added to *n. */
+static void blocking_socks(const struct np_net *net, const char *name, int family, bool tcp,
+			   unsigned port, struct np_proc_sock *socks, size_t *n)
+{
+	struct np_proc_sock found[MAX_SOCKS];
+	_np_free_ char *text = NULL;
+	char path[64];
+	int m;
+
+	snprintf(path, sizeof(path), "/proc/net/%s", name);
+	if (np_file_read(path, 1 << 22, &text, NULL) < 0)
+		return;
+	m = np_proc_sockets(text, family, tcp, port, found, MAX_SOCKS);
+	for (int i = 0; i < m && i < MAX_SOCKS && *n < MAX_SOCKS; i++) {
+		bool blocks = false;
+
+		for (size_t k = 0; k < net->n_ips && !blocks; k++)
+			blocks = np_proc_sock_blocks(&found[i], &net->ips[k].address);
+		if (blocks)
+			socks[(*n)++] = found[i];
+	}
+}
+
+/* Before start: a process already bound to DHCP's UDP 67 or DNS's 53 on
+ * the wildcard or the bridge's address (a host dnsmasq or resolver
+ * without bind-interfaces) makes netplumb's dnsmasq fail to bind. */
+static void check_ports(struct doc *d, const struct np_net *net)
+{
+	struct np_proc_sock socks[MAX_SOCKS];
+	unsigned long inodes[MAX_SOCKS];
+	pid_t pids[MAX_SOCKS];
+	bool dhcp = false;
+	size_t n = 0;
+
+	if (!np_dhcp_needed(net))
+		return;
+	for (size_t i = 0; i < net->n_ips; i++)
+		dhcp |= net->ips[i].address.family == AF_INET &&
+			(net->ips[i].n_ranges || net->ips[i].n_hosts);
+	if (dhcp) {
+		blocking_socks(net, "udp", AF_INET, false, 67, socks, &n);
+		blocking_socks(net, "udp6", AF_INET6, false, 67, socks, &n);
+	}
+	if (net->dns.enable != NP_TRI_NO) {
+		blocking_socks(net, "udp", AF_INET, false, 53, socks, &n);
+		blocking_socks(net, "udp6", AF_INET6, false, 53, socks, &n);
+		blocking_socks(net, "tcp", AF_INET, true, 53, socks, &n);
+		blocking_socks(net, "tcp6", AF_INET6, true, 53, socks, &n);
+	}
+	for (size_t i = 0; i < n; i++)
+		inodes[i] = socks[i].inode;
+	if (np_proc_socket_owners(inodes, n, pids) < 0)
+		memset(pids, 0, sizeof(pids));
+	for (size_t i = 0; i < n; i++) {
+		const struct np_proc_sock *s = &socks[i];
+		const char *br = net->bridge.name ? net->bridge.name : "BRIDGE";
+		const char *own = "have it listen only on its own interfaces (a dnsmasq: "
+				  "bind-interfaces plus except-interface=";
+		bool v6 = s->addr.family == AF_INET6;
+		char a[NP_ADDR_STRLEN], comm[16] = "", unit[128] = "", who[256], fix[768];
+
+		np_addr_str(&s->addr, a);
+		if (pids[i]) {
+			np_proc_describe(pids[i], comm, unit, sizeof(unit));
+			snprintf(who, sizeof(who), "pid %ld (%s%s%s)", (long)pids[i], comm,
+				 unit[0] ? ", unit " : "", unit);
+			if (unit[0])
+				snprintf(fix, sizeof(fix), "systemctl stop %s; or %s%s)", unit, own,
+					 br);
+			else
+				snprintf(fix, sizeof(fix), "kill %ld; or %s%s)", (long)pids[i], own,
+					 br);
+		} else {
+			snprintf(who, sizeof(who),
+				 "a process netplumb cannot see (socket inode %lu)", s->inode);
+			snprintf(fix, sizeof(fix),
+				 "ss -%cnlp 'sport = :%u' names it; stop it or %s%s)",
+				 s->tcp ? 't' : 'u', s->port, own, br);
+		}
+		add(d, net->name, "port-owner", true, fix,
+		    "%s %s%s%s:%u is bound by %s: netplumb's dnsmasq cannot serve %s on %s",
+		    s->tcp ? "tcp" : "udp", v6 ? "[" : "", a, v6 ? "]" : "", s->port, who,
+		    s->port == 67 ? "DHCP" : "DNS", br);
+	}
+}
+
+/* What a NAT network's nft rules need: a nat chain and masquerade in an
+ * inet table, checked by the kernel in a transaction it aborts. */
+static const char nat_probe[] =
+	"add table inet netplumb-probe\n"
+	"add chain inet netplumb-probe nat { type nat hook postrouting priority 100; }\n"
+	"add rule inet netplumb-probe nat masquerade\n";
+
+static void check_kernel(struct doc *d, const struct np_net *net)
+{
+	struct np_net_bw bw;
+	char msg[256];
+
+	if (net->forward.mode == NP_FWD_NAT && np_fw_probe(nat_probe, msg, sizeof(msg)) == 0)
+		add(d, net->name, "kernel-feature", true,
+		    "modprobe nft_nat nft_masq (a kernel built with CONFIG_NFT_NAT and "
+		    "CONFIG_NFT_MASQ)",
+		    "the kernel refuses an nft nat chain with masquerade: %s", msg);
+	if (np_net_bandwidth(net, &bw) && (bw.in.present || bw.out.present)) {
+		enum np_kmod_state k = np_proc_kmod("sch_htb");
+
+		if (k == NP_KMOD_ABSENT)
+			add(d, net->name, "kernel-feature", true,
+			    "install the kernel's modules (sch_htb, CONFIG_NET_SCH_HTB)",
+			    "<bandwidth> needs the HTB qdisc: sch_htb is neither loaded, built in "
+			    "nor in modules.dep");
+	}
+}
+
+/* dnsmasq takes one inotify instance (it watches its hosts and resolv
+ * files); at fs.inotify.max_user_instances it exits at start. */
+static void check_inotify(struct doc *d, const struct np_net *net)
+{
+	unsigned used = 0, max, suggest;
+	char v[32], fix[128];
+
+	if (!np_dhcp_needed(net))
+		return;
+	proc_read("/proc/sys/fs/inotify/max_user_instances", v, sizeof(v));
+	if (!v[0] || sscanf(v, "%u", &max) != 1 || np_proc_inotify_count(geteuid(), &used) < 0)
+		return;
+	if (!np_proc_inotify_short(used, max, 1, &suggest))
+		return;
+	snprintf(fix, sizeof(fix), "sysctl -w fs.inotify.max_user_instances=%u", suggest);
+	add(d, net->name, "inotify", true, fix,
+	    "uid %u holds %u inotify instances of fs.inotify.max_user_instances = %u: the "
+	    "network's dnsmasq cannot make its own",
+	    (unsigned)geteuid(), used, max);
 }
 
 static void check_rp_filter(struct doc *d, const struct np_net *net)
@@ -289,8 +494,13 @@ static int check_one(struct doc *d, const char *name, bool fix, struct np_err *e
 	check_dnsmasq(d, net);
 	check_forwarding(d, net, st.active);
 	check_foreign(d, net, st.active);
-	if (!st.active)
+	check_kernel(d, net);
+	if (!st.active) {
 		check_routes(d, net);
+		check_ports(d, net);
+		check_inotify(d, net);
+	}
+	check_routes_inside(d, net);
 	check_rp_filter(d, net);
 	check_qemu(d, net);
 	return st.active ? check_drift(d, name, fix, err) : 0;

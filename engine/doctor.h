@@ -13,11 +13,12 @@ struct np_finding {
 	char network[64];
 	const char *check;   /* "forwarding", "foreign-drop", "br-netfilter",
 			      * "route-overlap", "rp-filter", "dnsmasq", "drift",
+			      * "port-owner", "kernel-feature", "inotify",
 			      * "qemu-helper" */
 	bool blocking;       /* the network's traffic does not pass (exit 1) */
 	bool fixed;          /* --fix repaired it */
 	char evidence[512];  /* what was seen */
-	char fix[768];       /* the exact command(s) that fix it */
+	char fix[1536];      /* the exact command(s) that fix it */
 };
 
 /* Checks names (n of them), or every active network and 'default' when n

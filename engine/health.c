@@ -77,10 +77,12 @@ static bool still_dropping(struct np_engine *eng, const struct np_step *s)
 
 	if (eng->ops->fw_foreign(eng->ctx, &f) < 0)
 		return true;
-	if (!strcmp(s->value, "FORWARD"))
-		return f.ipt_forward_drop;
+	bool v6 = !strcmp(s->key, NP_IPT6_FILTER);
+
+	if (!strcmp(s->value, "FORWARD") || !strcmp(s->value, "DOCKER-USER"))
+		return v6 ? f.ip6t_forward_drop : f.ipt_forward_drop;
 	if (!strcmp(s->value, "INPUT"))
-		return f.ipt_input_drop;
+		return v6 ? f.ip6t_input_drop : f.ipt_input_drop;
 	return true;
 }
 

@@ -357,9 +357,14 @@ static void warn_foreign(struct np_engine *eng, const struct np_net *net,
 	}
 }
 
+static int plan_seeing(struct np_engine *eng, const struct np_net *net, struct np_plan **ret,
+		       struct np_fw_foreign *foreign, bool *ret_seen, struct np_err *err);
+
 static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *err)
 {
 	_np_plan_free_ struct np_plan *plan = NULL;
+	struct np_fw_foreign foreign;
+	bool seen;
 	int r;
 
 	/* libvirt's live XML of a NAT network shows the source port range its
@@ -371,19 +376,15 @@ static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *e
 	}
 	long long t0 = np_time_ns();
 
-	r = np_engine_plan(eng, net, &plan, err);
+	r = plan_seeing(eng, net, &plan, &foreign, &seen, err);
 	np_timing_add(NP_PHASE_PLAN, np_time_ns() - t0);
 	if (r < 0)
 		return r;
 	r = np_store_live_claim(eng->store, net, err);
 	if (r < 0)
 		return r;
-	{
-		struct np_fw_foreign f;
-
-		if (eng->ops->fw_foreign(eng->ctx, &f) == 0)
-			warn_foreign(eng, net, &f);
-	}
+	if (seen)
+		warn_foreign(eng, net, &foreign);
 	/* The plan writes the live record first (a start killed half way is
 	 * found and undone) and the record of what it applied last. */
 	return np_plan_apply(plan, eng->ops, eng->ctx, eng->warn, err);
@@ -628,8 +629,18 @@ static char *read_resolv(struct np_engine *eng, const struct np_net *net)
 int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_plan **ret,
 		   struct np_err *err)
 {
-	struct np_plan_paths paths;
 	struct np_fw_foreign foreign;
+	bool seen;
+
+	return plan_seeing(eng, net, ret, &foreign, &seen, err);
+}
+
+/* np_engine_plan, also handing back the other tables' drops it planned
+ * around (*ret_seen: they could be read), so a start lists them once. */
+static int plan_seeing(struct np_engine *eng, const struct np_net *net, struct np_plan **ret,
+		       struct np_fw_foreign *foreign, bool *ret_seen, struct np_err *err)
+{
+	struct np_plan_paths paths;
 	_np_free_ char *resolv = NULL;
 	int r;
 
@@ -637,14 +648,16 @@ int np_engine_plan(struct np_engine *eng, const struct np_net *net, struct np_pl
 	if (r < 0)
 		return np_err_set(err, r, "cannot read the ports of '%s': %s", net->name, strerror(-r));
 	paths.netns = eng->netns;
+	paths.bus_away = eng->bus_away;
 	paths.hooks_dir = eng->hooks_dir;
 	resolv = read_resolv(eng, net);
 	paths.resolv_text = resolv;
 	paths.resolv_path = np_engine_resolv_path();
 	/* Not readable (not root: `plan`) is as if there were no other
 	 * ruleset. */
-	if (eng->ops->fw_foreign(eng->ctx, &foreign) == 0)
-		paths.foreign = &foreign;
+	*ret_seen = eng->ops->fw_foreign(eng->ctx, foreign) == 0;
+	if (*ret_seen)
+		paths.foreign = foreign;
 	r = np_plan_build(net, &paths, ret, err);
 	plan_paths_clear(&paths);
 	return r;

@@ -25,6 +25,7 @@ struct np_engine {
 	/* The network namespace commands act in ("net:[INODE]" and its `ip
 	 * netns` name), recorded with each network started; NULL: unchecked. */
 	const char *netns;
+	bool bus_away; /* np_plan_paths.bus_away */
 	const char *hooks_dir; /* the network hook's dir; NULL: /etc/netplumb/hooks */
 };
 

@@ -37,6 +37,25 @@ static void netns_id(const char *name, char *buf, size_t len)
 		snprintf(buf + strlen(buf), len - strlen(buf), " %s", name);
 }
 
+/* Whether we act in another network namespace than PID 1's (besides
+ * --netns); when that cannot be read (not root, or PID 1 beyond ptrace's
+ * reach, as in some containers), as if not. */
+static bool netns_away(void)
+{
+	struct stat self, init;
+
+	if (stat("/proc/self/ns/net", &self) < 0 || stat("/proc/1/ns/net", &init) < 0)
+		return false;
+	return self.st_dev != init.st_dev || self.st_ino != init.st_ino;
+}
+
+static bool bus_given(void)
+{
+	const char *bus = getenv("DBUS_SYSTEM_BUS_ADDRESS");
+
+	return bus && *bus;
+}
+
 int np_engine_open(const struct np_engine_dirs *dirs, void (*warn)(const char *msg),
 		   struct np_engine **ret, struct np_err *err)
 {
@@ -73,6 +92,7 @@ int np_engine_open(const struct np_engine_dirs *dirs, void (*warn)(const char *m
 		.dnsmasq_user = np_dnsmasq_default_user(),
 		.warn = warn,
 		.netns = o->netns,
+		.bus_away = (dirs->netns || netns_away()) && !bus_given(),
 		.hooks_dir = getenv("NETPLUMB_HOOKS_DIR"),
 	};
 	if (o->eng.hooks_dir && !*o->eng.hooks_dir)

@@ -70,6 +70,7 @@ void np_plan_free(struct np_plan *plan)
 	free(plan->steps);
 	free(plan->net_name);
 	free(plan->bridge);
+	free(plan->skipped);
 	free(plan);
 }
 
@@ -658,31 +659,61 @@ static int add_tool(struct np_plan *plan, const char *argv, const char *undo, bo
 }
 
 /* <bridge zone>: libvirt puts the bridge in that firewalld zone, and refuses
- * to start without firewalld. */
-static int plan_zone(struct np_plan *plan, const struct np_net *net)
+ * to start without firewalld. Without one, libvirt puts it in its zone
+ * 'libvirt' when firewalld runs (refusing when that zone is missing and
+ * firewalld uses nftables, as Debian's does); it uses 'libvirt-routed' for
+ * route networks where that zone and its policies exist, netplumb never. */
+static int plan_zone(struct np_plan *plan, const struct np_net *net,
+		     const struct np_plan_paths *paths, struct np_err *err)
 {
+	const char *zone = net->bridge.zone ? net->bridge.zone : "libvirt";
 	char argv[256], undo[256];
 
-	if (!net->bridge.zone)
+	if (paths->bus_away) {
+		if (!net->bridge.zone)
+			return 0;
+		return np_err_set(err, -EHOSTDOWN,
+				  "network '%s': <bridge zone='%s'>: no firewalld serves the network "
+				  "namespace of bridge %s (netplumb runs in another than PID 1's and "
+				  "DBUS_SYSTEM_BUS_ADDRESS names no system bus)",
+				  net->name, net->bridge.zone, net->bridge.name);
+	}
+	snprintf(argv, sizeof(argv), "firewall-cmd\n--zone=%s\n--change-interface=%s", zone,
+		 net->bridge.name);
+	snprintf(undo, sizeof(undo), "firewall-cmd\n--zone=%s\n--remove-interface=%s", zone,
+		 net->bridge.name);
+	if (net->bridge.zone)
+		return add_tool(plan, argv, undo, false,
+				"firewalld zone of the bridge (<bridge zone>); needs firewalld running");
+	/* libvirt sets no zone where it writes no rules */
+	if (net->forward.mode == NP_FWD_OPEN)
 		return 0;
-	snprintf(argv, sizeof(argv), "firewall-cmd\n--zone=%s\n--change-interface=%s",
-		 net->bridge.zone, net->bridge.name);
-	snprintf(undo, sizeof(undo), "firewall-cmd\n--zone=%s\n--remove-interface=%s",
-		 net->bridge.zone, net->bridge.name);
-	return add_tool(plan, argv, undo, false,
-			"firewalld zone of the bridge (<bridge zone>); needs firewalld running");
+	if (add_tool(plan, argv, undo, false,
+		     "libvirt's firewalld zone for a bridge without <bridge zone>") < 0)
+		return -ENOMEM;
+	plan->steps[plan->n_steps - 1].if_firewalld = true;
+	return 0;
 }
 
 /* <domain register='yes'> (libvirt 10.1): systemd-resolved sends queries
  * for the domain to the network's dnsmasq. resolved forgets a link when it
- * goes, so there is nothing to undo. */
-static int plan_register(struct np_plan *plan, const struct np_net *net)
+ * goes, so there is nothing to undo. resolved names links in its own
+ * namespace: from another one, resolvectl would configure whatever host
+ * link has the bridge's name. */
+static int plan_register(struct np_plan *plan, const struct np_net *net,
+			 const struct np_plan_paths *paths)
 {
 	char argv[1024], dom[300];
 	size_t n;
 
 	if (net->domain.reg != NP_TRI_YES || !net->domain.name || !net->n_ips)
 		return 0;
+	if (paths->bus_away)
+		return fmt_into(&plan->skipped,
+				"<domain register='yes'>: not registered with systemd-resolved: "
+				"bridge %s is not in the network namespace of PID 1, where resolved "
+				"runs",
+				net->bridge.name);
 	n = (size_t)snprintf(argv, sizeof(argv), "resolvectl\ndns\n%s", net->bridge.name);
 	for (size_t i = 0; i < net->n_ips && n < sizeof(argv); i++) {
 		char a[NP_ADDR_STRLEN];
@@ -722,8 +753,12 @@ static int plan_foreign(struct np_plan *plan, const struct np_net *net,
 		if (!s || dup_into(&s->ifname, net->bridge.name) < 0 ||
 		    dup_into(&s->key, rules[i].table) < 0 || dup_into(&s->value, rules[i].chain) < 0 ||
 		    dup_into(&s->text, rules[i].spec) < 0 ||
-		    fmt_into(&s->why, "%s: iptables' %s chain drops by policy", rules[i].why,
-			     rules[i].chain) < 0)
+		    fmt_into(&s->why, "%s: %s' %s chain drops by policy%s", rules[i].why,
+			     strcmp(rules[i].table, NP_IPT6_FILTER) ? "iptables" : "ip6tables",
+			     rules[i].dropping,
+			     strcmp(rules[i].chain, rules[i].dropping)
+				     ? "; into Docker's DOCKER-USER, its place for the host's rules"
+				     : "") < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -833,7 +868,7 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 	r = plan_forwarding(plan, net);
 	if (r < 0)
 		goto fail;
-	r = plan_zone(plan, net);
+	r = plan_zone(plan, net, paths, err);
 	if (r < 0)
 		goto fail;
 	r = plan_firewall(plan, net, err);
@@ -846,7 +881,7 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		r = plan_dnsmasq_start(plan, paths, fname);
 		if (r < 0)
 			goto fail;
-		r = plan_register(plan, net);
+		r = plan_register(plan, net, paths);
 		if (r < 0)
 			goto fail;
 	}

@@ -36,7 +36,8 @@ enum np_step_kind {
 	NP_STEP_PORT_ADD,           /* a guest port (tap or veth) onto the bridge; link */
 	NP_STEP_FW_APPLY,           /* text (one nft transaction); undo_text, then the
 				     * table goes when it is empty */
-	NP_STEP_IPT_RULE,           /* key = iptables table, value = chain, text = rule:
+	NP_STEP_IPT_RULE,           /* key = iptables table ("ip6 filter": ip6tables'),
+				     * value = chain, text = rule:
 				     * an accept inserted into another tool's chain that
 				     * drops by policy; undo deletes that rule */
 	NP_STEP_DNSMASQ_START,      /* conf path, pid path: returns once dnsmasq serves */
@@ -77,6 +78,8 @@ struct np_step {
 	char *pid_path; /* dnsmasq pid file */
 	bool optional;  /* sysctl: a missing key is skipped; hook, route: a failure warns */
 	bool generated; /* FILE_WRITE of a dnsmasq file: repair and net-update rewrite it */
+	bool if_firewalld; /* TOOL: done only when firewalld runs (libvirt's
+			    * implicit zone 'libvirt'); else no undo is left */
 	bool state;     /* FILE_WRITE/RECORD of the run dir's record of the network:
 			 * kept by an undo that failed, for the next one to finish */
 	char *why;      /* one short reason shown by `plan` (libvirt parity notes) */
@@ -93,6 +96,8 @@ struct np_plan {
 	char *bridge;
 	struct np_step *steps;
 	size_t n_steps;
+	char *skipped; /* what the plan leaves out, and why: one line that
+			* np_plan_apply warns and `plan` prints; NULL: nothing */
 };
 
 /* Paths the plan writes to, taken from the state store's layout. */
@@ -111,6 +116,11 @@ struct np_plan_paths {
 	 * `ip netns` name when there is one), recorded in RUN/NAME.netns. */
 	const char *netns;
 	const char *hooks_dir; /* where the network hook is looked for */
+	/* The system bus's services (systemd-resolved, firewalld) do not
+	 * serve this network namespace: --netns, or another one than PID
+	 * 1's (ip netns exec), and no DBUS_SYSTEM_BUS_ADDRESS names a bus.
+	 * <domain register> is skipped, <bridge zone> refused. */
+	bool bus_away;
 	/* Other tools' chains that drop by policy, walked by the caller
 	 * (firewall/foreign.h); NULL: none. */
 	const struct np_fw_foreign *foreign;

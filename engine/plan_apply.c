@@ -189,7 +189,19 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 	case NP_STEP_PORT_ISOLATE:
 		return ops->port_isolate(ctx, s->ifname, err);
 	case NP_STEP_TOOL:
-		return ops->tool_run(ctx, s->text, err);
+		r = ops->tool_run(ctx, s->text, err);
+		if (!s->if_firewalld || r >= 0)
+			return r;
+		if (r == -EHOSTDOWN || r == -ENOENT) {
+			/* no firewalld: nothing to do, nor to undo */
+			err->msg[0] = '\0';
+			free(s->undo_text);
+			s->undo_text = NULL;
+			return 0;
+		}
+		np_err_prefix(err, "libvirt puts a bridge without <bridge zone> in firewalld's "
+				   "zone 'libvirt'");
+		return r;
 	case NP_STEP_QEMU_ACL:
 		return qemu_acl(s, true, ops, ctx, err);
 	}
@@ -331,6 +343,8 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 	size_t i;
 	int r = 0;
 
+	if (plan->skipped && warn)
+		warn(plan->skipped);
 	for (i = 0; i < plan->n_steps; i++) {
 		struct np_err e = { { 0 } };
 		struct np_step *s = &plan->steps[i];

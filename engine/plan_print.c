@@ -9,6 +9,7 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "engine/port.h"
+#include "firewall/foreign.h"
 
 #include <inttypes.h>
 #include <linux/pkt_sched.h>
@@ -352,11 +353,12 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		return;
 	case NP_STEP_IPT_RULE: {
 		struct np_buf u = { 0 };
+		const char *table, *tool = np_ipt_tool(s->key, &table);
 
-		words(&b, "iptables-nft", "-w", "-t", s->key, "-I", s->value, NULL);
+		words(&b, tool, "-w", "-t", table, "-I", s->value, NULL);
 		split_words(&b, s->text, ' ');
 		flush_line(&b, out);
-		words(&u, "iptables-nft", "-w", "-t", s->key, "-D", s->value, NULL);
+		words(&u, tool, "-w", "-t", table, "-D", s->value, NULL);
 		split_words(&u, s->text, ' ');
 		comment(out, "undone by: %s", np_buf_str(&u));
 		np_buf_free(&u);
@@ -383,6 +385,8 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		}
 		if (s->optional)
 			comment(out, "a failure here is a warning");
+		if (s->if_firewalld)
+			comment(out, "skipped when firewalld does not run");
 		return;
 	case NP_STEP_RECORD:
 		/* the path quoted as the command would take it */
@@ -414,6 +418,8 @@ void np_plan_print(const struct np_plan *plan, FILE *out)
 {
 	comment(out, "netplumb plan for network '%s' (bridge %s): %zu steps", plan->net_name,
 		plan->bridge, plan->n_steps);
+	if (plan->skipped)
+		comment(out, "skipped: %s", plan->skipped);
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		fputc('\n', out);
 		print_step(&plan->steps[i], plan->net_name, out);
@@ -435,6 +441,8 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 	np_json_str(&b, plan->net_name);
 	np_buf_add(&b, ", \"bridge\": ");
 	np_json_str(&b, plan->bridge);
+	if (plan->skipped)
+		json_kv(&b, "skipped", plan->skipped);
 	np_buf_add(&b, ", \"steps\": [");
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const struct np_step *s = &plan->steps[i];
@@ -483,7 +491,8 @@ void np_plan_print_json(const struct np_plan *plan, FILE *out)
 		if (s->undo_text)
 			json_kv(&b, s->kind == NP_STEP_TOOL ? "undo_argv" : "nft_undo", s->undo_text);
 		if (s->kind == NP_STEP_TOOL)
-			np_buf_addf(&b, ", \"optional\": %s", s->optional ? "true" : "false");
+			np_buf_addf(&b, ", \"optional\": %s, \"if_firewalld\": %s",
+				    s->optional ? "true" : "false", s->if_firewalld ? "true" : "false");
 		if (s->pid_path)
 			json_kv(&b, "pidfile", s->pid_path);
 		if (s->why)

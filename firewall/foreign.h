@@ -26,6 +26,18 @@ struct np_fw_foreign {
 	 * iptables backend does. */
 	bool ipt_forward_drop;
 	bool ipt_input_drop;
+	/* table ip filter has Docker's DOCKER-USER chain: Docker's documented
+	 * place for the host's own rules, jumped to first from FORWARD, so the
+	 * forward accepts go there. */
+	bool ipt_docker_user;
+	/* The same for ip6tables' filter table (table ip6 filter): accepts
+	 * for the network's IPv6 subnets. */
+	bool ip6t_forward_drop;
+	bool ip6t_input_drop;
+	bool ip6t_docker_user;
+	/* table ip filter has UFW's chains (ufw-user-forward): its own place
+	 * for routed traffic is `ufw route allow`, which doctor names. */
+	bool ipt_ufw;
 	/* Drops elsewhere (a native nft table): netplumb does not write into
 	 * another tool's nft table; start warns with the fix. */
 	struct np_fw_drop other[NP_FW_FOREIGN_MAX];
@@ -36,19 +48,30 @@ struct np_fw_foreign {
 void np_fw_foreign_parse(const char *text, struct np_fw_foreign *ret);
 
 /* One iptables rule: iptables-nft -w -t TABLE -I CHAIN SPEC (SPEC's words
- * are separated by single spaces and hold no quotes). */
+ * are separated by single spaces and hold no quotes). TABLE
+ * NP_IPT6_FILTER is ip6tables-nft's filter table (np_ipt_tool). */
 struct np_ipt_rule {
 	const char *table;
 	const char *chain;
 	char spec[160];
 	const char *why;
+	const char *dropping; /* the chain whose drop policy the rule answers */
 };
 
-#define NP_IPT_RULES_MAX 16
+#define NP_IPT6_FILTER "ip6 filter"
+/* The tool of a rule's table, "iptables-nft" or "ip6tables-nft", and in
+ * *ret_table the table's name for its -t. */
+const char *np_ipt_tool(const char *table, const char **ret_table);
+
+#define NP_IPT_RULES_MAX 32
 /* The accept rules network net needs in iptables' filter table given what
  * f found; their count, or -EINVAL. */
 int np_fw_foreign_rules(const struct np_net *net, const struct np_fw_foreign *f,
 			struct np_ipt_rule ret[NP_IPT_RULES_MAX]);
+/* UFW's own commands (persisted in /etc/ufw/user.rules) that would let
+ * net's traffic through UFW's drops f found; "" when there is none. */
+void np_fw_foreign_ufw_fix(const struct np_net *net, const struct np_fw_foreign *f, char *out,
+			   size_t len);
 /* The nft commands that would let net's traffic through drop d; "" when
  * the hook does not concern it. */
 void np_fw_foreign_fix(const struct np_net *net, const struct np_fw_drop *d, char *out,

@@ -1,6 +1,7 @@
 #include "firewall/ipt_sys.h"
 
 #include "common/err.h"
+#include "firewall/foreign.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,14 +12,16 @@
 
 #define MAX_WORDS 32
 
-static const char *binary(void)
+/* tool's path in one of the sbin directories, in path[len]; NULL if none. */
+static const char *binary(const char *tool, char *path, size_t len)
 {
-	static const char *const paths[] = { "/usr/sbin/iptables-nft", "/sbin/iptables-nft",
-					     "/usr/local/sbin/iptables-nft" };
+	static const char *const dirs[] = { "/usr/sbin", "/sbin", "/usr/local/sbin" };
 
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (access(paths[i], X_OK) == 0)
-			return paths[i];
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, len, "%s/%s", dirs[i], tool);
+		if (access(path, X_OK) == 0)
+			return path;
+	}
 	return NULL;
 }
 
@@ -26,15 +29,16 @@ int np_ipt_run(char action, const char *table, const char *chain, const char *sp
 	       struct np_err *err)
 {
 	char words[512], *argv[MAX_WORDS + 8], act[3] = { '-', action, '\0' }, msg[256] = "";
-	char *save = NULL;
-	const char *bin = binary();
+	char *save = NULL, path[64];
+	const char *tool = np_ipt_tool(table, &table);
+	const char *bin = binary(tool, path, sizeof(path));
 	size_t n = 0;
 	int pipefd[2], status;
 	ssize_t got = 0;
 	pid_t pid;
 
 	if (!bin)
-		return np_err_set(err, -ENOEXEC, "iptables-nft is not installed");
+		return np_err_set(err, -ENOEXEC, "%s is not installed", tool);
 	if (strlen(spec) >= sizeof(words))
 		return np_err_set(err, -EINVAL, "iptables rule too long");
 	strcpy(words, spec);
@@ -51,12 +55,12 @@ int np_ipt_run(char action, const char *table, const char *chain, const char *sp
 	}
 	argv[n] = NULL;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return np_err_set(err, -errno, "iptables-nft: %m");
+		return np_err_set(err, -errno, "%s: %m", tool);
 	pid = fork();
 	if (pid < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return np_err_set(err, -errno, "iptables-nft: %m");
+		return np_err_set(err, -errno, "%s: %m", tool);
 	}
 	if (pid == 0) {
 		static char env_path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
@@ -86,7 +90,7 @@ int np_ipt_run(char action, const char *table, const char *chain, const char *sp
 	msg[strcspn(msg, "\n")] = '\0';
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return np_err_set(err, -errno, "iptables-nft: %m");
+			return np_err_set(err, -errno, "%s: %m", tool);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	/* iptables exits 1 for a rule or chain that is not there. */
@@ -95,8 +99,8 @@ int np_ipt_run(char action, const char *table, const char *chain, const char *sp
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
 	    (strstr(msg, "does a matching rule exist") || strstr(msg, "No chain") ||
 	     strstr(msg, "does not exist")))
-		return np_err_set(err, -ENOENT, "iptables-nft -t %s %s %s %s: %s", table, act,
+		return np_err_set(err, -ENOENT, "%s -t %s %s %s %s: %s", tool, table, act,
 				  chain, spec, msg);
-	return np_err_set(err, -EIO, "iptables-nft -t %s %s %s %s: %s", table, act, chain, spec,
+	return np_err_set(err, -EIO, "%s -t %s %s %s %s: %s", tool, table, act, chain, spec,
 			  msg[0] ? msg : "failed");
 }

@@ -2,6 +2,7 @@
  * `validate` notes each on stderr, and np_plan_build refuses to start a
  * network that depends on one (nothing of a definition is dropped silently). */
 #include "xml/unplumbed.h"
+#include "common/err.h"
 #include "xml/net.h"
 #include "xml/xml_priv.h"
 
@@ -66,4 +67,13 @@ void np_net_unplumbed(const struct np_net *net, struct np_unplumbed *ret)
 	if (net->trust_guest_rx_filters != NP_TRI_ABSENT)
 		add(ret, false,
 		    "<network trustGuestRxFilters>: only for macvtap guest interfaces, kept and formatted");
+	for (size_t i = 0; i < ret->n; i++) {
+		struct np_err e = { 0 };
+
+		if (ret->items[i].refuse_start) {
+			if (np_xml_libvirt_define_check(net, &e) < 0)
+				add(ret, true, "libvirtd 9.0 refuses it at net-define too: %s", e.msg);
+			break;
+		}
+	}
 }

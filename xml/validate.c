@@ -7,6 +7,7 @@
 #include "xml/xml_priv.h"
 #include "xml/ext_portfwd.h"
 #include "xml/ext_qemu.h"
+#include "xml/unplumbed.h"
 
 #include "common/addr.h"
 #include "common/err.h"
@@ -40,6 +41,8 @@ static int verr(struct vctx *c, const char *elem, const char *attr, const char *
 		snprintf(where, sizeof(where), "<%s %s='%.64s'>", elem, attr, value);
 	else
 		snprintf(where, sizeof(where), "<%s>", elem);
+	if (!c->file)
+		return np_err_set(c->err, -EINVAL, "%s: %s", where, what);
 	return np_err_set(c->err, -EINVAL, "%s: %s: %s", c->file, where, what);
 }
 
@@ -332,6 +335,22 @@ static int check_libvirt_define(struct vctx *c, const struct np_net *net)
 	return 0;
 }
 
+/* libvirtd's network driver refuses at define (networkValidate) some
+ * settings of modes netplumb does not plumb, which libvirt's XML layer (its
+ * xml2xml tests, net-dumpxml) keeps. netplumb keeps them as that layer does
+ * and refuses to start the network, naming libvirtd's reason
+ * (np_net_unplumbed); in a network netplumb starts, they are refused here. */
+static bool start_refused(const struct np_net *net)
+{
+	struct np_unplumbed u;
+
+	np_net_unplumbed(net, &u);
+	for (size_t i = 0; i < u.n; i++)
+		if (u.items[i].refuse_start)
+			return true;
+	return false;
+}
+
 int np_net_validate(const struct np_net *net, const char *filename, struct np_err *err)
 {
 	struct vctx c = { .file = filename ? filename : "(network)", .err = err };
@@ -403,5 +422,14 @@ int np_net_validate(const struct np_net *net, const char *filename, struct np_er
 		return r;
 	if ((r = np_xml_qemu_validate(net, c.file, c.err)) < 0)
 		return r;
+	if (np_xml_libvirt_define_check(net, NULL) < 0 && !start_refused(net))
+		return check_libvirt_define(&c, net);
+	return 0;
+}
+
+int np_xml_libvirt_define_check(const struct np_net *net, struct np_err *err)
+{
+	struct vctx c = { .file = NULL, .err = err };
+
 	return check_libvirt_define(&c, net);
 }

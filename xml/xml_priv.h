@@ -181,3 +181,7 @@ struct np_xml_quiet {
 };
 void np_xml_quiet_begin(struct np_xml_quiet *q);
 void np_xml_quiet_end(const struct np_xml_quiet *q);
+
+/* libvirtd's define-time checks of a network (networkValidate): 0, or
+ * -EINVAL with err (when non-NULL) naming element and reason, no file. */
+int np_xml_libvirt_define_check(const struct np_net *net, struct np_err *err);

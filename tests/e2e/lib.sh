@@ -469,6 +469,9 @@ np_e2e_init()
 	NP_CONFIG=$NP_TMP/config
 	NP_STATE=$NP_TMP/state
 	NP_RUN=$NP_TMP/run
+	# netplumb's firewall-cmd and resolvectl reach no host daemon: a test
+	# with a firewalld of its own points this at its private bus.
+	export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$NP_TMP/no-system-bus"
 	install -m 755 "$NP_E2E_DIR/udhcpc.script" "$NP_TMP/udhcpc.script"
 
 	if ! ip netns add "$NS_HOST" 2>"$NP_TMP/netns.err"; then

@@ -78,12 +78,12 @@ log "beside Docker: one of netplumb's iptables accepts deleted by hand"
 grep -v '^#' "$NP_E2E_DIR/data/docker-iptables.rules" | ip netns exec "$NS_HOST" iptables-nft-restore
 expect_np_ok "net-start default beside Docker" net-start default
 expect_healthy default
-ip netns exec "$NS_HOST" iptables-nft -w -D FORWARD -i virbr0 -o virbr0 -j ACCEPT
+ip netns exec "$NS_HOST" iptables-nft -w -D DOCKER-USER -i virbr0 -o virbr0 -j ACCEPT
 expect_np_ok "net-info (accept gone)" net-info default
 expect_match "net-info says the accept is missing" '^Active: +yes \(degraded: .*iptables accepts missing' "$NP_OUT"
 expect_np_ok "net-start re-inserts it" net-start default
 expect_match "net-start says so" 'iptables accepts re-inserted' "$NP_OUT"
 expect_healthy default
-expect_ok "the accept is back" ip netns exec "$NS_HOST" iptables-nft -w -C FORWARD -i virbr0 -o virbr0 -j ACCEPT
+expect_ok "the accept is back" ip netns exec "$NS_HOST" iptables-nft -w -C DOCKER-USER -i virbr0 -o virbr0 -j ACCEPT
 expect_np_ok "net-destroy default (Docker)" net-destroy default
-expect_fail "destroy removed it again" ip netns exec "$NS_HOST" iptables-nft -w -C FORWARD -i virbr0 -o virbr0 -j ACCEPT
+expect_fail "destroy removed it again" ip netns exec "$NS_HOST" iptables-nft -w -C DOCKER-USER -i virbr0 -o virbr0 -j ACCEPT

@@ -57,11 +57,11 @@ grep -v '^#' "$NP_E2E_DIR/data/docker-iptables.rules" | ip netns exec "$NS_HOST"
 expect_np_ok "net-info default (Docker back, accepts missing)" net-info default
 expect_match "default is degraded" 'degraded: .*iptables accepts missing' "$NP_OUT"
 expect_np_ok "net-reload --all (Docker back)" net-reload --all
-expect_ok "the accept is in FORWARD again" \
-	ip netns exec "$NS_HOST" iptables-nft -w -C FORWARD -i virbr0 -o virbr0 -j ACCEPT
+expect_ok "the accept is in DOCKER-USER again" \
+	ip netns exec "$NS_HOST" iptables-nft -w -C DOCKER-USER -i virbr0 -o virbr0 -j ACCEPT
 expect_ok "guest 1 pings the uplink through Docker's FORWARD DROP" \
 	ip netns exec "${GUEST_NS[1]}" timeout 15 busybox ping -c 2 -W 5 "$UPLINK_IP"
 expect_np_error "net-reload with neither a name nor --all" net-reload
 expect_np_ok "net-destroy --all" net-destroy --all
 expect_fail "destroy removed the accepts" \
-	ip netns exec "$NS_HOST" iptables-nft -w -C FORWARD -i virbr0 -o virbr0 -j ACCEPT
+	ip netns exec "$NS_HOST" iptables-nft -w -C DOCKER-USER -i virbr0 -o virbr0 -j ACCEPT

@@ -5,7 +5,9 @@
 # sets no sysctl): default deny incoming, deny routed. A guest on 'default'
 # gets a lease and DNS answers from the bridge address, reaches the uplink
 # through NAT, the uplink cannot reach it, and net-destroy leaves UFW's
-# ruleset exactly as it was.
+# ruleset exactly as it was. netplumb keeps to live iptables accepts and never
+# writes UFW's files; `doctor` names UFW's own commands (`ufw route allow in
+# on virbr0`, ...) as the alternative, and ufw takes them (--dry-run).
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -56,5 +58,26 @@ wait_until 5 ip netns exec "${GUEST_NS[1]}" sh -c "ss -ltnH | grep -q ':$GUEST_P
 expect_fail "the uplink cannot connect to the guest" \
 	ip netns exec "$NS_UPLINK" timeout 10 busybox nc -w 3 "$GIP" "$GUEST_PORT" </dev/null
 expect_no_match "the uplink got nothing from the guest" "$BANNER" "$OUT"
+
+log "doctor: netplumb's accepts are there; UFW's own commands as the alternative"
+expect_np_ok "doctor beside UFW exits 0 (the accepts are in place)" doctor default
+expect_match "doctor reports UFW's drops" 'evidence: table ip filter: chain FORWARD chain INPUT drops by policy' "$NP_OUT"
+expect_match "doctor names UFW's route rule" \
+	"in UFW's own place \(kept in /etc/ufw/user\.rules, which netplumb leaves to UFW\): ufw route allow in on virbr0; ufw allow in on virbr0 to any port 67 proto udp; ufw allow in on virbr0 to any port 53$" \
+	"$NP_OUT"
+UFW_CMDS=$(sed -n "s/.*in UFW's own place ([^)]*): //p" <<<"$NP_OUT")
+IFS=';' read -ra CMDS <<<"$UFW_CMDS"
+expect_eq "three UFW commands" 3 "${#CMDS[@]}"
+for c in "${CMDS[@]}"; do
+	c=${c# }
+	read -ra W <<<"${c#ufw }"
+	expect_ok "ufw takes '$c' (--dry-run, private /etc/ufw)" ufw_ns --dry-run "${W[@]}"
+done
+ufw_ns reload >/dev/null
+expect_match "ufw reload leaves netplumb's accepts alone" '^-A FORWARD -i virbr0 -o virbr0 -j ACCEPT$' "$(ipt_rules)"
+expect_np_ok "net-info after ufw reload" net-info default
+expect_no_match "the network is not degraded after ufw reload" 'degraded' "$NP_OUT"
+expect_eq "doctor changed nothing in UFW's ruleset" "$(ipt_rules | grep -v virbr0)" "$(grep -v virbr0 <<<"$BEFORE")"
+
 expect_np_ok "net-destroy default" net-destroy default
 expect_eq "UFW's ruleset after destroy equals before start" "$BEFORE" "$(ipt_rules)"

@@ -394,6 +394,8 @@ static int f_tool_run(void *ctx, const char *argv_lines, struct np_err *err)
 	for (const char *p = argv_lines; *p; p++)
 		np_buf_addc(&f->log, *p == '\n' ? ' ' : *p);
 	np_buf_addc(&f->log, '\n');
+	if (f->tool_error)
+		return np_err_set(err, f->tool_error, "tool failed");
 	return change(f);
 }
 

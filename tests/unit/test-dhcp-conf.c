@@ -5,6 +5,7 @@
 #include "common/fileio.h"
 #include "common/util.h"
 #include "dhcp/dhcp.h"
+#include "dhcp/dnsmasq_priv.h"
 #include "xml/net.h"
 
 #include <errno.h>
@@ -415,6 +416,34 @@ static void test_injection(void)
 #undef REFUSE
 }
 
+/* The files a config names: last pid-file/leasefile/user/group wins,
+ * unprivileged files in order, empty values and look-alike keys ignored. */
+static void test_files_parse(void)
+{
+	char text[] = "pid-file=/run/a.pid\n"
+		      "dhcp-leasefile=/var/lib/x.leases\n"
+		      "user=dnsmasq\n"
+		      "pid-file=/run/b.pid\n"
+		      "addn-hosts=/run/x.addnhosts\n"
+		      "dhcp-hostsfile=\n"
+		      "dhcp-hostsfilex=/nope\n"
+		      "servers-file=/run/x.servers";
+	struct np_dnsmasq_files f = { 0 };
+
+	CHECK(np_dnsmasq_files_parse_text(text, &f) == 0);
+	CHECK_STR(f.pidfile, "/run/b.pid");
+	CHECK_STR(f.leasefile, "/var/lib/x.leases");
+	CHECK_STR(f.user, "dnsmasq");
+	CHECK(f.group == NULL);
+	CHECK(f.n_unprivileged == 2);
+	if (f.n_unprivileged == 2) {
+		CHECK_STR(f.unprivileged[0], "/run/x.addnhosts");
+		CHECK_STR(f.unprivileged[1], "/run/x.servers");
+	}
+	np_dnsmasq_files_clear(&f);
+	CHECK(f.pidfile == NULL && f.n_unprivileged == 0);
+}
+
 int main(void)
 {
 	test_default();
@@ -425,6 +454,7 @@ int main(void)
 	test_dhcp_shapes();
 	test_path_build();
 	test_injection();
+	test_files_parse();
 	if (failures) {
 		fprintf(stderr, "test-dhcp-conf: %d failure(s)\n", failures);
 		return 1;

@@ -220,9 +220,18 @@ static void expect_step(const struct np_step *s, const char *net_name, struct ex
 		want_argv(next(e, ""), "ip", "link", "set", "dev", s->ifname, "type", "bridge_slave",
 			  "isolated", "on", NULL);
 		return;
+	case NP_STEP_TOOL:
+		/* libvirt's implicit firewalld zone: one word a line */
+		w = next(e, "");
+		for (const char *p = s->text; *p;) {
+			size_t n = strcspn(p, "\n");
+
+			want_argvf(w, "%.*s", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		return;
 	case NP_STEP_QDISC_ADD:
 	case NP_STEP_CLASS_ADD:
-	case NP_STEP_TOOL:
 	case NP_STEP_IPT_RULE:
 		/* not in these networks (no <bandwidth>, zone or register):
 		 * test-plan covers them */
@@ -387,7 +396,8 @@ int main(void)
 	_np_plan_free_ struct np_plan *plan = NULL;
 	struct np_err err = { { 0 } };
 	char path[600], *text = NULL;
-	const char *bin_names[] = { "ip", "nft", "sysctl", "install", "dnsmasq", "flock" };
+	const char *bin_names[] = { "ip", "nft", "sysctl", "install", "dnsmasq", "firewall-cmd",
+				    "flock" };
 	size_t len = 0;
 	FILE *out;
 

@@ -75,6 +75,94 @@ static struct np_plan *build(const struct np_net *net, const struct np_plan_path
 	return plan;
 }
 
+static char warned[512];
+static int n_warned;
+
+static void collect_warning(const char *msg)
+{
+	snprintf(warned, sizeof(warned), "%s", msg);
+	n_warned++;
+}
+
+/* <domain register='yes'> from another network namespace than PID 1's
+ * (--netns): no resolvectl step, one warning when applied, one line in
+ * `plan`; the rest of the plan is the same. */
+static void test_register_away(void)
+{
+	static const char xml[] = "<network><name>rg</name><forward mode='nat'/>"
+				  "<bridge name='nprg0'/>"
+				  "<domain name='rg.test' register='yes'/>"
+				  "<ip address='192.168.83.1' prefix='24'><dhcp>"
+				  "<range start='192.168.83.2' end='192.168.83.9'/></dhcp></ip>"
+				  "</network>";
+	struct np_net *net = parse(xml, "rg.xml");
+	struct np_plan_paths away = tmp_paths;
+	_np_plan_free_ struct np_plan *here = NULL, *plan = NULL;
+	struct np_err err = { { 0 } };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct fake fk;
+
+	away.bus_away = true;
+	if (!net) {
+		CHECK(false);
+		return;
+	}
+	here = build(net, &tmp_paths);
+	plan = build(net, &away);
+	CHECK(here && !here->skipped);
+	CHECK(plan && plan->skipped &&
+	      strstr(plan->skipped, "<domain register='yes'>: not registered with "
+				    "systemd-resolved: bridge nprg0 is not in the network "
+				    "namespace of PID 1"));
+	/* the two resolvectl steps are left out, and the firewalld zone a
+	 * bridge without <bridge zone> gets: the bus's firewalld is not this
+	 * namespace's either */
+	CHECK(here && plan && plan->n_steps + 3 == here->n_steps);
+	CHECK(here && np_plan_find(here, NP_STEP_TOOL) &&
+	      np_plan_find(here, NP_STEP_TOOL)->if_firewalld);
+	CHECK(plan && !np_plan_find(plan, NP_STEP_TOOL));
+	if (!plan || !plan->skipped) {
+		np_net_free(net);
+		return;
+	}
+	f = open_memstream(&out, &len);
+	CHECK(f != NULL);
+	if (f) {
+		np_plan_print(plan, f);
+		fclose(f);
+		CHECK(strstr(out, "\n# skipped: <domain register='yes'>: not registered") != NULL);
+		CHECK(!strstr(out, "resolvectl"));
+		free(out);
+	}
+	{
+		/* <bridge zone> there: the bus's firewalld is not this
+		 * namespace's, refused before anything is done */
+		static const char zxml[] = "<network><name>zn</name><forward mode='nat'/>"
+					   "<bridge name='npzn0' zone='trusted'/>"
+					   "<ip address='192.168.84.1' prefix='24'/></network>";
+		struct np_net *zn = parse(zxml, "zn.xml");
+		struct np_plan *zp = NULL;
+		struct np_err ze = { { 0 } };
+
+		CHECK(zn && np_plan_build(zn, &away, &zp, &ze) == -EHOSTDOWN && !zp);
+		CHECK(strstr(ze.msg, "network 'zn': <bridge zone='trusted'>: no firewalld serves the "
+				     "network namespace of bridge npzn0") != NULL);
+		np_plan_free(zp);
+		np_net_free(zn);
+	}
+	fake_init(&fk);
+	n_warned = 0;
+	CHECK(np_plan_apply(plan, &fake_ops, &fk, collect_warning, &err) == 0);
+	CHECK(n_warned == 1 && !strcmp(warned, plan->skipped));
+	CHECK(!strstr(np_buf_str(&fk.log), "resolvectl"));
+	CHECK(strstr(np_buf_str(&fk.log), "dnsmasq_start") != NULL);
+	CHECK(np_plan_undo(plan, &fake_ops, &fk, NULL, &err) == 0);
+	fake_free(&fk);
+	np_net_free(net);
+}
+
 static void test_shape(const struct np_plan *plan)
 {
 	const struct np_step *br = np_plan_find(plan, NP_STEP_BRIDGE_ADD);
@@ -248,8 +336,9 @@ static char *printed_calls(const struct np_plan *plan)
 			free(buf);
 			continue;
 		}
-		if (n > 6 && words_are(w, n, 6, "iptables-nft", "-w", "-t", NULL, "-I", NULL)) {
-			np_buf_addf(&b, "ipt_insert %s %s", w[3], w[5]);
+		if (n > 6 && (words_are(w, n, 6, "iptables-nft", "-w", "-t", NULL, "-I", NULL) ||
+			      words_are(w, n, 6, "ip6tables-nft", "-w", "-t", NULL, "-I", NULL))) {
+			np_buf_addf(&b, "ipt_insert %s%s %s", w[0][2] == '6' ? "ip6 " : "", w[3], w[5]);
 			for (int k = 6; k < n; k++)
 				np_buf_addf(&b, " %s", w[k]);
 			np_buf_addc(&b, '\n');
@@ -432,6 +521,7 @@ static void test_printed_is_executed(struct np_net *def)
 		free(printed);
 		np_net_free(net);
 	}
+	test_register_away();
 	d = opendir(MODES_DIR);
 	CHECK(d != NULL);
 	while (d && (e = readdir(d))) {
@@ -598,13 +688,47 @@ static void test_qemu_acl(void)
 	np_net_free(net);
 }
 
+/* A bridge without <bridge zone> goes into libvirt's zone 'libvirt' when
+ * firewalld runs: without firewalld the step does nothing and leaves no
+ * undo in the record; any other failure fails the start, naming the zone. */
+static void test_implicit_zone(struct np_plan *built)
+{
+	_np_plan_free_ struct np_plan *rec = NULL;
+	struct np_err err = { { 0 } };
+	char *text = NULL;
+	struct fake f;
+
+	fake_init(&f);
+	f.tool_error = -EIO;
+	CHECK(np_plan_apply(built, &fake_ops, &f, NULL, &err) == -EIO);
+	CHECK(strstr(err.msg, "run firewall-cmd --zone=libvirt --change-interface=virbr0: libvirt "
+			      "puts a bridge without <bridge zone> in firewalld's zone 'libvirt': "
+			      "tool failed") != NULL);
+	CHECK(fake_clean(&f));
+	fake_free(&f);
+
+	fake_init(&f);
+	f.tool_error = -EHOSTDOWN;
+	err.msg[0] = '\0';
+	CHECK(np_plan_apply(built, &fake_ops, &f, NULL, &err) == 0 && !err.msg[0]);
+	CHECK(strstr(np_buf_str(&f.log), "tool firewall-cmd --zone=libvirt --change-interface=virbr0\n"));
+	CHECK(np_file_read(np_plan_find(built, NP_STEP_RECORD)->path, 1 << 20, &text, NULL) == 0);
+	CHECK(text && np_record_parse(text, "rec", &rec, &err) == 0);
+	fake_log_reset(&f);
+	CHECK(rec && np_plan_undo(rec, &fake_ops, &f, NULL, &err) == 0 && fake_clean(&f));
+	CHECK(!strstr(np_buf_str(&f.log), "firewall-cmd"));
+	free(text);
+	fake_free(&f);
+}
+
 /* Undo is the exact reverse of apply: each undone step's call comes in the
  * reverse order of the steps, and from the record just as from the plan. */
 static void test_undo_order(struct np_plan *plan)
 {
 	static const char *const want[] = {
 		"file_remove %s/default.started", "file_remove %s/default.applied",
-		"dnsmasq_stop %s/default.conf", "fw_apply remove", "fw_prune", "link_del 10",
+		"dnsmasq_stop %s/default.conf", "fw_apply remove", "fw_prune",
+		"tool firewall-cmd --zone=libvirt --remove-interface=virbr0", "link_del 10",
 		"file_remove %s/default.servers", "file_remove %s/default.addnhosts",
 		"file_remove %s/default.hostsfile", "file_remove %s/default.conf",
 		"hook default stopped end", "file_remove %s/default.netns",
@@ -809,6 +933,51 @@ static void rm_tmp(void)
 	rmdir(tmp);
 }
 
+/* ip6tables' FORWARD and INPUT drop by policy: a network with an IPv6
+ * subnet gets ip6tables-nft accepts, printed as executed. */
+static void test_ip6tables_foreign(const struct np_plan_paths *base)
+{
+	_np_free_ char *xml = NULL;
+	struct np_fw_foreign f = { .ipt_forward_drop = true, .ip6t_forward_drop = true,
+				   .ip6t_input_drop = true };
+	struct np_plan_paths p = *base;
+	struct np_net *net6;
+	struct np_plan *plan;
+	struct np_err err = { { 0 } };
+	char *printed, *executed;
+	size_t n6 = 0;
+
+	CHECK(np_file_read(MODES_DIR "/nat6.xml", 1 << 16, &xml, NULL) == 0);
+	net6 = xml ? parse(xml, "nat6.xml") : NULL;
+	CHECK(net6 != NULL);
+	if (!net6)
+		return;
+	p.foreign = &f;
+	plan = build(net6, &p);
+	CHECK(plan != NULL);
+	for (size_t i = 0; plan && i < plan->n_steps; i++)
+		if (plan->steps[i].kind == NP_STEP_IPT_RULE &&
+		    !strcmp(plan->steps[i].key, NP_IPT6_FILTER))
+			n6++;
+	/* FORWARD: between guests, replies (<nat ipv6='yes'>), out; INPUT: DNS
+	 * udp and tcp, neighbour solicitation and advertisement, router
+	 * solicitation (no DHCPv6 range, no 547) */
+	CHECK(n6 == 8);
+	printed = plan ? printed_calls(plan) : NULL;
+	executed = plan ? executed_calls(plan, &err) : NULL;
+	CHECK(printed && executed && !strcmp(printed, executed));
+	CHECK(printed && strstr(printed, "ipt_insert ip6 filter FORWARD -d fd00:156::/64 -o npnat6 "
+					 "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"));
+	CHECK(printed && strstr(printed, "ipt_insert ip6 filter INPUT -i npnat6 -p ipv6-icmp -m "
+					 "icmp6 --icmpv6-type neighbour-solicitation -j ACCEPT\n"));
+	CHECK(printed && strstr(printed, "ipt_insert filter FORWARD -i npnat6 -o npnat6 -j ACCEPT\n"));
+	CHECK(printed && !strstr(printed, "--dport 547"));
+	free(printed);
+	free(executed);
+	np_plan_free(plan);
+	np_net_free(net6);
+}
+
 /* Another tool's iptables chains drop by policy: accepts go into them as
  * steps, printed as executed, undone in reverse from the record too. */
 static void test_iptables_foreign(struct np_net *net)
@@ -822,6 +991,7 @@ static void test_iptables_foreign(struct np_net *net)
 		"table inet netplumb {\n\tchain fwd-virbr0 {\n\t\ttype filter hook forward "
 		"priority filter; policy drop;\n\t}\n}\n";
 	struct np_fw_foreign f;
+	struct np_ipt_rule rules[NP_IPT_RULES_MAX];
 	struct np_plan_paths p = tmp_paths;
 	struct np_plan *plan, *rec = NULL;
 	struct np_err err = { { 0 } };
@@ -830,7 +1000,7 @@ static void test_iptables_foreign(struct np_net *net)
 	size_t n = 0;
 
 	np_fw_foreign_parse(docker, &f);
-	CHECK(f.ipt_forward_drop && !f.ipt_input_drop && f.n_other == 1);
+	CHECK(f.ipt_forward_drop && !f.ipt_input_drop && f.n_other == 1 && f.ipt_docker_user);
 	CHECK(f.n_other == 1 && !strcmp(f.other[0].family, "inet") &&
 	      !strcmp(f.other[0].table, "fw") && !strcmp(f.other[0].chain, "fwd") &&
 	      !strcmp(f.other[0].hook, "forward"));
@@ -846,8 +1016,10 @@ static void test_iptables_foreign(struct np_net *net)
 	CHECK(n == 6);
 	printed = printed_calls(plan);
 	executed = executed_calls(plan, &err);
-	CHECK(printed && executed && strstr(printed, "ipt_insert filter FORWARD -i virbr0 -o "
+	/* Docker's DOCKER-USER holds the forward accepts, FORWARD none */
+	CHECK(printed && executed && strstr(printed, "ipt_insert filter DOCKER-USER -i virbr0 -o "
 						     "virbr0 -j ACCEPT\n"));
+	CHECK(printed && !strstr(printed, "ipt_insert filter FORWARD"));
 	CHECK(printed && executed && !strcmp(printed, executed));
 	CHECK(printed && strstr(printed, "ipt_insert filter INPUT -i virbr0 -p udp -m udp --dport "
 					 "67 -j ACCEPT\n"));
@@ -865,11 +1037,16 @@ static void test_iptables_foreign(struct np_net *net)
 	CHECK(strstr(np_buf_str(&fk.log), "ipt_delete filter INPUT -i virbr0 -p tcp -m tcp --dport "
 					  "53 -j ACCEPT\n") != NULL);
 	CHECK(strstr(np_buf_str(&fk.log), "ipt_delete filter INPUT -i virbr0 -p tcp") <
-	      strstr(np_buf_str(&fk.log), "ipt_delete filter FORWARD -i virbr0 -o virbr0"));
+	      strstr(np_buf_str(&fk.log), "ipt_delete filter DOCKER-USER -i virbr0 -o virbr0"));
 	np_plan_free(rec);
 	free(text);
 	fake_free(&fk);
 	np_plan_free(plan);
+	/* without Docker's chain (UFW, a hand-set policy): FORWARD itself */
+	f.ipt_docker_user = false;
+	CHECK(np_fw_foreign_rules(net, &f, rules) == 6 && !strcmp(rules[0].chain, "FORWARD") &&
+	      !strcmp(rules[3].chain, "INPUT"));
+	test_ip6tables_foreign(&p);
 }
 
 int main(void)
@@ -893,6 +1070,13 @@ int main(void)
 		test_golden(plan);
 		test_rollback_every_step(applied);
 		test_undo_order(applied);
+		{
+			/* it changes the plan it applies (a skipped undo) */
+			_np_plan_free_ struct np_plan *z = build(net, &tmp_paths);
+
+			if (z)
+				test_implicit_zone(z);
+		}
 		test_foreign_links(applied);
 		test_printed_is_executed(net);
 		test_bandwidth();
