@@ -428,10 +428,11 @@ static void check_dnsmasq(struct doc *d, const struct np_net *net)
 
 /* <netplumb:qemu bridgeHelper='allow'/>: netplumb's ACL is read by the
  * helper only through bridge.conf's include, which is the admin's line. */
-static void check_qemu(struct doc *d, const struct np_net *net)
+static void check_qemu(struct doc *d, const struct np_net *net, bool active)
 {
 	static const char helper[] = "/usr/lib/qemu/qemu-bridge-helper";
-	_np_free_ char *text = NULL;
+	_np_free_ char *text = NULL, *acl = NULL, *edited = NULL;
+	char line[64], fix[256];
 	struct stat st;
 	int r;
 
@@ -449,6 +450,19 @@ static void check_qemu(struct doc *d, const struct np_net *net)
 		add(d, net->name, "qemu-helper", false,
 		    "dpkg-statoverride --update --add root root 4755 /usr/lib/qemu/qemu-bridge-helper",
 		    "%s is not setuid root: only root's QEMU can use it", helper);
+	if (!active)
+		return;
+	/* start wrote the line; someone took it out since (repair does not
+	 * put it back) */
+	snprintf(line, sizeof(line), "allow %s", net->bridge.name);
+	r = np_file_read(NP_QEMU_ACL_PATH, 1 << 20, &acl, NULL);
+	if (r == -ENOENT || (r >= 0 && np_qemu_acl_edit(acl, line, true, &edited) == 1)) {
+		snprintf(fix, sizeof(fix), "netplumb net-destroy %s && netplumb net-start %s",
+			 net->name, net->name);
+		add(d, net->name, "qemu-helper", false, fix,
+		    "%s lacks the line '%s' the start wrote: qemu-bridge-helper refuses bridge %s",
+		    NP_QEMU_ACL_PATH, line, net->bridge.name);
+	}
 }
 
 static int check_drift(struct doc *d, const char *name, bool fix, struct np_err *err)
@@ -502,7 +516,7 @@ static int check_one(struct doc *d, const char *name, bool fix, struct np_err *e
 	}
 	check_routes_inside(d, net);
 	check_rp_filter(d, net);
-	check_qemu(d, net);
+	check_qemu(d, net, st.active);
 	return st.active ? check_drift(d, name, fix, err) : 0;
 }
 

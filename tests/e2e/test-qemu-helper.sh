@@ -164,6 +164,12 @@ expect_np_ok "net-start qh0 (bridgeHelper='allow')" net-start qh0
 expect_np_ok "net-start qh1 (no bridgeHelper)" net-start qh1
 expect_eq "$ACL allows npqhb0 only" "allow npqhb0" "$(cat "$ACL")"
 
+expect_np_ok "doctor qh0 (active, its line there)" doctor qh0
+expect_no_match "doctor: no missing-line finding" "lacks the line" "$NP_OUT"
+: >"$ACL"
+expect_np_ok "doctor qh0 (its line taken out by hand)" doctor qh0
+expect_match "doctor: the line the start wrote is missing" "netplumb.conf lacks the line .allow npqhb0." "$NP_OUT"
+echo "allow npqhb0" >"$ACL"
 MAC=52:54:00:17:00:01
 bg "$NS_HOST" 120 setpriv --reuid=nobody --regid=nogroup --clear-groups "$QEMU" \
 	-machine pc -accel tcg -m 96 -nodefaults -display none -serial "file:$VM/serial0" -boot n \
