@@ -13,6 +13,7 @@
 #include "engine/plan.h"
 #include "engine/proc_sys.h"
 #include "engine/proc_text.h"
+#include "engine/qemu_acl.h"
 #include "engine/query.h"
 #include "engine/record.h"
 #include "engine/store.h"
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -431,6 +433,45 @@ static void check_dnsmasq(struct doc *d, const struct np_net *net)
 		    "%s: %s; the network's DHCP and DNS cannot start", bin, strerror(errno));
 }
 
+/* <netplumb:qemu bridgeHelper='allow'/>: netplumb's ACL is read by the
+ * helper only through bridge.conf's include, which is the admin's line. */
+static void check_qemu(struct doc *d, const struct np_net *net, bool active)
+{
+	static const char helper[] = "/usr/lib/qemu/qemu-bridge-helper";
+	_np_free_ char *text = NULL, *acl = NULL, *edited = NULL;
+	char line[64], fix[256];
+	struct stat st;
+	int r;
+
+	if (net->qemu_bridge_helper != NP_TRI_YES)
+		return;
+	r = np_file_read(NP_QEMU_BRIDGE_CONF, 1 << 20, &text, NULL);
+	if (r < 0 || !np_qemu_acl_includes(text, NP_QEMU_ACL_PATH))
+		add(d, net->name, "qemu-helper", false,
+		    "mkdir -p " NP_QEMU_ACL_DIR " && echo 'include " NP_QEMU_ACL_PATH
+		    "' >>" NP_QEMU_BRIDGE_CONF,
+		    "%s %s 'include %s': qemu-bridge-helper refuses bridge %s", NP_QEMU_BRIDGE_CONF,
+		    r < 0 ? "is missing, so nothing holds" : "has no line", NP_QEMU_ACL_PATH,
+		    net->bridge.name);
+	if (stat(helper, &st) == 0 && (st.st_uid != 0 || !(st.st_mode & S_ISUID)))
+		add(d, net->name, "qemu-helper", false,
+		    "dpkg-statoverride --update --add root root 4755 /usr/lib/qemu/qemu-bridge-helper",
+		    "%s is not setuid root: only root's QEMU can use it", helper);
+	if (!active)
+		return;
+	/* start wrote the line; someone took it out since (repair does not
+	 * put it back) */
+	snprintf(line, sizeof(line), "allow %s", net->bridge.name);
+	r = np_file_read(NP_QEMU_ACL_PATH, 1 << 20, &acl, NULL);
+	if (r == -ENOENT || (r >= 0 && np_qemu_acl_edit(acl, line, true, &edited) == 1)) {
+		snprintf(fix, sizeof(fix), "netplumb net-destroy %s && netplumb net-start %s",
+			 net->name, net->name);
+		add(d, net->name, "qemu-helper", false, fix,
+		    "%s lacks the line '%s' the start wrote: qemu-bridge-helper refuses bridge %s",
+		    NP_QEMU_ACL_PATH, line, net->bridge.name);
+	}
+}
+
 static int check_drift(struct doc *d, const char *name, bool fix, struct np_err *err)
 {
 	struct np_health h;
@@ -514,6 +555,7 @@ static int check_one(struct doc *d, const char *name, bool fix, struct np_err *e
 	check_routes_inside(d, net);
 	check_rp_filter(d, net);
 	check_evpn(d, net, st.active);
+	check_qemu(d, net, st.active);
 	return st.active ? check_drift(d, name, fix, err) : 0;
 }
 

@@ -13,7 +13,8 @@ struct np_finding {
 	char network[64];
 	const char *check;   /* "forwarding", "foreign-drop", "br-netfilter",
 			      * "route-overlap", "rp-filter", "dnsmasq", "drift",
-			      * "port-owner", "kernel-feature", "inotify", "evpn" */
+			      * "port-owner", "kernel-feature", "inotify", "evpn",
+			      * "qemu-helper" */
 	bool blocking;       /* the network's traffic does not pass (exit 1) */
 	bool fixed;          /* --fix repaired it */
 	char evidence[512];  /* what was seen */

@@ -105,6 +105,10 @@ struct np_ops {
 	/* firewall-cmd or resolvectl with an argv given one word a line
 	 * (engine/tool_sys.h); any other program is refused. */
 	int (*tool_run)(void *ctx, const char *argv_lines, struct np_err *err);
+	/* One line added to or removed from netplumb's qemu-bridge-helper ACL
+	 * at path (engine/qemu_acl_sys.h); removing what is not there is 0. */
+	int (*qemu_acl)(void *ctx, const char *path, const char *line, bool add,
+			struct np_err *err);
 };
 
 /* The real system. ctx comes from np_sys_new() and holds one netlink socket

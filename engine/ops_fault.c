@@ -202,6 +202,12 @@ static int w_tool_run(void *ctx, const char *argv_lines, struct np_err *err)
 	CHANGE(ctx, err, tool_run(BCTX(ctx), argv_lines, err));
 }
 
+static int w_qemu_acl(void *ctx, const char *path, const char *line, bool add,
+		      struct np_err *err)
+{
+	CHANGE(ctx, err, qemu_acl(BCTX(ctx), path, line, add, err));
+}
+
 const struct np_ops np_fault_ops = {
 	.link_get = w_link_get,
 	.route_find = w_route_find,
@@ -233,4 +239,5 @@ const struct np_ops np_fault_ops = {
 	.dnsmasq_reload = w_dnsmasq_reload,
 	.hook = w_hook,
 	.tool_run = w_tool_run,
+	.qemu_acl = w_qemu_acl,
 };

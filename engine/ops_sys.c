@@ -8,6 +8,7 @@
 #include "common/util.h"
 #include "dhcp/dhcp.h"
 #include "engine/hook_sys.h"
+#include "engine/qemu_acl_sys.h"
 #include "engine/tool_sys.h"
 #include "engine/port.h"
 #include "firewall/foreign.h"
@@ -423,6 +424,13 @@ static int sys_tool_run(void *ctx, const char *argv_lines, struct np_err *err)
 	return np_tool_run(argv_lines, err);
 }
 
+static int sys_qemu_acl(void *ctx, const char *path, const char *line, bool add,
+			struct np_err *err)
+{
+	(void)ctx;
+	return np_qemu_acl_change(path, line, add, err);
+}
+
 const struct np_ops np_sys_ops = {
 	.link_get = sys_link_get,
 	.route_find = sys_route_find,
@@ -454,4 +462,5 @@ const struct np_ops np_sys_ops = {
 	.dnsmasq_reload = sys_dnsmasq_reload,
 	.hook = sys_hook,
 	.tool_run = sys_tool_run,
+	.qemu_acl = sys_qemu_acl,
 };

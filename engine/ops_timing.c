@@ -176,6 +176,12 @@ static int t_tool_run(void *ctx, const char *argv_lines, struct np_err *err)
 	TIMED(ctx, NP_PHASE_HOOK, tool_run(B(ctx), argv_lines, err));
 }
 
+static int t_qemu_acl(void *ctx, const char *path, const char *line, bool add,
+		      struct np_err *err)
+{
+	TIMED(ctx, NP_PHASE_FILES, qemu_acl(B(ctx), path, line, add, err));
+}
+
 const struct np_ops np_timing_ops = {
 	.link_get = t_link_get,
 	.route_find = t_route_find,
@@ -207,4 +213,5 @@ const struct np_ops np_timing_ops = {
 	.dnsmasq_reload = t_dnsmasq_reload,
 	.hook = t_hook,
 	.tool_run = t_tool_run,
+	.qemu_acl = t_qemu_acl,
 };

@@ -7,6 +7,7 @@
 #include "dhcp/dhcp.h"
 #include "engine/plan_vxlan.h"
 #include "engine/port.h"
+#include "engine/qemu_acl.h"
 #include "firewall/foreign.h"
 #include "firewall/fw.h"
 #include "firewall/fw_bw.h"
@@ -44,6 +45,7 @@ const char *const np_step_kind_names[NP_STEP_KIND_COUNT] = {
 	[NP_STEP_TOOL] = "tool",
 	[NP_STEP_VXLAN_ADD] = "vxlan-add",
 	[NP_STEP_FDB_ADD] = "fdb-add",
+	[NP_STEP_QEMU_ACL] = "qemu-acl",
 	[NP_STEP_RECORD] = "record",
 };
 
@@ -775,6 +777,24 @@ static int plan_foreign(struct np_plan *plan, const struct np_net *net,
 	return 0;
 }
 
+/* <netplumb:qemu bridgeHelper='allow'/>: the bridge is opened to
+ * qemu-bridge-helper once everything on it is up, and closed first. */
+static int plan_qemu_acl(struct np_plan *plan, const struct np_net *net)
+{
+	struct np_step *s;
+
+	if (net->qemu_bridge_helper != NP_TRI_YES)
+		return 0;
+	s = add_step(plan, NP_STEP_QEMU_ACL);
+	if (!s || dup_into(&s->ifname, net->bridge.name) < 0 ||
+	    dup_into(&s->path, NP_QEMU_ACL_PATH) < 0 ||
+	    dup_into(&s->why, "qemu-bridge-helper may attach unprivileged QEMU guests "
+			      "(<netplumb:qemu bridgeHelper='allow'/>); " NP_QEMU_BRIDGE_CONF
+			      " must hold 'include " NP_QEMU_ACL_PATH "'") < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		  struct np_plan **ret, struct np_err *err)
 {
@@ -889,6 +909,9 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		if (r < 0)
 			goto fail;
 	}
+	r = plan_qemu_acl(plan, net);
+	if (r < 0)
+		goto fail;
 	r = plan_live_end(plan, paths, fname, xml);
 	if (r < 0)
 		goto fail;

@@ -50,6 +50,8 @@ enum np_step_kind {
 	NP_STEP_VXLAN_ADD,          /* ifname onto master: vx, addr = local, key = the
 				     * underlay dev, mac, mtu; link (issue 18) */
 	NP_STEP_FDB_ADD,            /* ifname floods to the VTEP addr; undo deletes it */
+	NP_STEP_QEMU_ACL,           /* "allow ifname" in qemu-bridge-helper's ACL file
+				     * path (engine/qemu_acl.h); undo removes it */
 	NP_STEP_RECORD,             /* path <- the record of the steps before it, with
 				     * what the kernel returned (np_record_render) */
 };

@@ -66,6 +66,9 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_RECORD:
 		snprintf(out, len, "record what was applied in %s", s->path);
 		return;
+	case NP_STEP_QEMU_ACL:
+		snprintf(out, len, "allow bridge %s in %s", s->ifname, s->path);
+		return;
 	case NP_STEP_QDISC_ADD:
 		snprintf(out, len, "add a %s qdisc to %s", s->tc.kind == NP_TC_HTB ? "htb" : "pfifo",
 			 s->ifname);
@@ -108,6 +111,17 @@ static int write_record(const struct np_plan *plan, size_t i, const struct np_op
 	if (r < 0)
 		return r;
 	return ops->file_write(ctx, plan->steps[i].path, text, plan->steps[i].mode, err);
+}
+
+/* The ACL line of a QEMU_ACL step: the bridge name is an interface name
+ * (validated), so it is one word of the helper's syntax. */
+static int qemu_acl(const struct np_step *s, bool add, const struct np_ops *ops, void *ctx,
+		    struct np_err *err)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "allow %s", s->ifname);
+	return ops->qemu_acl(ctx, s->path, line, add, err);
 }
 
 static int step_do(const struct np_plan *plan, struct np_step *s, const struct np_ops *ops,
@@ -220,6 +234,8 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 		return r;
 	case NP_STEP_FDB_ADD:
 		return ops->fdb_change(ctx, true, s->ifname, &s->addr, err);
+	case NP_STEP_QEMU_ACL:
+		return qemu_acl(s, true, ops, ctx, err);
 	}
 	return -EINVAL;
 }
@@ -338,6 +354,9 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 		break;
 	case NP_STEP_DNSMASQ_START:
 		r = ops->dnsmasq_stop(ctx, s->path, s->pid_path, err);
+		break;
+	case NP_STEP_QEMU_ACL:
+		r = qemu_acl(s, false, ops, ctx, err);
 		break;
 	case NP_STEP_TOOL:
 		/* firewalld may have gone since: the interface left its zone */

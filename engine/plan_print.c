@@ -8,6 +8,7 @@
 #include "common/escape.h"
 #include "common/json.h"
 #include "engine/plan_vxlan.h"
+#include "common/util.h"
 #include "engine/port.h"
 #include "firewall/foreign.h"
 
@@ -257,6 +258,30 @@ static void print_frr(const struct np_step *s, FILE *out)
 	np_buf_free(&t);
 }
 
+/* The ACL line, under the same flock of the file's directory that netplumb
+ * takes; the values are positional parameters of a fixed script. */
+static void print_qemu_acl(const struct np_step *s, FILE *out)
+{
+	_np_free_ char *dir = strdup(s->path), *line = NULL;
+	struct np_buf b = { 0 }, u = { 0 };
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+
+	if (slash)
+		*slash = '\0';
+	if (asprintf(&line, "allow %s", s->ifname) < 0)
+		line = NULL;
+	words(&b, "flock", dir ? dir : "", "sh", "-c",
+	      "grep -qsxF -- \"$1\" \"$2\" || echo \"$1\" >>\"$2\"", "sh", line ? line : "",
+	      s->path, NULL);
+	flush_line(&b, out);
+	words(&u, "flock", dir ? dir : "", "sh", "-c",
+	      "grep -vxF -- \"$1\" \"$2\" >\"$2.new\"; mv \"$2.new\" \"$2\"; "
+	      "[ -s \"$2\" ] || rm -f \"$2\"",
+	      "sh", line ? line : "", s->path, NULL);
+	comment(out, "undone by: %s", np_buf_str(&u));
+	np_buf_free(&u);
+}
+
 static void print_step(const struct np_step *s, const char *plan_name, FILE *out)
 {
 	char a[NP_ADDR_STRLEN], g[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN];
@@ -430,6 +455,9 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		flush_line(&b, out);
 		comment(out, "undone by: bridge fdb del 00:00:00:00:00:00 dev %s dst %s self",
 			s->ifname, a);
+		return;
+	case NP_STEP_QEMU_ACL:
+		print_qemu_acl(s, out);
 		return;
 	}
 }

@@ -475,7 +475,7 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
 	static const char *const cmds[] = { "ip ",	   "sysctl -w ",   "install -m ",
 					    "nft -f ",	   "dnsmasq ",	   "[ ! -x ",
 					    "tc ",	   "firewall-cmd ", "resolvectl ",
-					    "bridge fdb append " };
+					    "bridge fdb append ", "flock " };
 	const char *body = NULL, *end = NULL;
 	size_t end_len = 0, body_off = 0, step = 0;
 	struct lines l;

@@ -6,6 +6,7 @@
 #include "xml/xml_priv.h"
 #include "xml/ext_portfwd.h"
 #include "xml/ext_vxlan.h"
+#include "xml/ext_qemu.h"
 
 #include "common/addr.h"
 #include "common/buf.h"
@@ -383,7 +384,8 @@ int np_xml_net_format(const struct np_net *net, unsigned flags, char **ret)
 	np_buf_add(&b, "<network");
 	if (net->n_dnsmasq_options)
 		np_buf_add(&b, " xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'");
-	if (net->n_portfwds || net->vxlan)
+	if (net->n_portfwds || net->vxlan ||
+	    net->qemu_bridge_helper != NP_TRI_ABSENT)
 		np_buf_add(&b, " xmlns:netplumb='" NP_XML_NS "'");
 	if (!(flags & NP_XML_FORMAT_INACTIVE) && net->has_connections && net->connections > 0)
 		np_buf_addf(&b, " connections='%u'", net->connections);
@@ -441,6 +443,7 @@ int np_xml_net_format(const struct np_net *net, unsigned flags, char **ret)
 	}
 	np_xml_pf_format(&b, 2, net);
 	np_xml_vx_format(&b, 2, net);
+	np_xml_qemu_format(&b, 2, net);
 	np_buf_add(&b, "</network>\n");
 	out = np_buf_steal(&b);
 	if (!out)

@@ -273,6 +273,9 @@ struct np_net {
 	struct np_portfwd *portfwds;
 	size_t n_portfwds;
 	struct np_vxlan *vxlan; /* netplumb:vxlan, or NULL */
+	/* <netplumb:qemu bridgeHelper> (issue 17, xml/ext_qemu.c): YES allow,
+	 * NO deny, ABSENT no element */
+	enum np_tristate qemu_bridge_helper;
 };
 
 void np_net_free(struct np_net *net);

@@ -7,6 +7,7 @@
 #include "xml/xml_priv.h"
 #include "xml/ext_portfwd.h"
 #include "xml/ext_vxlan.h"
+#include "xml/ext_qemu.h"
 
 #include "common/addr.h"
 #include "common/err.h"
@@ -253,7 +254,9 @@ static int parse_network(struct np_xml_pctx *c, xmlNode *root, struct np_net *ne
 		return r;
 	if ((r = np_xml_pf_parse(c, root, net)) < 0)
 		return r;
-	return np_xml_vx_parse(c, root, net);
+	if ((r = np_xml_vx_parse(c, root, net)) < 0)
+		return r;
+	return np_xml_qemu_parse(c, root, net);
 }
 
 /* ---- document level ---------------------------------------------------- */

@@ -6,6 +6,7 @@
 #include "xml/net.h"
 #include "xml/xml_priv.h"
 #include "xml/ext_portfwd.h"
+#include "xml/ext_qemu.h"
 #include "xml/unplumbed.h"
 #include "xml/ext_vxlan.h"
 
@@ -421,6 +422,8 @@ int np_net_validate(const struct np_net *net, const char *filename, struct np_er
 	if ((r = np_xml_pf_validate(net, c.file, c.err)) < 0)
 		return r;
 	if ((r = np_xml_vx_validate(net, c.file, c.err)) < 0)
+		return r;
+	if ((r = np_xml_qemu_validate(net, c.file, c.err)) < 0)
 		return r;
 	if (np_xml_libvirt_define_check(net, NULL) < 0 && !start_refused(net))
 		return check_libvirt_define(&c, net);

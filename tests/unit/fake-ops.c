@@ -86,7 +86,8 @@ int fake_links(const struct fake *f)
 
 bool fake_clean(const struct fake *f)
 {
-	return !fake_links(f) && !f->files && !f->fw && !f->table && !f->dnsmasq && !f->ipt;
+	return !fake_links(f) && !f->files && !f->fw && !f->table && !f->dnsmasq && !f->ipt &&
+	       !f->qemu_acls;
 }
 
 static int f_link_get(void *ctx, const char *ifname, struct np_link_id *ret)
@@ -428,6 +429,24 @@ static int f_tool_run(void *ctx, const char *argv_lines, struct np_err *err)
 	return change(f);
 }
 
+static int f_qemu_acl(void *ctx, const char *path, const char *line, bool add,
+		      struct np_err *err)
+{
+	struct fake *f = ctx;
+
+	int r;
+
+	np_buf_addf(&f->log, "qemu-acl %s %s %s\n", add ? "add" : "del", path, line);
+	r = change(f);
+	if (r < 0)
+		return r;
+	if (add)
+		f->qemu_acls++;
+	else if (f->qemu_acls > 0)
+		f->qemu_acls--;
+	return 0;
+}
+
 const struct np_ops fake_ops = {
 	.link_get = f_link_get,
 	.route_find = f_route_find,
@@ -459,4 +478,5 @@ const struct np_ops fake_ops = {
 	.dnsmasq_reload = f_dnsmasq_reload,
 	.hook = f_hook,
 	.tool_run = f_tool_run,
+	.qemu_acl = f_qemu_acl,
 };

@@ -36,6 +36,7 @@ struct fake {
 	/* what fw_foreign reports (iptables' filter FORWARD/INPUT drop) */
 	bool ipt_forward_drop, ipt_input_drop;
 	int ipt;         /* iptables rules inserted and not deleted */
+	int qemu_acls;   /* qemu-bridge-helper ACL lines added and not removed */
 	int tool_error;  /* what tool_run returns (-EHOSTDOWN: no firewalld); 0 */
 	struct np_buf log; /* one line per call: "bridge_add virbr0", ... */
 };

@@ -35,7 +35,7 @@
  * working directory (with a builtin, so even an empty PATH would not stop
  * it) or call a command that is not there. */
 static const char net_xml[] =
-	"<network>\n"
+	"<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>\n"
 	"  <name>e&apos;v&quot;il;: &gt;pwned1;$(: &gt;pwned2)`: &gt;pwned3` x\\!&amp;</name>\n"
 	"  <forward mode='nat'/>\n"
 	"  <bridge name='nphostile0'/>\n"
@@ -45,6 +45,7 @@ static const char net_xml[] =
 	"    </dhcp>\n"
 	"  </ip>\n"
 	"  <route address='10.9.0.0' prefix='16' gateway='192.168.200.2' metric='5'/>\n"
+	"  <netplumb:qemu bridgeHelper='allow'/>\n"
 	"</network>\n";
 
 static const char state_dir[] = "/tmp/np st'ate;: >pwned4;$(: >pwned5)`: >pwned6`\xc3\xa9";
@@ -253,6 +254,13 @@ static void expect_step(const struct np_step *s, const char *net_name, struct ex
 	case NP_STEP_FW_APPLY:
 		want_argv(next(e, s->text), "nft", "-f", "-", NULL);
 		return;
+	case NP_STEP_QEMU_ACL:
+		w = next(e, "");
+		want_argv(w, "flock", "/etc/qemu", "sh", "-c",
+			  "grep -qsxF -- \"$1\" \"$2\" || echo \"$1\" >>\"$2\"", "sh", NULL);
+		want_argvf(w, "allow %s", s->ifname);
+		want_argv(w, s->path, NULL);
+		return;
 	case NP_STEP_DNSMASQ_START:
 		w = next(e, "");
 		want_argv(w, "dnsmasq", NULL);
@@ -390,7 +398,8 @@ int main(void)
 	_np_plan_free_ struct np_plan *plan = NULL;
 	struct np_err err = { { 0 } };
 	char path[600], *text = NULL;
-	const char *bin_names[] = { "ip", "nft", "sysctl", "install", "dnsmasq", "firewall-cmd" };
+	const char *bin_names[] = { "ip", "nft", "sysctl", "install", "dnsmasq", "firewall-cmd",
+				    "flock" };
 	size_t len = 0;
 	FILE *out;
 

@@ -366,6 +366,9 @@ static char *printed_calls(const struct np_plan *plan)
 			np_buf_addf(&b, "link_up %s\n", w[4]);
 		else if (words_are(w, n, 4, "ip", "route", "add", NULL) && d > 0 && d + 1 < n)
 			np_buf_addf(&b, "route_add %s dev %s\n", w[3], w[d + 1]);
+		else if (n == 8 && words_are(w, n, 4, "flock", NULL, "sh", "-c") &&
+			 strstr(w[4], "||") && !strcmp(w[5], "sh"))
+			np_buf_addf(&b, "qemu-acl add %s %s\n", w[7], w[6]);
 		else if (words_are(w, n, 3, "nft", "-f", "-"))
 			np_buf_add(&b, "fw_apply add\n");
 		else if (n == 2 && !strcmp(w[0], "dnsmasq") && !strncmp(w[1], "--conf-file=", 12))
@@ -649,6 +652,47 @@ static void test_rollback_every_step(struct np_plan *plan)
 	/* undo again: everything already gone is fine */
 	CHECK(np_plan_undo(plan, &fake_ops, &probe, NULL, &err) == 0);
 	fake_free(&probe);
+}
+
+/* <netplumb:qemu bridgeHelper='allow'/> (issue 17): the ACL line is printed
+ * as it is executed, is added once the network is up and removed first,
+ * from the record too, and every failure rolls it back. */
+static void test_qemu_acl(void)
+{
+	static const char xml[] =
+		"<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
+		"<name>qh</name><forward mode='nat'/><bridge name='npqh0'/>"
+		"<ip address='192.168.78.1' prefix='24'><dhcp>"
+		"<range start='192.168.78.2' end='192.168.78.9'/></dhcp></ip>"
+		"<netplumb:qemu bridgeHelper='allow'/></network>";
+	struct np_net *net = parse(xml, "qh.xml");
+	_np_plan_free_ struct np_plan *plan = net ? build(net, &tmp_paths) : NULL;
+	_np_plan_free_ struct np_plan *rec = NULL;
+	_np_free_ char *printed = plan ? printed_calls(plan) : NULL, *text = NULL;
+	struct np_err err = { { 0 } };
+	struct fake f;
+	const char *log;
+
+	CHECK(printed && strstr(printed, "dnsmasq_start ") &&
+	      strstr(printed, "qemu-acl add /etc/qemu/netplumb.conf allow npqh0\n") >
+		      strstr(printed, "dnsmasq_start "));
+	if (!plan) {
+		np_net_free(net);
+		return;
+	}
+	check_printed_is_executed(net);
+	test_rollback_every_step(plan);
+	fake_init(&f);
+	CHECK(np_plan_apply(plan, &fake_ops, &f, NULL, &err) == 0 && f.qemu_acls == 1);
+	CHECK(np_record_render(plan, plan->n_steps, &text) == 0);
+	CHECK(text && np_record_parse(text, "qh.applied", &rec, &err) == 0);
+	fake_log_reset(&f);
+	CHECK(rec && np_plan_undo(rec, &fake_ops, &f, NULL, &err) == 0 && fake_clean(&f));
+	log = np_buf_str(&f.log);
+	CHECK(strstr(log, "qemu-acl del /etc/qemu/netplumb.conf allow npqh0\n") &&
+	      strstr(log, "qemu-acl del ") < strstr(log, "dnsmasq_stop "));
+	fake_free(&f);
+	np_net_free(net);
 }
 
 /* A bridge without <bridge zone> goes into libvirt's zone 'libvirt' when
@@ -1143,6 +1187,7 @@ int main(void)
 		test_port_options();
 		test_iptables_foreign(net);
 		test_vxlan();
+		test_qemu_acl();
 	}
 	np_plan_free(plan);
 	np_plan_free(applied);

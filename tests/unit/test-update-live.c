@@ -248,6 +248,12 @@ static int r_reload(void *ctx, const char *conf, const char *pidfile, struct np_
 	return rec.dnsmasq ? 0 : -ESRCH;
 }
 
+static int r_qemu_acl(void *ctx, const char *path, const char *line, bool add,
+		      struct np_err *err)
+{
+	return note(add ? "qemu-acl" : "qemu-acl-del");
+}
+
 static const struct np_ops rec_ops = {
 	.link_get = r_link_get,
 	.route_find = r_route_find,
@@ -279,6 +285,7 @@ static const struct np_ops rec_ops = {
 	.dnsmasq_reload = r_reload,
 	.hook = r_hook,
 	.tool_run = r_tool_run,
+	.qemu_acl = r_qemu_acl,
 };
 
 /* ---- the store ------------------------------------------------------------- */
