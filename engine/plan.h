@@ -47,6 +47,10 @@ enum np_step_kind {
 	NP_STEP_TOOL,               /* text: firewall-cmd or resolvectl argv, one word a
 				     * line; undo_text: the undo's argv or NULL;
 				     * optional: a failure is a warning */
+	NP_STEP_PORT_LIMIT,         /* text: one nft transaction limiting what the
+				     * guest sends on port ifname (netdev ingress);
+				     * undo_text removes it, then the table goes when
+				     * it is empty */
 	NP_STEP_RECORD,             /* path <- the record of the steps before it, with
 				     * what the kernel returned (np_record_render) */
 };

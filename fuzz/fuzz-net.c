@@ -437,9 +437,10 @@ static const char *next_body(const struct np_plan *plan, size_t *i)
 		const struct np_step *s = &plan->steps[*i];
 
 		if (s->kind == NP_STEP_FILE_WRITE || s->kind == NP_STEP_HOOK ||
-		    s->kind == NP_STEP_FW_APPLY) {
+		    s->kind == NP_STEP_FW_APPLY || s->kind == NP_STEP_PORT_LIMIT) {
 			(*i)++;
-			return s->kind == NP_STEP_FW_APPLY ? s->text : s->data;
+			return s->kind == NP_STEP_FILE_WRITE || s->kind == NP_STEP_HOOK ? s->data
+											 : s->text;
 		}
 	}
 	return NULL;
