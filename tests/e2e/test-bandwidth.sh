@@ -192,6 +192,11 @@ expect_np_ok "port-add --portgroup uploads again" \
 	port-add mpgbw --veth "${GUEST_NS[4]}" --ifname npup0 --portgroup uploads
 expect_match "the limit is back with the port" 'limit rate over 1000000 bytes/second' \
 	"$(ip netns exec "$NS_HOST" nft list chain netdev netplumb port-npup0)"
+ip netns exec "$NS_HOST" nft delete chain netdev netplumb port-npup0
+expect_np_ok "net-reload mpgbw" net-reload mpgbw
+expect_match "net-reload puts back the port's limit someone removed" \
+	'limit rate over 1000000 bytes/second' \
+	"$(ip netns exec "$NS_HOST" nft list chain netdev netplumb port-npup0)"
 expect_np_ok "net-destroy mpgbw" net-destroy mpgbw
 expect_no_match "net-destroy took the ports' netdev table" 'netdev netplumb' \
 	"$(ip netns exec "$NS_HOST" nft list tables)"
