@@ -11,6 +11,7 @@
 #include "common/util.h"
 #include "dhcp/dhcp.h"
 #include "engine/plan.h"
+#include "engine/port.h"
 #include "firewall/fw.h"
 #include "xml/net.h"
 #include "xml/xml.h"
@@ -557,10 +558,16 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
  * passed validation, as the CLI never plans any other. */
 static void plan_all(const struct np_net *net)
 {
+	/* a recorded port in the default portgroup: its <bandwidth> steps */
+	static const struct np_port port = { .type = NP_PORT_VETH, .ifname = "vnet0",
+					     .peer = "eth0", .netns = "guest", .owner = -1,
+					     .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } };
 	const struct np_plan_paths paths = {
 		.state_dir = STATE_DIR,
 		.run_dir = RUN_DIR,
 		.dnsmasq_user = DNSMASQ_USER,
+		.ports = &port,
+		.n_ports = 1,
 	};
 	_np_plan_free_ struct np_plan *plan = NULL;
 	struct np_err err = { 0 };
