@@ -238,9 +238,9 @@ static int reread_servers(struct np_engine *eng, const struct np_plan *plan,
 	return 0;
 }
 
-/* Traffic control and port flags are "create or replace" steps: applying
- * them again puts back what someone removed. A port that is gone (it goes
- * with its guest's link) has nothing to set. */
+/* Traffic control, port flags and port limits are "create or replace"
+ * steps: applying them again puts back what someone removed. A port that
+ * is gone (it goes with its guest's link) has nothing to set. */
 static int reapply_links(struct np_engine *eng, struct np_plan *plan, char *ret_what,
 			 unsigned len, struct np_err *err)
 {
@@ -252,10 +252,12 @@ static int reapply_links(struct np_engine *eng, struct np_plan *plan, char *ret_
 		int r;
 
 		if (s->kind != NP_STEP_QDISC_ADD && s->kind != NP_STEP_CLASS_ADD &&
-		    s->kind != NP_STEP_PORT_ISOLATE)
+		    s->kind != NP_STEP_PORT_ISOLATE && s->kind != NP_STEP_PORT_LIMIT)
 			continue;
 		r = np_step_apply(s, false, eng->ops, eng->ctx, eng->warn, &e);
-		if (r == -ENODEV && s->ifname && strcmp(s->ifname, plan->bridge))
+		/* nft names a missing device ENOENT */
+		if ((r == -ENODEV || (r == -ENOENT && s->kind == NP_STEP_PORT_LIMIT)) && s->ifname &&
+		    strcmp(s->ifname, plan->bridge))
 			continue;
 		if (r < 0)
 			return np_err_set(err, r, "%s", e.msg);

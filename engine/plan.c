@@ -46,6 +46,7 @@ const char *const np_step_kind_names[NP_STEP_KIND_COUNT] = {
 	[NP_STEP_VXLAN_ADD] = "vxlan-add",
 	[NP_STEP_FDB_ADD] = "fdb-add",
 	[NP_STEP_QEMU_ACL] = "qemu-acl",
+	[NP_STEP_PORT_LIMIT] = "port-limit",
 	[NP_STEP_RECORD] = "record",
 };
 
@@ -527,12 +528,6 @@ static int plan_port_bandwidth(struct np_plan *plan, const struct np_net *net,
 
 	if (!np_net_portgroup_bandwidth(net, port->portgroup[0] ? port->portgroup : NULL, &bw))
 		return 0;
-	if (bw.out.present)
-		return np_err_set(err, -EOPNOTSUPP,
-				  "network '%s': <portgroup> <bandwidth><outbound>: netplumb cannot "
-				  "limit what a guest sends on port %s (libvirt's tc police action); "
-				  "use the network's <bandwidth><outbound>",
-				  net->name, port->ifname);
 	if (!bw.in.present)
 		return 0;
 	r = tc_rates(net, &bw.in, &rates, err);
@@ -556,6 +551,29 @@ static int plan_port_bandwidth(struct np_plan *plan, const struct np_net *net,
 		    "leaf queue: a FIFO where libvirt puts sfq (not in every kernel)"))
 		return -ENOMEM;
 	return 0;
+}
+
+/* The portgroup's <outbound>: libvirt polices the port's ingress with tc's
+ * police action, which not every kernel has; an nft limit hooked at the
+ * port's ingress (netdev family) sees the same frames. */
+static int plan_port_limit(struct np_plan *plan, const struct np_net *net,
+			   const struct np_port *port, struct np_err *err)
+{
+	struct np_net_bw bw;
+	struct np_step *s;
+
+	if (!np_net_portgroup_bandwidth(net, port->portgroup[0] ? port->portgroup : NULL, &bw) ||
+	    !bw.out.present)
+		return 0;
+	s = add_step(plan, NP_STEP_PORT_LIMIT);
+	if (!s || dup_into(&s->ifname, port->ifname) < 0 ||
+	    dup_into(&s->why, "its portgroup's <bandwidth><outbound>: what this guest sends, "
+			      "limited at its port's ingress in table netdev " NP_FW_TABLE
+			      " where libvirt uses tc's police action (not in every kernel); "
+			      "nft's byte limit holds one second of its rate besides its burst, "
+			      "so its burst is libvirt's less that") < 0)
+		return -ENOMEM;
+	return np_fw_bw_port_render(net->name, port->ifname, &bw.out, &s->text, &s->undo_text, err);
 }
 
 static int plan_ports(struct np_plan *plan, const struct np_net *net,
@@ -585,6 +603,9 @@ static int plan_ports(struct np_plan *plan, const struct np_net *net,
 				return -ENOMEM;
 		}
 		r = plan_port_bandwidth(plan, net, &paths->ports[i], err);
+		if (r < 0)
+			return r;
+		r = plan_port_limit(plan, net, &paths->ports[i], err);
 		if (r < 0)
 			return r;
 	}

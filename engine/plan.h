@@ -52,6 +52,10 @@ enum np_step_kind {
 	NP_STEP_FDB_ADD,            /* ifname floods to the VTEP addr; undo deletes it */
 	NP_STEP_QEMU_ACL,           /* "allow ifname" in qemu-bridge-helper's ACL file
 				     * path (engine/qemu_acl.h); undo removes it */
+	NP_STEP_PORT_LIMIT,         /* text: one nft transaction limiting what the
+				     * guest sends on port ifname (netdev ingress);
+				     * undo_text removes it, then the table goes when
+				     * it is empty */
 	NP_STEP_RECORD,             /* path <- the record of the steps before it, with
 				     * what the kernel returned (np_record_render) */
 };

@@ -51,6 +51,10 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_FW_APPLY:
 		snprintf(out, len, "install firewall rules (nft transaction)");
 		return;
+	case NP_STEP_PORT_LIMIT:
+		snprintf(out, len, "limit what the guest sends on port %s (nft transaction)",
+			 s->ifname);
+		return;
 	case NP_STEP_IPT_RULE:
 		snprintf(out, len, "insert iptables rule '%s' into %s %s", s->text, s->key, s->value);
 		return;
@@ -182,6 +186,7 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 				   s->ifname);
 		return r;
 	case NP_STEP_FW_APPLY:
+	case NP_STEP_PORT_LIMIT:
 		return ops->fw_apply(ctx, s->text, err);
 	case NP_STEP_IPT_RULE:
 		return ops->ipt_change(ctx, true, s->key, s->value, s->text, err);
@@ -344,6 +349,7 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 		}
 		break;
 	case NP_STEP_FW_APPLY:
+	case NP_STEP_PORT_LIMIT:
 		r = ops->fw_apply(ctx, s->undo_text, err);
 		if (r >= 0 || already_gone(r) == 0)
 			r = ops->fw_prune(ctx, err);

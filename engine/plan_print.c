@@ -372,6 +372,13 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		comment(out, "undone by: nft -f - (delete the chains above), then 'delete table "
 			     "inet netplumb' once it holds no chain");
 		return;
+	case NP_STEP_PORT_LIMIT:
+		words(&b, "nft", "-f", "-", NULL);
+		print_heredoc(out, &b, s->text);
+		comment(out, "undone by: nft -f - (delete chain port-%s), then 'delete table "
+			     "netdev netplumb' once it holds no chain",
+			s->ifname);
+		return;
 	case NP_STEP_IPT_RULE: {
 		struct np_buf u = { 0 };
 		const char *table, *tool = np_ipt_tool(s->key, &table);

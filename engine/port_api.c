@@ -106,16 +106,16 @@ static int apply_one(struct np_engine *eng, const struct np_net *net, const stru
 	r = np_plan_port_build(net, port, &plan, err);
 	if (r < 0)
 		return r;
-	/* adding: the port and its settings (isolation), rolled back together */
+	/* the port and its settings (isolation, limits), added and rolled
+	 * back together; removed in reverse (its nft limit, then the link) */
 	r = add ? np_plan_apply(plan, eng->ops, eng->ctx, eng->warn, err)
-		: np_step_apply(&plan->steps[0], true, eng->ops, eng->ctx, eng->warn, err);
+		: np_plan_undo(plan, eng->ops, eng->ctx, eng->warn, err);
 	if (r < 0 || !add)
 		return r;
 	/* destroy undoes the record: it must hold the new port */
 	r = np_engine_record_update(eng, net->name, &plan->steps[0], err);
 	if (r < 0)
-		np_step_apply(&plan->steps[0], true, eng->ops, eng->ctx, eng->warn,
-			      &(struct np_err){ { 0 } });
+		np_plan_undo(plan, eng->ops, eng->ctx, eng->warn, &(struct np_err){ { 0 } });
 	return r;
 }
 
@@ -256,8 +256,8 @@ int np_engine_port_add(struct np_engine *eng, const char *name, const struct np_
 	r = port_options(name, net, req, &port, err);
 	if (r < 0)
 		return r;
-	/* what the port's plan refuses (a portgroup's outbound rate) is
-	 * refused before anything is recorded */
+	/* what the port's plan refuses (a rate too large) is refused
+	 * before anything is recorded */
 	{
 		_np_plan_free_ struct np_plan *check = NULL;
 

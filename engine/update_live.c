@@ -46,6 +46,12 @@ struct live {
 	bool fw_done;
 	char *fw_old; /* what brings the old rules back */
 	bool old_stopped; /* the old dnsmasq was stopped and should come back on failure */
+	/* ports whose limit (a portgroup's <outbound>) changed: old, new
+	 * (either NULL); the first n_lim_done of them were applied */
+	struct lim {
+		const struct np_step *o, *n;
+	} *lim;
+	size_t n_lim, n_lim_done;
 };
 
 /* text, plus the removal of the port forward chains when net has no
@@ -87,8 +93,59 @@ static int new_sysctls(struct np_engine *eng, const struct np_plan *oplan,
 	return 0;
 }
 
+static const struct np_step *port_limit(const struct np_plan *plan, const char *ifname)
+{
+	for (size_t i = 0; i < plan->n_steps; i++)
+		if (plan->steps[i].kind == NP_STEP_PORT_LIMIT &&
+		    !strcmp(plan->steps[i].ifname, ifname))
+			return &plan->steps[i];
+	return NULL;
+}
+
+/* A portgroup's <outbound> changed: the ports in it get the new limit, or
+ * lose theirs, so that the record (rewritten from the new plan) holds what
+ * the kernel has and destroy removes exactly that. */
+static int update_port_limits(struct live *l, const struct np_plan *oplan,
+			      const struct np_plan *nplan, struct np_update_live_report *rep,
+			      struct np_err *err)
+{
+	const struct np_ops *ops = l->eng->ops;
+
+	l->lim = calloc(oplan->n_steps + nplan->n_steps, sizeof(*l->lim));
+	if (!l->lim)
+		return -ENOMEM;
+	for (size_t i = 0; i < nplan->n_steps; i++) {
+		const struct np_step *n = &nplan->steps[i], *o;
+
+		if (n->kind != NP_STEP_PORT_LIMIT)
+			continue;
+		o = port_limit(oplan, n->ifname);
+		if (!o || strcmp(o->text, n->text))
+			l->lim[l->n_lim++] = (struct lim){ .o = o, .n = n };
+	}
+	for (size_t i = 0; i < oplan->n_steps; i++) {
+		const struct np_step *o = &oplan->steps[i];
+
+		if (o->kind == NP_STEP_PORT_LIMIT && !port_limit(nplan, o->ifname))
+			l->lim[l->n_lim++] = (struct lim){ .o = o };
+	}
+	for (; l->n_lim_done < l->n_lim; l->n_lim_done++) {
+		const struct lim *c = &l->lim[l->n_lim_done];
+		int r = ops->fw_apply(l->eng->ctx, c->n ? c->n->text : c->o->undo_text, err);
+
+		if (r < 0) {
+			np_err_prefix(err, "cannot change the limit of port %s",
+				      (c->n ? c->n : c->o)->ifname);
+			return r;
+		}
+		rep->firewall = true;
+	}
+	return l->n_lim ? ops->fw_prune(l->eng->ctx, err) : 0;
+}
+
 static void changes_free(struct live *l)
 {
+	free(l->lim);
 	free(l->fw_old);
 	for (size_t i = 0; i < l->n_ch; i++)
 		free(l->ch[i].before);
@@ -147,6 +204,9 @@ static void roll_back(struct live *l)
 		ops->dnsmasq_start(ctx, l->odm->path, l->odm->pid_path, &scratch);
 	if (l->fw_done)
 		ops->fw_apply(ctx, l->fw_old, &scratch);
+	for (size_t i = l->n_lim_done; i-- > 0;)
+		ops->fw_apply(ctx, l->lim[i].o ? l->lim[i].o->text : l->lim[i].n->undo_text,
+			      &scratch);
 }
 
 static int write_changes(struct live *l, struct np_update_live_report *rep, struct np_err *err)
@@ -275,6 +335,11 @@ int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const 
 	r = update_dnsmasq(&l, oplan, conf_changed, hosts_changed, &rep, err);
 	if (r == 0)
 		r = np_update_vx_fdb(eng->ops, eng->ctx, oplan, nplan, err);
+	if (r < 0) {
+		roll_back(&l);
+		goto out;
+	}
+	r = update_port_limits(&l, oplan, nplan, &rep, err);
 	if (r < 0) {
 		roll_back(&l);
 		goto out;

@@ -48,7 +48,8 @@ int np_fw_present(struct np_fw *fw, const char *bridge);
 /* `list table inet netplumb` as nft prints it (owned by the caller);
  * -ENOENT when the table does not exist. */
 int np_fw_list(struct np_fw *fw, char **ret, struct np_err *err);
-/* Deletes table inet netplumb when it holds nothing (no chain, set, map,
+/* Deletes table inet netplumb, then table netdev netplumb (the ports'
+ * limits), each when it holds nothing (no chain, set, map,
  * object or flowtable), in one kernel step that cannot race with another
  * netplumb adding a chain. 0 when it deleted it, when there was none, and
  * when it still holds something (left alone); -errno on a real failure. */

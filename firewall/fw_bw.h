@@ -9,6 +9,7 @@
 struct np_buf;
 struct np_err;
 struct np_net;
+struct np_net_rate;
 
 /* True when net has an outbound average to enforce. */
 bool np_fw_bw_wanted(const struct np_net *net);
@@ -19,3 +20,12 @@ int np_fw_bw_render(const struct np_net *net, const char *br, bool create, struc
 		    struct np_err *err);
 /* Appends the deletion of the chain, whether or not it exists. */
 void np_fw_bw_remove_render(const char *br, struct np_buf *b);
+
+/* A portgroup's <outbound> on a port netplumb adds (libvirt polices the
+ * port's ingress with tc): an nft limit in chain "port-IFNAME" of table
+ * netdev netplumb, hooked at the port's ingress, which sees every frame the
+ * guest sends, bridged or routed. *ret_add installs (or replaces) it, in one
+ * transaction; *ret_del removes it, whether or not it exists; the caller
+ * frees both. ifname passed np_name_check(NP_NAME_IFNAME). */
+int np_fw_bw_port_render(const char *net_name, const char *ifname, const struct np_net_rate *out,
+			 char **ret_add, char **ret_del, struct np_err *err);

@@ -248,7 +248,7 @@ static int nl_open(struct np_fw *fw)
  * nf_tables mutex: a chain added by another netplumb at the same time is
  * either in first (the table stays) or comes after (and recreates the
  * table). A list-then-delete would lose that chain. */
-static int table_delete_nonrec(struct np_fw *fw)
+static int table_delete_nonrec(struct np_fw *fw, uint16_t family)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_nlmsg_batch *b;
@@ -262,7 +262,7 @@ static int table_delete_nonrec(struct np_fw *fw)
 		return -ENOMEM;
 	nftnl_batch_begin(mnl_nlmsg_batch_current(b), fw->seq++);
 	mnl_nlmsg_batch_next(b);
-	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_DELTABLE, NFPROTO_INET,
+	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_DELTABLE, family,
 				    NLM_F_ACK | NLM_F_NONREC, fw->seq++);
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NP_FW_TABLE);
 	mnl_nlmsg_batch_next(b);
@@ -288,17 +288,22 @@ static int table_delete_nonrec(struct np_fw *fw)
 
 int np_fw_table_prune(struct np_fw *fw, struct np_err *err)
 {
+	/* inet: the networks' chains; netdev: the ports' limits */
+	static const struct {
+		uint16_t family;
+		const char *name;
+	} tables[] = { { NFPROTO_INET, "inet" }, { NFPROTO_NETDEV, "netdev" } };
 	int r = nl_open(fw);
 
 	if (r < 0)
 		return np_err_set(err, r, "nft: netlink socket: %s", strerror(-r));
-	r = table_delete_nonrec(fw);
-	/* absent, or still holding something */
-	if (r == -ENOENT || r == -EBUSY)
-		return 0;
-	if (r < 0)
-		return np_err_set(err, r, "nft: delete table inet " NP_FW_TABLE ": %s",
-				  strerror(-r));
+	for (size_t i = 0; i < NP_ARRAY_SIZE(tables); i++) {
+		r = table_delete_nonrec(fw, tables[i].family);
+		/* absent, or still holding something */
+		if (r < 0 && r != -ENOENT && r != -EBUSY)
+			return np_err_set(err, r, "nft: delete table %s " NP_FW_TABLE ": %s",
+					  tables[i].name, strerror(-r));
+	}
 	return 0;
 }
 

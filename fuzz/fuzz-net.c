@@ -11,6 +11,7 @@
 #include "common/util.h"
 #include "dhcp/dhcp.h"
 #include "engine/plan.h"
+#include "engine/port.h"
 #include "firewall/fw.h"
 #include "xml/net.h"
 #include "xml/xml.h"
@@ -437,9 +438,10 @@ static const char *next_body(const struct np_plan *plan, size_t *i)
 		const struct np_step *s = &plan->steps[*i];
 
 		if (s->kind == NP_STEP_FILE_WRITE || s->kind == NP_STEP_HOOK ||
-		    s->kind == NP_STEP_FW_APPLY) {
+		    s->kind == NP_STEP_FW_APPLY || s->kind == NP_STEP_PORT_LIMIT) {
 			(*i)++;
-			return s->kind == NP_STEP_FW_APPLY ? s->text : s->data;
+			return s->kind == NP_STEP_FILE_WRITE || s->kind == NP_STEP_HOOK ? s->data
+											 : s->text;
 		}
 	}
 	return NULL;
@@ -557,10 +559,16 @@ static void check_plan_text(const struct np_plan *plan, const char *text)
  * passed validation, as the CLI never plans any other. */
 static void plan_all(const struct np_net *net)
 {
+	/* a recorded port in the default portgroup: its <bandwidth> steps */
+	static const struct np_port port = { .type = NP_PORT_VETH, .ifname = "vnet0",
+					     .peer = "eth0", .netns = "guest", .owner = -1,
+					     .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } };
 	struct np_plan_paths paths = {
 		.state_dir = STATE_DIR,
 		.run_dir = RUN_DIR,
 		.dnsmasq_user = DNSMASQ_USER,
+		.ports = &port,
+		.n_ports = 1,
 		/* a VXLAN's underlay, as the engine would find it */
 		.underlay_mtu = 1500,
 	};

@@ -5,7 +5,8 @@
 # <bandwidth> moves the same data at least 10 times faster both ways. Rates
 # are measured (bytes over the receiver's wall time), never judged by a
 # timeout. The default portgroup's <bandwidth> shapes a port port-add makes
-# the same way. `plan` shows the tc lines and the nft limit, and the kernel holds
+# the same way, and a portgroup's <outbound> limits what that port's guest
+# sends (an nft limit at the port's ingress) until port-delete or net-destroy. `plan` shows the tc lines and the nft limit, and the kernel holds
 # what it printed.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -153,7 +154,52 @@ wait_until 5 ip netns exec "${GUEST_NS[3]}" busybox ping -c 1 -W 1 192.168.163.1
 	fail "guest 3 does not reach its bridge"
 port_in=$(shaped_rate "port download" "$NS_HOST" "${GUEST_NS[3]}" 192.168.163.10 5007)
 expect_within_20 "download through the shaped port, steady rate" "$port_in"
+
+log "a portgroup's <outbound> limits what a port-add port's guest sends"
+for g in 4 5; do
+	ns_add "$NS_PREFIX-g$g"
+	GUEST_NS[$g]="$NS_PREFIX-g$g"
+done
+expect_np_ok "port-add --portgroup uploads" \
+	port-add mpgbw --veth "${GUEST_NS[4]}" --ifname npup0 --portgroup uploads
+expect_np_ok "port-add --portgroup free" \
+	port-add mpgbw --veth "${GUEST_NS[5]}" --ifname npfree0 --portgroup free
+expect_np_ok "plan mpgbw with its ports" plan mpgbw
+expect_match "plan: the port's limit at its ingress, nft's burst less one second" \
+	'^add rule netdev netplumb port-npup0 limit rate over 1000000 bytes/second burst 24000 bytes drop$' \
+	"$NP_OUT"
+expect_match "plan: in a chain hooked at the port's ingress" \
+	'^add chain netdev netplumb port-npup0 \{ type filter hook ingress device "npup0" priority 0; policy accept; \}$' \
+	"$NP_OUT"
+expect_no_match "plan: no limit on the unshaped port" 'port-npfree0' "$NP_OUT"
+expect_match "the kernel holds the limit on the port's ingress" \
+	'limit rate over 1000000 bytes/second burst 24000 bytes drop' \
+	"$(ip netns exec "$NS_HOST" nft list chain netdev netplumb port-npup0)"
+for g in 4 5; do
+	ip -n "${GUEST_NS[$g]}" addr add 192.168.163.1$g/24 dev eth0
+	ip -n "${GUEST_NS[$g]}" link set eth0 up
+	wait_until 5 ip netns exec "${GUEST_NS[$g]}" busybox ping -c 1 -W 1 192.168.163.1 ||
+		fail "guest $g does not reach its bridge"
+done
+port_out=$(shaped_rate "port upload" "${GUEST_NS[4]}" "$NS_HOST" 192.168.163.1 5030)
+expect_within_20 "upload through the limited port, steady rate" "$port_out"
+expect_10x "upload through the unshaped port" "$port_out" "${GUEST_NS[5]}" "$NS_HOST" \
+	192.168.163.1 5040
+expect_np_ok "port-delete mpgbw npup0" port-delete mpgbw npup0
+expect_no_match "port-delete took the port's chain" 'port-npup0' \
+	"$(ip netns exec "$NS_HOST" nft list ruleset)"
+expect_np_ok "port-add --portgroup uploads again" \
+	port-add mpgbw --veth "${GUEST_NS[4]}" --ifname npup0 --portgroup uploads
+expect_match "the limit is back with the port" 'limit rate over 1000000 bytes/second' \
+	"$(ip netns exec "$NS_HOST" nft list chain netdev netplumb port-npup0)"
+ip netns exec "$NS_HOST" nft delete chain netdev netplumb port-npup0
+expect_np_ok "net-reload mpgbw" net-reload mpgbw
+expect_match "net-reload puts back the port's limit someone removed" \
+	'limit rate over 1000000 bytes/second' \
+	"$(ip netns exec "$NS_HOST" nft list chain netdev netplumb port-npup0)"
 expect_np_ok "net-destroy mpgbw" net-destroy mpgbw
+expect_no_match "net-destroy took the ports' netdev table" 'netdev netplumb' \
+	"$(ip netns exec "$NS_HOST" nft list tables)"
 
 log "net-destroy takes the shaping with the bridge"
 expect_np_ok "net-destroy mbw" net-destroy mbw

@@ -13,9 +13,9 @@
 #     the network is still known as active, and a second net-destroy finishes
 #     the job, leaving nothing.
 # Two networks: libvirt's 'default', and one with NAT over IPv4 and IPv6, a
-# static route, DHCP and DNS hosts and a recorded guest tap port, so that
-# every kind of change (file, bridge, sysctl, address, link, route, nft,
-# dnsmasq, port) gets its fault.
+# static route, DHCP and DNS hosts and a recorded guest tap port (its
+# portgroup limits what it sends), so that every kind of change (file,
+# bridge, sysctl, address, link, route, nft, dnsmasq, port) gets its fault.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/hostile/lib-state.sh
@@ -24,7 +24,7 @@
 MAX_STEPS=80 # no start of these networks has this many changes
 
 # The descriptions np_step_describe() gives, with "undo " before them on destroy.
-STEP_ERE='(write /|create bridge |set sysctl |add address |bring [^ ]+ up|add route |install firewall rules|start dnsmasq|create VXLAN |flood |attach port |isolate bridge port |add an? [a-z]+ (qdisc|class) to |run the network hook |run firewall-cmd |record what was applied )'
+STEP_ERE='(write /|create bridge |set sysctl |add address |bring [^ ]+ up|add route |install firewall rules|limit what the guest sends on port |start dnsmasq|create VXLAN |flood |attach port |isolate bridge port |add an? [a-z]+ (qdisc|class) to |run the network hook |run firewall-cmd |record what was applied )'
 
 [ -e /dev/net/tun ] || skip "no /dev/net/tun (the guest port is a tap)"
 
@@ -38,6 +38,11 @@ cat >"$NP_TMP/faultnet.xml" <<'EOF'
     <outbound average='100000'/>
   </bandwidth>
   <port isolated='yes'/>
+  <portgroup name='guests' default='yes'>
+    <bandwidth>
+      <outbound average='100000'/>
+    </bandwidth>
+  </portgroup>
   <domain name='fault.test'/>
   <dns>
     <host ip='192.168.201.5'>

@@ -6,6 +6,8 @@
 #include "common/err.h"
 #include "common/util.h"
 #include "firewall/fw.h"
+#include "firewall/fw_bw.h"
+#include "xml/bandwidth.h"
 #include "xml/net.h"
 
 #include <errno.h>
@@ -465,8 +467,43 @@ static void test_bad_prefix(void)
 	CHECK(!s && err.msg[0]);
 }
 
+/* A portgroup's <outbound> on a port: libvirt's police arithmetic in a
+ * netdev ingress chain of the port's own. */
+static void test_port_limit(void)
+{
+	struct np_net_rate dflt = { .present = true, .average = 1000 },
+			   small = { .present = true, .average = 1000, .burst = 500 },
+			   huge = { .present = true, .average = UINT64_MAX / 100 };
+	struct np_err err = { { 0 } };
+	char *add = NULL, *del = NULL;
+
+	/* the burst defaults to the average: 1024000 bytes, less one second */
+	CHECK(np_fw_bw_port_render("n", "vnet-1.a", &dflt, &add, &del, &err) == 0);
+	CHECK(add && !strcmp(add, "add table netdev netplumb\n"
+				  "add chain netdev netplumb port-vnet-1.a { type filter hook "
+				  "ingress device \"vnet-1.a\" priority 0; policy accept; }\n"
+				  "flush chain netdev netplumb port-vnet-1.a\n"
+				  "add rule netdev netplumb port-vnet-1.a limit rate over 1000000 "
+				  "bytes/second burst 24000 bytes drop\n"));
+	CHECK(del && !strcmp(del, "add table netdev netplumb\n"
+				  "add chain netdev netplumb port-vnet-1.a\n"
+				  "delete chain netdev netplumb port-vnet-1.a\n"));
+	free(add);
+	free(del);
+	add = del = NULL;
+	/* a burst below one second of the rate: nft's own second only */
+	CHECK(np_fw_bw_port_render("n", "p0", &small, &add, &del, &err) == 0);
+	CHECK(add && strstr(add, " limit rate over 1000000 bytes/second drop\n"));
+	free(add);
+	free(del);
+	add = del = NULL;
+	CHECK(np_fw_bw_port_render("n", "p0", &huge, &add, &del, &err) == -ERANGE && !add &&
+	      !del && strstr(err.msg, "network 'n'") && strstr(err.msg, "<outbound>"));
+}
+
 int main(void)
 {
+	test_port_limit();
 	test_nat_default();
 	test_create();
 	test_route();

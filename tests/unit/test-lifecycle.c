@@ -5,8 +5,11 @@
 
 #include "common/err.h"
 #include "common/fileio.h"
+#include "common/util.h"
 #include "engine/health.h"
 #include "engine/lifecycle.h"
+#include "engine/port.h"
+#include "engine/port_api.h"
 #include "engine/store.h"
 #include "xml/net.h"
 
@@ -411,6 +414,68 @@ static void test_replaced_bridge(void)
 	fake_init(&fk);
 }
 
+/* A portgroup's <outbound> on a port port-add makes: its nft limit comes
+ * with the port, goes with port-delete and net-destroy, and a failure at
+ * any change of port-add (the record written last) takes it back. */
+static void test_port_limit(void)
+{
+	struct np_port_add_req req = { .veth = "g1", .ifname = "nplp0" };
+	struct env e;
+	struct np_err err = { { 0 } };
+	struct np_port port;
+	char path[512], *name = NULL;
+	int fw, links, failed = 0;
+
+	env_open(&e);
+	CHECK(write_file("pl.xml",
+			 "<network><name>pl</name><bridge name='nplim0'/>"
+			 "<portgroup name='g' default='yes'><bandwidth><outbound average='1000'/>"
+			 "</bandwidth></portgroup></network>",
+			 path, sizeof(path)) == 0);
+	CHECK(np_engine_define(&e.eng, path, &name, &err) == 0);
+	free(name);
+	CHECK(np_engine_start(&e.eng, "pl", &err) == 0);
+	env_close(&e);
+	fw = fk.fw;
+	links = fake_links(&fk);
+	for (int n = 1; n < 20; n++) {
+		env_open(&e);
+		fake_log_reset(&fk);
+		fk.fail_at = fk.calls + n;
+		memset(&err, 0, sizeof(err));
+		if (np_engine_port_add(&e.eng, "pl", &req, &port, &err) == -EIO) {
+			_np_free_ struct np_port *ports = NULL;
+			size_t np = 0;
+
+			failed++;
+			CHECK(fk.fw == fw && fake_links(&fk) == links);
+			CHECK(np_store_ports_load(e.st, "pl", &ports, &np) == 0 && np == 0);
+			env_close(&e);
+			continue;
+		}
+		fk.fail_at = 0;
+		CHECK(strstr(np_buf_str(&fk.log), "port_add nplp0 nplim0\nfw_apply add\n") != NULL);
+		CHECK(fk.fw == fw + 1 && fake_links(&fk) == links + 1);
+		fake_log_reset(&fk);
+		CHECK(np_engine_port_del(&e.eng, "pl", "nplp0", &err) == 0);
+		CHECK(strstr(np_buf_str(&fk.log), "fw_apply remove\nfw_prune\nlink_del ") != NULL);
+		CHECK(fk.fw == fw && fake_links(&fk) == links);
+		env_close(&e);
+		break;
+	}
+	/* port, limit, record: each of them failed once */
+	CHECK(failed == 3);
+	env_open(&e);
+	CHECK(np_engine_port_add(&e.eng, "pl", &req, &port, &err) == 0 && fk.fw == fw + 1);
+	env_close(&e);
+	env_open(&e);
+	fake_log_reset(&fk);
+	CHECK(np_engine_destroy(&e.eng, "pl", &err) == 0);
+	CHECK(strstr(np_buf_str(&fk.log), "fw_apply remove\nfw_prune\nlink_del ") != NULL);
+	CHECK(fk.fw == fw - 1 && fake_links(&fk) == links - 1);
+	env_close(&e);
+}
+
 int main(void)
 {
 	if (!mkdtemp(root)) {
@@ -424,6 +489,7 @@ int main(void)
 	test_define_errors();
 	test_define_fills_and_undefine();
 	test_claims_index();
+	test_port_limit();
 	nftw(root, rm_visit, 16, FTW_DEPTH | FTW_PHYS);
 	fake_free(&fk);
 	return check_result("test-lifecycle");

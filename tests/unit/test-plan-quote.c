@@ -252,6 +252,7 @@ static void expect_step(const struct np_step *s, const char *net_name, struct ex
 		}
 		return;
 	case NP_STEP_FW_APPLY:
+	case NP_STEP_PORT_LIMIT:
 		want_argv(next(e, s->text), "nft", "-f", "-", NULL);
 		return;
 	case NP_STEP_QEMU_ACL:

@@ -576,8 +576,8 @@ static void test_printed_is_executed(struct np_net *def)
 		np_net_free(in);
 	}
 
-	/* the default portgroup's <bandwidth>: HTB on the port; an outbound
-	 * rate there is refused, not dropped */
+	/* the default portgroup's <bandwidth>: HTB on the port; its outbound
+	 * rate an nft limit at the port's ingress, removed with the port */
 	{
 		static const char pg[] =
 			"<network><name>pg</name><bridge name='nppg0'/>"
@@ -586,7 +586,7 @@ static void test_printed_is_executed(struct np_net *def)
 		static const char pg_out[] =
 			"<network><name>pg</name><bridge name='nppg0'/>"
 			"<portgroup name='g' default='yes'><bandwidth>"
-			"<outbound average='500'/></bandwidth></portgroup></network>";
+			"<outbound average='1000' burst='3000'/></bandwidth></portgroup></network>";
 		struct np_net *in = parse(pg, "pg.xml"), *out = parse(pg_out, "pg-out.xml");
 		struct np_plan_paths p = tmp_paths;
 		struct np_plan *plan = NULL;
@@ -607,11 +607,66 @@ static void test_printed_is_executed(struct np_net *def)
 		free(printed);
 		np_plan_free(plan);
 		plan = NULL;
-		CHECK(out && np_plan_build(out, &p, &plan, &err) == -EOPNOTSUPP && !plan &&
-		      strstr(err.msg, "<outbound>"));
-		/* without ports there is nothing to refuse */
-		CHECK(out && np_plan_build(out, &tmp_paths, &plan, &err) == 0);
+		CHECK(out && np_plan_build(out, &p, &plan, &err) == 0 && plan);
+		printed = plan ? printed_calls(plan) : NULL;
+		CHECK(printed && strstr(printed, "port_add npp0 nppg0\nfw_apply add\n"));
+		if (plan) {
+			const struct np_step *lim = np_plan_find(plan, NP_STEP_PORT_LIMIT);
+			struct fake f;
+
+			/* libvirt's police: 1000 KiB/s is 1000000 bytes/s, a 3000
+			 * KiB burst 3072000 bytes, less the second nft adds */
+			CHECK(lim && !strcmp(lim->ifname, "npp0") &&
+			      !strcmp(lim->text,
+				      "add table netdev netplumb\n"
+				      "add chain netdev netplumb port-npp0 { type filter hook "
+				      "ingress device \"npp0\" priority 0; policy accept; }\n"
+				      "flush chain netdev netplumb port-npp0\n"
+				      "add rule netdev netplumb port-npp0 limit rate over 1000000 "
+				      "bytes/second burst 2072000 bytes drop\n") &&
+			      !strcmp(lim->undo_text, "add table netdev netplumb\n"
+						      "add chain netdev netplumb port-npp0\n"
+						      "delete chain netdev netplumb port-npp0\n"));
+			/* it is recorded, so destroy removes it: limit, then port */
+			fake_init(&f);
+			CHECK(np_plan_apply(plan, &fake_ops, &f, NULL, &err) == 0);
+			{
+				_np_free_ char *rec = NULL;
+				_np_plan_free_ struct np_plan *back = NULL;
+
+				CHECK(np_record_render(plan, plan->n_steps, &rec) == 0 &&
+				      np_record_parse(rec, "rec", &back, &err) == 0);
+				f.log.len = 0;
+				if (f.log.data)
+					f.log.data[0] = '\0';
+				CHECK(back && np_plan_undo(back, &fake_ops, &f, NULL, &err) == 0);
+				CHECK(strstr(np_buf_str(&f.log),
+					     "fw_apply remove\nfw_prune\nlink_del "));
+			}
+			fake_free(&f);
+			check_printed_is_executed_paths(out, &p);
+		}
+		free(printed);
 		np_plan_free(plan);
+		plan = NULL;
+		/* the port's own plan (port-add) holds it too, after the port */
+		CHECK(out && np_plan_port_build(out, &port, &plan, &err) == 0 && plan &&
+		      plan->steps[0].kind == NP_STEP_PORT_ADD &&
+		      plan->steps[plan->n_steps - 1].kind == NP_STEP_PORT_LIMIT);
+		np_plan_free(plan);
+		plan = NULL;
+		/* a rate nft cannot hold is refused with one line */
+		{
+			struct np_net *big = parse("<network><name>pg</name><bridge name='nppg0'/>"
+						   "<portgroup name='g' default='yes'><bandwidth>"
+						   "<outbound average='1' burst='9999999999'/>"
+						   "</bandwidth></portgroup></network>",
+						   "pg-big.xml");
+
+			CHECK(big && np_plan_build(big, &p, &plan, &err) == -ERANGE && !plan &&
+			      strstr(err.msg, "<outbound>"));
+			np_net_free(big);
+		}
 		np_net_free(in);
 		np_net_free(out);
 	}

@@ -11,6 +11,7 @@
 #include "engine/lifecycle.h"
 #include "firewall/foreign.h"
 #include "engine/ops.h"
+#include "engine/port.h"
 #include "engine/store.h"
 #include "engine/update_live.h"
 #include "xml/net.h"
@@ -596,6 +597,41 @@ static void test_failures(void)
 	CHECK_STR(rec.log, "write:hostsfile reload write:applied");
 }
 
+/* A portgroup's <outbound> changed live: the recorded ports in it get the
+ * new limit or lose theirs, and the record says so (destroy removes what
+ * the kernel has); a failure changes nothing. */
+static void test_port_limits(void)
+{
+	static const char up[] = "<portgroup name='up' default='yes'><bandwidth>"
+				 "<outbound average='1000'/></bandwidth></portgroup>";
+	struct np_port port = { .type = NP_PORT_TAP, .ifname = "nplt0", .owner = -1,
+				.mac = { 0x52, 0x54, 0x00, 0x01, 0x02, 0x03 } };
+	struct np_err err;
+	struct env e;
+	char *s;
+
+	reset_root();
+	start_default();
+	env_open(&e);
+	CHECK(np_store_port_save(e.st, "default", &port) == 0);
+	env_close(&e);
+	failing("fw", NP_SECTION_PORTGROUP, up, "fw!");
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_PORTGROUP, up, 0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "fw write:applied");
+	s = slurp("run/default.applied");
+	CHECK(strstr(s, "step port-limit ifname=nplt0 undo=") != NULL);
+	free(s);
+	/* the same limit again: nothing to do */
+	CHECK(update("default", NP_UPDATE_ADD_LAST, NP_SECTION_PORTGROUP, "<portgroup name='q'/>",
+		     0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "write:applied");
+	CHECK(update("default", NP_UPDATE_DELETE, NP_SECTION_PORTGROUP, up, 0, NULL, &err) == 0);
+	CHECK_STR(rec.log, "fw-del write:applied");
+	s = slurp("run/default.applied");
+	CHECK(!strstr(s, "port-limit"));
+	free(s);
+}
+
 /* With DNS off, dnsmasq runs for DHCP only: deleting the last range stops it. */
 static void test_dnsmasq_no_longer_needed(void)
 {
@@ -699,6 +735,7 @@ int main(void)
 	test_failures();
 	test_dnsmasq_no_longer_needed();
 	test_vxlan_remote();
+	test_port_limits();
 	nftw(root, rm_visit, 16, FTW_DEPTH | FTW_PHYS);
 	return check_result("test-update-live");
 }
