@@ -198,23 +198,11 @@ int np_xml_vx_validate(const struct np_net *net, const char *file, struct np_err
 	if (!vx)
 		return 0;
 	snprintf(id, sizeof(id), "%u", vx->id);
-	switch (net->forward.mode) {
-	case NP_FWD_NONE:
-	case NP_FWD_NAT:
-	case NP_FWD_ROUTE:
-	case NP_FWD_OPEN:
-		break;
-	case NP_FWD_BRIDGE:
-	case NP_FWD_PRIVATE:
-	case NP_FWD_VEPA:
-	case NP_FWD_PASSTHROUGH:
-	case NP_FWD_HOSTDEV:
-	case NP_FWD__MAX:
+	if (!np_net_is_virtual(net))
 		return verr(file, err, "vxlan", "id", id,
 			    "a VXLAN needs a bridge netplumb creates (nat, route, open or "
 			    "isolated network), not forward mode '%s'",
 			    np_fwd_mode_names[net->forward.mode]);
-	}
 	if (!vx->id || vx->id > VNI_MAX)
 		return verr(file, err, "vxlan", "id", id, "not a VNI (1-%d)", VNI_MAX);
 	if (!vx->dev)

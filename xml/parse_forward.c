@@ -224,23 +224,8 @@ int np_xml_check_mode(struct np_xml_pctx *c, xmlNode *root, struct np_net *net)
 	case NP_FWD__MAX:
 		break;
 	}
-	if (net->has_mtu) {
-		switch (net->forward.mode) {
-		case NP_FWD_NONE:
-		case NP_FWD_NAT:
-		case NP_FWD_ROUTE:
-		case NP_FWD_OPEN:
-			break;
-		case NP_FWD_BRIDGE:
-		case NP_FWD_PRIVATE:
-		case NP_FWD_VEPA:
-		case NP_FWD_PASSTHROUGH:
-		case NP_FWD_HOSTDEV:
-		case NP_FWD__MAX:
-			return perr(c, np_xml_child(root, "mtu"), "size",
-				    "mtu only allowed in open, route, nat and isolated mode, not %s",
-				    mode);
-		}
-	}
+	if (net->has_mtu && !np_net_is_virtual(net))
+		return perr(c, np_xml_child(root, "mtu"), "size",
+			    "mtu only allowed in open, route, nat and isolated mode, not %s", mode);
 	return 0;
 }
