@@ -282,9 +282,24 @@ static void print_qemu_acl(const struct np_step *s, FILE *out)
 	np_buf_free(&u);
 }
 
+/* "ip link add name IF [address MAC] [mtu N]": the start of every link
+ * netplumb creates. */
+static void link_add_words(struct np_buf *b, const struct np_step *s)
+{
+	char mac[NP_MAC_STRLEN];
+
+	words(b, "ip", "link", "add", "name", s->ifname, NULL);
+	if (s->has_mac)
+		words(b, "address", np_mac_str(s->mac, mac), NULL);
+	if (s->mtu) {
+		word(b, "mtu");
+		wordf(b, "%u", s->mtu);
+	}
+}
+
 static void print_step(const struct np_step *s, const char *plan_name, FILE *out)
 {
-	char a[NP_ADDR_STRLEN], g[NP_ADDR_STRLEN], mac[NP_MAC_STRLEN];
+	char a[NP_ADDR_STRLEN], g[NP_ADDR_STRLEN];
 	struct np_buf b = { 0 };
 
 	if (s->why)
@@ -311,13 +326,7 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 	case NP_STEP_BRIDGE_ADD:
 		/* "name"/"dev" before every interface name, so that no name can
 		 * be taken for one of ip's keywords ("help", "type", ...) */
-		words(&b, "ip", "link", "add", "name", s->ifname, NULL);
-		if (s->has_mac)
-			words(&b, "address", np_mac_str(s->mac, mac), NULL);
-		if (s->mtu) {
-			word(&b, "mtu");
-			wordf(&b, "%u", s->mtu);
-		}
+		link_add_words(&b, s);
 		words(&b, "type", "bridge", NULL);
 		if (s->stp >= 0) {
 			word(&b, "stp_state");
@@ -437,13 +446,7 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		print_port(s, out);
 		return;
 	case NP_STEP_VXLAN_ADD:
-		words(&b, "ip", "link", "add", "name", s->ifname, NULL);
-		if (s->has_mac)
-			words(&b, "address", np_mac_str(s->mac, mac), NULL);
-		if (s->mtu) {
-			word(&b, "mtu");
-			wordf(&b, "%u", s->mtu);
-		}
+		link_add_words(&b, s);
 		words(&b, "master", s->master, "type", "vxlan", "id", NULL);
 		wordf(&b, "%u", s->vx.vni);
 		words(&b, "dev", s->key, NULL);
