@@ -131,7 +131,10 @@ PASTE=$NP_TMP/paste
 mkdir -p "$PASTE/bin" "$PASTE/rec"
 printf '%s\n' "$NP_OUT" >"$PASTE/plan.sh"
 echo 0 >"$PASTE/rec/count"
-for cmd in ip nft sysctl install dnsmasq iptables-nft; do
+# firewall-cmd: the plan puts the bridge in firewalld's zone 'libvirt'
+# wherever firewall-cmd is installed (the step is skipped when no firewalld runs)
+PASTE_CMDS='ip|nft|sysctl|install|dnsmasq|iptables-nft|firewall-cmd'
+for cmd in ${PASTE_CMDS//|/ }; do
 	cat >"$PASTE/bin/$cmd" <<'EOF'
 #!/bin/bash
 read -r n < "$NP_REC/count"
@@ -154,7 +157,7 @@ NP_RC=0
 expect_eq "the pasted plan ran to the end" 0 "$NP_RC"
 expect_eq "bash reported nothing (no command not found, no syntax error)" "" "$(cat "$PASTE/err")"
 expect_eq "no payload ran" "" "$(cd "$PASTE" && ls -d pwned* 2>/dev/null || true)"
-want=$(grep -cE '^(ip|nft|sysctl|install|dnsmasq|iptables-nft) ' "$PASTE/plan.sh")
+want=$(grep -cE "^($PASTE_CMDS) " "$PASTE/plan.sh")
 expect_eq "one recorded command per command line of the plan" "$want" "$(cat "$PASTE/rec/count")"
 found=
 for f in "$PASTE"/rec/argv.*; do
