@@ -247,6 +247,12 @@ own_in=$(shaped_rate "own-rate port download" "$NS_HOST" "${GUEST_NS[6]}" 192.16
 expect_within_20 "download through the port's own --inbound, steady rate" "$own_in"
 own_out=$(shaped_rate "own-rate port upload" "${GUEST_NS[6]}" "$NS_HOST" 192.168.161.1 5053)
 expect_within_20 "upload through the port's own --outbound, steady rate" "$own_out"
+expect_np_ok "net-destroy mfast (the port stays recorded)" net-destroy mfast
+expect_np_ok "net-start mfast" net-start mfast
+expect_match "the port's own inbound comes back with it" 'qdisc htb 1: root .*default 0x1' \
+	"$(ip netns exec "$NS_HOST" tc qdisc show dev npown0)"
+expect_match "and its own outbound limit" 'limit rate over 1000000 bytes/second' \
+	"$(ip netns exec "$NS_HOST" nft list chain netdev netplumb port-npown0)"
 expect_np_ok "port-delete mfast npown0" port-delete mfast npown0
 expect_no_match "port-delete took its chain" 'port-npown0' "$(ip netns exec "$NS_HOST" nft list ruleset)"
 expect_no_match "and its link (with its qdisc)" 'npown0' "$(ip -n "$NS_HOST" -o link show)"
