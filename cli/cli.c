@@ -83,10 +83,12 @@ static const struct command commands[] = {
 	  0 },
 	{ "port-add", np_cmd_port_add,
 	  "port-add NAME (--tap TAP [--owner USER] | --veth NETNS [--peer IF]) [--ifname IF] "
-	  "[--mac MAC] [--portgroup PG] [--isolated yes|no] [--json]",
+	  "[--mac MAC] [--portgroup PG] [--isolated yes|no] [--inbound AVERAGE[,PEAK[,BURST]]] "
+	  "[--outbound AVERAGE[,PEAK[,BURST]]] [--json]",
 	  "attach a guest: a persistent tap for a hypervisor, or a veth into a namespace; prints "
 	  "the guest MAC and, for a tap, how QEMU, cloud-hypervisor and Firecracker attach to it "
-	  "(ports come back whenever the network starts)", 0 },
+	  "(ports come back whenever the network starts); --inbound/--outbound: its own rates as "
+	  "virsh attach-interface's (KiB/s, KiB), instead of its portgroup's <bandwidth>", 0 },
 	{ "port-list", np_cmd_port_list, "port-list NAME [--json]", "list a network's guest ports",
 	  0 },
 	{ "port-delete", np_cmd_port_delete, "port-delete NAME PORT", "detach and forget a port",

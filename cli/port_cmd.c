@@ -16,6 +16,23 @@
 
 #include <stdio.h>
 
+/* The port's own rates (--inbound/--outbound), libvirt's units. */
+static void json_rates(struct np_buf *b, const struct np_port *p)
+{
+	const struct np_net_rate *r[] = { &p->bw.in, &p->bw.out };
+	static const char *const key[] = { "inbound", "outbound" };
+
+	for (int k = 0; k < 2; k++) {
+		if (!r[k]->present)
+			continue;
+		np_buf_addf(b, ", \"%s\": {", key[k]);
+		np_json_kn(b, true, "average", (long long)r[k]->average);
+		np_json_kn(b, false, "peak", (long long)r[k]->peak);
+		np_json_kn(b, false, "burst", (long long)r[k]->burst);
+		np_buf_addc(b, '}');
+	}
+}
+
 static void print_added_json(const char *name, const struct np_port *p, const char *mac)
 {
 	struct np_buf b = { 0 };
@@ -42,6 +59,7 @@ static void print_added_json(const char *name, const struct np_port *p, const ch
 		np_json_kv(&b, false, "netns", p->netns);
 		np_json_kv(&b, false, "peer", p->peer);
 	}
+	json_rates(&b, p);
 	np_buf_add(&b, "}\n");
 	fputs(np_buf_str(&b), stdout);
 	np_buf_free(&b);
@@ -77,6 +95,8 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		{ .name = "--ifname", .takes_value = true }, { .name = "--peer", .takes_value = true },
 		{ .name = "--portgroup", .takes_value = true },
 		{ .name = "--isolated", .takes_value = true },
+		{ .name = "--inbound", .takes_value = true },
+		{ .name = "--outbound", .takes_value = true },
 		{ .name = "--json" },
 	};
 	const size_t na = NP_ARRAY_SIZE(args);
@@ -98,6 +118,8 @@ int np_cmd_port_add(struct np_cli *c, int argc, char **argv, struct np_err *err)
 		.mac = np_args_value(args, na, "--mac"),
 		.portgroup = np_args_value(args, na, "--portgroup"),
 		.isolated = np_args_value(args, na, "--isolated"),
+		.inbound = np_args_value(args, na, "--inbound"),
+		.outbound = np_args_value(args, na, "--outbound"),
 	};
 	r = np_engine_port_add(c->eng, name, &req, &port, err);
 	if (r < 0)
@@ -145,6 +167,7 @@ static void print_json(const struct np_port *ports, const struct np_port_info *i
 			np_json_kv(&b, false, "netns", p->netns);
 			np_json_kv(&b, false, "peer", p->peer);
 		}
+		json_rates(&b, p);
 		np_json_kv(&b, false, "state", info[i].state);
 		if (info[i].present) {
 			np_json_kn(&b, false, "rx_bytes", (long long)info[i].rx_bytes);

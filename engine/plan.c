@@ -515,20 +515,33 @@ static int plan_bandwidth(struct np_plan *plan, const struct np_net *net, struct
 	return 0;
 }
 
-/* The <bandwidth> of a port's portgroup (the default one when it names none,
- * as libvirt) on a port netplumb adds, as libvirt's virNetDevBandwidthSet(
- * port, bw, hierarchical_class=false, swapped=true): the port's egress
- * carries the traffic towards the guest. */
+/* A port's <bandwidth>: its own (port-add --inbound/--outbound) when it has
+ * one, else its portgroup's (the default one when it names none), as
+ * libvirt's networkAllocatePort: the port's element replaces the
+ * portgroup's as a whole, not direction by direction. */
+static bool port_bw(const struct np_net *net, const struct np_port *port, struct np_net_bw *ret,
+		    bool *own)
+{
+	*own = port->bw.in.present || port->bw.out.present;
+	if (*own) {
+		*ret = port->bw;
+		return true;
+	}
+	return np_net_portgroup_bandwidth(net, port->portgroup[0] ? port->portgroup : NULL, ret);
+}
+
+/* A port's inbound rate as libvirt's virNetDevBandwidthSet(port, bw,
+ * hierarchical_class=false, swapped=true): the port's egress carries the
+ * traffic towards the guest. */
 static int plan_port_bandwidth(struct np_plan *plan, const struct np_net *net,
 			       const struct np_port *port, struct np_err *err)
 {
 	struct np_net_bw bw;
 	struct np_tc_spec rates = { 0 }, sp;
+	bool own;
 	int r;
 
-	if (!np_net_portgroup_bandwidth(net, port->portgroup[0] ? port->portgroup : NULL, &bw))
-		return 0;
-	if (!bw.in.present)
+	if (!port_bw(net, port, &bw, &own) || !bw.in.present)
 		return 0;
 	r = tc_rates(net, &bw.in, &rates, err);
 	if (r < 0)
@@ -536,8 +549,10 @@ static int plan_port_bandwidth(struct np_plan *plan, const struct np_net *net,
 	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 0),
 				  .parent = TC_H_ROOT, .defcls = 1 };
 	if (!add_tc(plan, NP_STEP_QDISC_ADD, port->ifname, &sp,
-		    "its portgroup's <bandwidth><inbound>: traffic towards this guest leaves "
-		    "through its port"))
+		    own ? "its own <bandwidth><inbound> (port-add --inbound, which replaces its "
+			  "portgroup's): traffic towards this guest leaves through its port"
+			: "its portgroup's <bandwidth><inbound>: traffic towards this guest leaves "
+			  "through its port"))
 		return -ENOMEM;
 	sp = (struct np_tc_spec){ .kind = NP_TC_HTB, .handle = TC_H_MAKE(1U << 16, 1),
 				  .parent = TC_H_MAKE(1U << 16, 0), .rate = rates.rate,
@@ -553,7 +568,7 @@ static int plan_port_bandwidth(struct np_plan *plan, const struct np_net *net,
 	return 0;
 }
 
-/* The portgroup's <outbound>: libvirt polices the port's ingress with tc's
+/* A port's outbound rate: libvirt polices the port's ingress with tc's
  * police action, which not every kernel has; an nft limit hooked at the
  * port's ingress (netdev family) sees the same frames. */
 static int plan_port_limit(struct np_plan *plan, const struct np_net *net,
@@ -561,17 +576,20 @@ static int plan_port_limit(struct np_plan *plan, const struct np_net *net,
 {
 	struct np_net_bw bw;
 	struct np_step *s;
+	bool own;
 
-	if (!np_net_portgroup_bandwidth(net, port->portgroup[0] ? port->portgroup : NULL, &bw) ||
-	    !bw.out.present)
+	if (!port_bw(net, port, &bw, &own) || !bw.out.present)
 		return 0;
 	s = add_step(plan, NP_STEP_PORT_LIMIT);
 	if (!s || dup_into(&s->ifname, port->ifname) < 0 ||
-	    dup_into(&s->why, "its portgroup's <bandwidth><outbound>: what this guest sends, "
-			      "limited at its port's ingress in table netdev " NP_FW_TABLE
-			      " where libvirt uses tc's police action (not in every kernel); "
-			      "nft's byte limit holds one second of its rate besides its burst, "
-			      "so its burst is libvirt's less that") < 0)
+	    fmt_into(&s->why,
+		     "%s: what this guest sends, limited at its port's ingress in table netdev "
+		     NP_FW_TABLE " where libvirt uses tc's police action (not in every kernel); "
+		     "nft's byte limit holds one second of its rate besides its burst, so its "
+		     "burst is libvirt's less that",
+		     own ? "its own <bandwidth><outbound> (port-add --outbound, which replaces "
+			   "its portgroup's)"
+			 : "its portgroup's <bandwidth><outbound>") < 0)
 		return -ENOMEM;
 	return np_fw_bw_port_render(net->name, port->ifname, &bw.out, &s->text, &s->undo_text, err);
 }

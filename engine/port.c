@@ -1,10 +1,12 @@
 #include "engine/port.h"
 
 #include "common/buf.h"
+#include "common/err.h"
 #include "common/name.h"
 #include "common/util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +15,16 @@
 /* What np_port_parse and np_port_format both insist on, so that a record
  * with a name a user could use to add a line (netns=g2\nifname=up0) is
  * never written nor read. */
+static bool rate_valid(const struct np_net_rate *r)
+{
+	return !r->present || (r->average && r->average <= UINT64_MAX / 1000 &&
+			       r->peak <= UINT64_MAX / 1000 && r->burst <= UINT32_MAX / 1024);
+}
+
 static bool port_valid(const struct np_port *p)
 {
-	if (!np_name_valid(NP_NAME_IFNAME, p->ifname))
+	if (!np_name_valid(NP_NAME_IFNAME, p->ifname) || !rate_valid(&p->bw.in) ||
+	    !rate_valid(&p->bw.out))
 		return false;
 	switch (p->type) {
 	case NP_PORT_TAP:
@@ -37,6 +46,63 @@ bool np_port_portgroup_valid(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return false;
 	return true;
+}
+
+/* One field of a rate: empty (0) or decimal digits that fit. */
+static int rate_field(const char *s, size_t n, unsigned long long *ret)
+{
+	unsigned long long v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (d > 9)
+			return -EINVAL;
+		if (v > (ULLONG_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*ret = v;
+	return 0;
+}
+
+int np_port_rate_parse(const char *what, const char *s, struct np_net_rate *ret,
+		       struct np_err *err)
+{
+	static const char *const names[] = { "average", "peak", "burst" };
+	unsigned long long v[3] = { 0 };
+	const char *p = s;
+	size_t k;
+	int r;
+
+	for (k = 0;; k++) {
+		size_t n = strcspn(p, ",");
+
+		if (k == 3)
+			return np_err_set(err, -EINVAL,
+					  "%s '%s': give AVERAGE[,PEAK[,BURST]]; a floor (a fourth "
+					  "field) is not supported",
+					  what, s);
+		r = rate_field(p, n, &v[k]);
+		if (r < 0)
+			return np_err_set(err, -EINVAL, "%s '%s': the %s is %s", what, s, names[k],
+					  r == -ERANGE ? "too large" : "not a decimal number");
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	if (!v[0])
+		return np_err_set(err, -EINVAL, "%s '%s': the average is mandatory and must be > 0",
+				  what, s);
+	/* tc takes bytes per second in 64 bits and a burst of bytes in 32 */
+	if (v[0] > UINT64_MAX / 1000 || v[1] > UINT64_MAX / 1000 || v[2] > UINT32_MAX / 1024)
+		return np_err_set(err, -ERANGE,
+				  "%s '%s': too large to shape (at most %llu KiB/s, a burst of at "
+				  "most %u KiB)",
+				  what, s, (unsigned long long)(UINT64_MAX / 1000),
+				  (unsigned)(UINT32_MAX / 1024));
+	*ret = (struct np_net_rate){ .present = true, .average = v[0], .peak = v[1], .burst = v[2] };
+	return 0;
 }
 
 static int set_name(char *dst, size_t len, const char *v)
@@ -64,7 +130,8 @@ static int parse_owner(const char *v, long *ret)
 int np_port_parse(const char *text, struct np_port *ret)
 {
 	static const char *const keys[] = { "type", "ifname",	"mac",	    "owner",
-					    "peer", "netns",	"portgroup", "isolated" };
+					    "peer", "netns",	"portgroup", "isolated",
+					    "inbound", "outbound" };
 	enum { KEY_OWNER = 1u << 3, KEY_PEER = 1u << 4, KEY_NETNS = 1u << 5 };
 	struct np_port p = { .owner = -1 };
 	bool have_type = false, have_mac = false;
@@ -123,6 +190,10 @@ int np_port_parse(const char *text, struct np_port *ret)
 			if (strcmp(v, "yes") && strcmp(v, "no"))
 				return -EINVAL;
 			p.isolated = !strcmp(v, "yes") ? 1 : 2;
+		} else if (!strcmp(line, "inbound") || !strcmp(line, "outbound")) {
+			if (np_port_rate_parse(line, v, line[0] == 'i' ? &p.bw.in : &p.bw.out,
+					       NULL) < 0)
+				return -EINVAL;
 		} else if (!strcmp(line, "mac")) {
 			if (np_mac_parse(v, p.mac) < 0)
 				return -EINVAL;
@@ -157,6 +228,12 @@ int np_port_format(const struct np_port *p, char **ret)
 		np_buf_addf(&b, "portgroup=%s\n", p->portgroup);
 	if (p->isolated)
 		np_buf_addf(&b, "isolated=%s\n", p->isolated == 1 ? "yes" : "no");
+	if (p->bw.in.present)
+		np_buf_addf(&b, "inbound=%llu,%llu,%llu\n", p->bw.in.average, p->bw.in.peak,
+			    p->bw.in.burst);
+	if (p->bw.out.present)
+		np_buf_addf(&b, "outbound=%llu,%llu,%llu\n", p->bw.out.average, p->bw.out.peak,
+			    p->bw.out.burst);
 	*ret = np_buf_steal(&b);
 	return *ret ? 0 : -ENOMEM;
 }

@@ -197,6 +197,19 @@ static int port_options(const char *name, const struct np_net *net,
 	return 0;
 }
 
+/* --inbound and --outbound, as virsh attach-interface's: checked with the
+ * names, before anything is read. */
+static int port_rates(const struct np_port_add_req *req, struct np_port *port, struct np_err *err)
+{
+	int r = 0;
+
+	if (req->inbound)
+		r = np_port_rate_parse("port-add: --inbound", req->inbound, &port->bw.in, err);
+	if (r == 0 && req->outbound)
+		r = np_port_rate_parse("port-add: --outbound", req->outbound, &port->bw.out, err);
+	return r;
+}
+
 /* The network, locked, and its recorded ports. */
 static int load(struct np_engine *eng, const char *name, struct np_net **ret_net,
 		struct np_port **ret_ports, size_t *ret_n, struct np_err *err)
@@ -227,6 +240,8 @@ int np_engine_port_add(struct np_engine *eng, const char *name, const struct np_
 		return np_err_set(err, -EINVAL,
 				  "port-add: give exactly one of --tap TAP or --veth NETNS");
 	r = check_names(name, req, err);
+	if (r == 0)
+		r = port_rates(req, &port, err);
 	if (r < 0)
 		return r;
 	r = np_store_lock(eng->store, err);

@@ -19,6 +19,10 @@ struct np_port_add_req {
 	const char *mac;    /* the guest's MAC (a free random 52:54:00:xx:xx:xx) */
 	const char *portgroup; /* the network's portgroup (its default one) */
 	const char *isolated;  /* "yes"|"no" (the network's <port isolated>) */
+	/* its own rates, as virsh attach-interface's: AVERAGE[,PEAK[,BURST]]
+	 * (KiB/s, KiB); either replaces its portgroup's <bandwidth> */
+	const char *inbound;
+	const char *outbound;
 };
 
 /* Under the store lock: checks req, records the port and attaches it when

@@ -7,7 +7,9 @@
 # timeout. The default portgroup's <bandwidth> shapes a port port-add makes
 # the same way, and a portgroup's <outbound> limits what that port's guest
 # sends (an nft limit at the port's ingress) until port-delete or net-destroy. `plan` shows the tc lines and the nft limit, and the kernel holds
-# what it printed.
+# what it printed. A port's own rates (port-add --inbound/--outbound, virsh
+# attach-interface's syntax) shape it likewise on a network without any
+# <bandwidth>; bad rates are refused with one line and leave nothing.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/e2e/lib-modes.sh
@@ -200,6 +202,64 @@ expect_match "net-reload puts back the port's limit someone removed" \
 expect_np_ok "net-destroy mpgbw" net-destroy mpgbw
 expect_no_match "net-destroy took the ports' netdev table" 'netdev netplumb' \
 	"$(ip netns exec "$NS_HOST" nft list tables)"
+
+log "a port's own rates (port-add --inbound/--outbound) on a network without any <bandwidth>"
+ns_add "$NS_PREFIX-g6"
+GUEST_NS[6]="$NS_PREFIX-g6"
+for bad in "--outbound 0" "--outbound 1000,x" "--inbound ,1000" "--inbound 1000,2000,64,10" \
+	"--outbound -1000" "--inbound 18446744073709552"; do
+	# shellcheck disable=SC2086 # the option and its value, split on purpose
+	expect_np_error "port-add $bad is refused" \
+		port-add mfast --veth "${GUEST_NS[6]}" --ifname npown0 $bad
+	expect_match "its line names the option and the value" "port-add: ${bad%% *} '${bad#* }'" \
+		"$NP_ERR"
+done
+expect_no_match "the refused port-adds left no link" 'npown0' "$(ip -n "$NS_HOST" -o link show)"
+expect_np_ok "port-list mfast after the refusals" port-list mfast --json
+expect_no_match "and no record" 'npown0' "$NP_OUT"
+expect_np_ok "port-add mfast --inbound 1000 --outbound 1000" \
+	port-add mfast --veth "${GUEST_NS[6]}" --ifname npown0 --inbound $LIMIT_KIB \
+	--outbound $LIMIT_KIB --json
+expect_match "port-add --json shows its rates" \
+	'"inbound": \{"average": 1000, "peak": 0, "burst": 0\}, "outbound": \{"average": 1000, "peak": 0, "burst": 0\}' \
+	"$NP_OUT"
+expect_np_ok "port-list mfast --json" port-list mfast --json
+expect_match "port-list --json shows them too" '"port": "npown0".*"outbound": \{"average": 1000' \
+	"$NP_OUT"
+expect_np_ok "plan mfast with its port" plan mfast
+expect_match "plan: HTB on the port at its own rate" \
+	'^tc class replace dev npown0 parent 1: classid 1:1 htb rate 1000000bps' "$NP_OUT"
+expect_match "plan: the port's own limit at its ingress" \
+	'^add rule netdev netplumb port-npown0 limit rate over 1000000 bytes/second burst 24000 bytes drop$' \
+	"$NP_OUT"
+expect_match "plan: says the rates are the port's own" 'port-add --outbound' "$NP_OUT"
+expect_match "the kernel has the HTB root qdisc on the port" 'qdisc htb 1: root .*default 0x1' \
+	"$(ip netns exec "$NS_HOST" tc qdisc show dev npown0)"
+expect_match "and the limit at its ingress" \
+	'limit rate over 1000000 bytes/second burst 24000 bytes drop' \
+	"$(ip netns exec "$NS_HOST" nft list chain netdev netplumb port-npown0)"
+expect_no_match "the bridge stays unshaped" 'htb' "$(ip netns exec "$NS_HOST" tc qdisc show dev npfast0)"
+ip -n "${GUEST_NS[6]}" addr add 192.168.161.16/24 dev eth0
+ip -n "${GUEST_NS[6]}" link set eth0 up
+wait_until 5 ip netns exec "${GUEST_NS[6]}" busybox ping -c 1 -W 1 192.168.161.1 ||
+	fail "guest 6 does not reach its bridge"
+own_in=$(shaped_rate "own-rate port download" "$NS_HOST" "${GUEST_NS[6]}" 192.168.161.16 5050)
+expect_within_20 "download through the port's own --inbound, steady rate" "$own_in"
+own_out=$(shaped_rate "own-rate port upload" "${GUEST_NS[6]}" "$NS_HOST" 192.168.161.1 5053)
+expect_within_20 "upload through the port's own --outbound, steady rate" "$own_out"
+expect_np_ok "net-destroy mfast (the port stays recorded)" net-destroy mfast
+expect_np_ok "net-start mfast" net-start mfast
+expect_match "the port's own inbound comes back with it" 'qdisc htb 1: root .*default 0x1' \
+	"$(ip netns exec "$NS_HOST" tc qdisc show dev npown0)"
+expect_match "and its own outbound limit" 'limit rate over 1000000 bytes/second' \
+	"$(ip netns exec "$NS_HOST" nft list chain netdev netplumb port-npown0)"
+expect_np_ok "port-delete mfast npown0" port-delete mfast npown0
+expect_no_match "port-delete took its chain" 'port-npown0' "$(ip netns exec "$NS_HOST" nft list ruleset)"
+expect_no_match "and its link (with its qdisc)" 'npown0' "$(ip -n "$NS_HOST" -o link show)"
+expect_no_match "and, its chain the last, the ports' netdev table" 'netdev netplumb' \
+	"$(ip netns exec "$NS_HOST" nft list tables)"
+expect_np_ok "port-list mfast after port-delete" port-list mfast --json
+expect_no_match "and its record" 'npown0' "$NP_OUT"
 
 log "net-destroy takes the shaping with the bridge"
 expect_np_ok "net-destroy mbw" net-destroy mbw

@@ -978,6 +978,110 @@ static void test_port_options(void)
 	np_net_free(net);
 }
 
+/* A port's own rates (port-add --inbound/--outbound, virsh attach-
+ * interface's syntax): in its record, and they replace its portgroup's
+ * <bandwidth> as a whole, as libvirt's networkAllocatePort. */
+static void test_port_rates(void)
+{
+	static const char xml[] =
+		"<network><name>pr</name><bridge name='nppr0'/>"
+		"<portgroup name='dflt' default='yes'><bandwidth><inbound average='900'/>"
+		"<outbound average='700'/></bandwidth></portgroup></network>";
+	static const char *const bad[] = { "",	    "0",	 "0,100",	 "abc",	  "-1",
+					   "+5",    " 5",	 "1000,x",	 "1000,,x", "1,2,3,4",
+					   "1,2,3,", "5e3",	 "1.5",
+					   "18446744073709552", "99999999999999999999999",
+					   "1,18446744073709552", "1,,4194304" };
+	struct np_port port = { .type = NP_PORT_VETH, .ifname = "npv0", .peer = "eth0",
+				.netns = "g1", .mac = { 0x52, 0x54, 0x00, 0x01, 0x02, 0x04 } };
+	struct np_net *net = parse(xml, "pr.xml");
+	struct np_plan_paths p = tmp_paths;
+	struct np_net_rate r;
+	struct np_port back;
+	struct np_err err;
+	const struct np_step *c, *lim;
+	struct np_plan *plan;
+	char *text = NULL;
+
+	/* the syntax */
+	CHECK(np_port_rate_parse("x", "1000", &r, NULL) == 0 && r.present && r.average == 1000 &&
+	      !r.peak && !r.burst);
+	CHECK(np_port_rate_parse("x", "1000,2000,64", &r, NULL) == 0 && r.average == 1000 &&
+	      r.peak == 2000 && r.burst == 64);
+	CHECK(np_port_rate_parse("x", "1000,,64", &r, NULL) == 0 && !r.peak && r.burst == 64);
+	CHECK(np_port_rate_parse("x", "1,18446744073709551,4194303", &r, NULL) == 0);
+	for (size_t i = 0; i < NP_ARRAY_SIZE(bad); i++) {
+		err = (struct np_err){ { 0 } };
+		r = (struct np_net_rate){ 0 };
+		CHECK(np_port_rate_parse("port-add: --outbound", bad[i], &r, &err) < 0 &&
+		      !r.present && strstr(err.msg, "port-add: --outbound '") &&
+		      strstr(err.msg, bad[i]) && !strchr(err.msg, '\n'));
+	}
+	err = (struct np_err){ { 0 } };
+	CHECK(np_port_rate_parse("port-add: --inbound", "1,2,3,4", &r, &err) == -EINVAL &&
+	      strstr(err.msg, "floor"));
+
+	/* the record: round trip; old records without the keys still parse */
+	port.bw.in = (struct np_net_rate){ .present = true, .average = 1000, .peak = 2000,
+					   .burst = 64 };
+	port.bw.out = (struct np_net_rate){ .present = true, .average = 300 };
+	CHECK(np_port_format(&port, &text) == 0 && text &&
+	      strstr(text, "inbound=1000,2000,64\noutbound=300,0,0\n"));
+	CHECK(text && np_port_parse(text, &back) == 0 &&
+	      !memcmp(&back.bw, &port.bw, sizeof(port.bw)));
+	free(text);
+	CHECK(np_port_parse("type=tap\nifname=t0\nmac=52:54:00:00:00:01\n", &back) == 0 &&
+	      !back.bw.in.present && !back.bw.out.present);
+	CHECK(np_port_parse("type=tap\nifname=t0\nmac=52:54:00:00:00:01\ninbound=0\n", &back) ==
+	      -EINVAL);
+	CHECK(np_port_parse("type=tap\nifname=t0\nmac=52:54:00:00:00:01\noutbound=1,2,3,4\n",
+			    &back) == -EINVAL);
+	CHECK(np_port_parse("type=tap\nifname=t0\nmac=52:54:00:00:00:01\ninbound=5\ninbound=6\n",
+			    &back) == -EINVAL);
+	{
+		struct np_port zero = port;
+
+		zero.bw.out.average = 0;
+		text = NULL;
+		CHECK(np_port_format(&zero, &text) == -EINVAL && !text);
+	}
+
+	/* the plan: its own rates, not the portgroup's */
+	p.ports = &port;
+	p.n_ports = 1;
+	plan = net ? build(net, &p) : NULL;
+	c = plan ? np_plan_find(plan, NP_STEP_CLASS_ADD) : NULL;
+	lim = plan ? np_plan_find(plan, NP_STEP_PORT_LIMIT) : NULL;
+	CHECK(c && !strcmp(c->ifname, "npv0") && c->tc.rate == 1000000 && c->tc.ceil == 2000000 &&
+	      c->tc.burst == 64 * 1024);
+	CHECK(lim && !strcmp(lim->ifname, "npv0") &&
+	      strstr(lim->text, "limit rate over 300000 bytes/second burst 7200 bytes drop") &&
+	      strstr(lim->why, "port-add --outbound"));
+	if (net)
+		check_printed_is_executed_paths(net, &p);
+	np_plan_free(plan);
+
+	/* only --outbound: the portgroup's inbound is not taken either */
+	port.bw.in = (struct np_net_rate){ 0 };
+	plan = net ? build(net, &p) : NULL;
+	CHECK(plan && !np_plan_find(plan, NP_STEP_CLASS_ADD) &&
+	      np_plan_find(plan, NP_STEP_PORT_LIMIT));
+	if (net)
+		check_printed_is_executed_paths(net, &p);
+	np_plan_free(plan);
+
+	/* none of its own: the portgroup's, both ways */
+	port.bw.out = (struct np_net_rate){ 0 };
+	plan = net ? build(net, &p) : NULL;
+	c = plan ? np_plan_find(plan, NP_STEP_CLASS_ADD) : NULL;
+	lim = plan ? np_plan_find(plan, NP_STEP_PORT_LIMIT) : NULL;
+	CHECK(c && c->tc.rate == 900000 && lim &&
+	      strstr(lim->text, "limit rate over 700000 bytes/second") &&
+	      strstr(lim->why, "portgroup's"));
+	np_plan_free(plan);
+	np_net_free(net);
+}
+
 static void rm_tmp(void)
 {
 	char cmd[400];
@@ -1239,6 +1343,7 @@ int main(void)
 		test_foreign_links(applied);
 		test_printed_is_executed(net);
 		test_bandwidth();
+		test_port_rates();
 		test_port_options();
 		test_iptables_foreign(net);
 		test_vxlan();
