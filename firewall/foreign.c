@@ -2,6 +2,8 @@
  * iptables' filter table (foreign.h). */
 #include "firewall/foreign.h"
 
+#include "engine/plan_vxlan.h"
+
 #include "common/addr.h"
 #include "dhcp/dhcp.h"
 #include "firewall/fw.h"
@@ -233,6 +235,25 @@ static int family_rules(const struct np_net *net, const struct fam *fm,
 		   "-i %s -p ipv6-icmp -m icmp6 --icmpv6-type router-solicitation -j ACCEPT", br);
 }
 
+#define IFNAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+
+/* <netplumb:vxlan>: the other hosts' VXLAN packets arrive on the underlay
+ * for the host itself, so an INPUT that drops by policy drops the network's
+ * whole link to them (netplumb's own chain vxi-BR accepts them in nft). */
+static int vxlan_rule(const struct np_net *net, const struct fam *fm,
+		      struct np_ipt_rule ret[NP_IPT_RULES_MAX], int n)
+{
+	const struct np_vxlan *vx = net->vxlan;
+
+	if (!vx || !fm->in_drop || (np_plan_vx_family(vx) == AF_INET6) != fm->v6)
+		return n;
+	/* iptables reads a trailing '+' in -i as a wildcard */
+	if (strspn(vx->dev, IFNAME_CHARS) != strlen(vx->dev))
+		return -EINVAL;
+	return add(ret, n, fm, "INPUT", "VXLAN from the other hosts on the underlay",
+		   "-i %s -p udp -m udp --dport %u -j ACCEPT", vx->dev, vx->port);
+}
+
 int np_fw_foreign_rules(const struct np_net *net, const struct np_fw_foreign *f,
 			struct np_ipt_rule ret[NP_IPT_RULES_MAX])
 {
@@ -244,10 +265,11 @@ int np_fw_foreign_rules(const struct np_net *net, const struct np_fw_foreign *f,
 
 	if (!br || !np_fw_firewalled(net))
 		return 0;
-	if (strspn(br, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
-	    strlen(br))
+	if (strspn(br, IFNAME_CHARS) != strlen(br))
 		return -EINVAL;
-	return family_rules(net, &v6, ret, family_rules(net, &v4, ret, 0));
+	return vxlan_rule(net, &v6, ret,
+			  vxlan_rule(net, &v4, ret,
+				     family_rules(net, &v6, ret, family_rules(net, &v4, ret, 0))));
 }
 
 const char *np_ipt_tool(const char *table, const char **ret_table)

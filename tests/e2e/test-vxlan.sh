@@ -26,6 +26,10 @@ sed "s/dev='ul0'/dev='nosuch0'/" "$NP_TMP/lab1.xml" >"$NP_TMP/nodev.xml"
 expect_npv_error "a missing underlay is refused" 1 net-create "$NP_TMP/nodev.xml"
 expect_eq "nothing made by the refused starts" "" "$(leftovers "${HNS[1]}")"
 
+# Host 3's own firewall drops what is not for a service it knows (as UFW's
+# or Docker's INPUT policy): its start accepts the underlay's VXLAN port there.
+ip netns exec "${HNS[3]}" iptables-nft -P INPUT DROP
+VX_ACCEPT='-A INPUT -i ul0 -p udp -m udp --dport 4789 -j ACCEPT'
 for h in "${HOSTS[@]}"; do
 	expect_npv_ok "[h$h] net-define" "$h" net-define "$NP_TMP/lab$h.xml"
 	expect_npv_ok "[h$h] plan" "$h" plan lab
@@ -44,6 +48,10 @@ for h in "${HOSTS[@]}"; do
 		expect_match "[h$h] flood entry to 10.99.0.$p" "dst 10\.99\.0\.$p " "$OUT"
 	done
 done
+expect_match "[h3] its INPUT drop gets the VXLAN accept" "^$VX_ACCEPT\$" \
+	"$(ip netns exec "${HNS[3]}" iptables-nft -S INPUT)"
+expect_eq "[h1] no iptables accept where nothing drops" "" \
+	"$(ip netns exec "${HNS[1]}" iptables-nft -S INPUT 2>/dev/null | grep -- '-i ul0' || true)"
 expect_eq "[h2] no address on the bridge" "" "$(ip -n "${HNS[2]}" -o addr show dev "$BR" | grep inet || true)"
 expect_eq "[h2] no dnsmasq" "" "$(ns_comms "${HNS[2]}" | grep dnsmasq || true)"
 expect_no_match "[h2] no masquerade" masquerade "$(ip netns exec "${HNS[2]}" nft list ruleset)"
@@ -85,6 +93,8 @@ expect_ok "guest 2 pings guest 3 after the repair" \
 log "destroying host 3's network leaves hosts 1 and 2 working"
 expect_npv_ok "[h3] net-destroy" 3 net-destroy lab
 expect_eq "[h3] nothing of netplumb left" "" "$(leftovers "${HNS[3]}")"
+expect_eq "[h3] the VXLAN accept went with it" "" \
+	"$(ip netns exec "${HNS[3]}" iptables-nft -S INPUT | grep -- '-i ul0' || true)"
 expect_ok "guest 2 still reaches the uplink" ip netns exec "${GUEST_NS[2]}" busybox ping -c 2 -W 2 "$UPLINK_IP"
 vdhcp 2 || fail "guest 2 cannot lease again after host 3 left"
 pass "guest 2 leases again"

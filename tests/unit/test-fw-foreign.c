@@ -87,6 +87,39 @@ static void test_rules_v6(void)
 	np_net_free(net);
 }
 
+/* A VXLAN network beside an INPUT that drops: the underlay's UDP port is
+ * accepted from its device, in the table of the VTEP's family only. */
+static void test_rules_vxlan(void)
+{
+	struct np_net *net = parse(
+		"<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'><name>lab</name>"
+		"<forward mode='nat'/><bridge name='virbr9'/>"
+		"<ip address='10.42.0.1' prefix='24'/>"
+		"<netplumb:vxlan id='4242' dev='ul0' port='4790'>"
+		"<netplumb:remote address='10.99.0.2'/></netplumb:vxlan></network>");
+	struct np_fw_foreign f = { .ipt_input_drop = true, .ip6t_input_drop = true };
+	struct np_ipt_rule r[NP_IPT_RULES_MAX];
+	int n, found = 0;
+
+	CHECK(net != NULL);
+	if (!net)
+		return;
+	n = np_fw_foreign_rules(net, &f, r);
+	CHECK(n > 0);
+	for (int i = 0; i < n; i++)
+		if (strstr(r[i].spec, "-i ul0 ")) {
+			found++;
+			CHECK(!strcmp(r[i].table, "filter") && !strcmp(r[i].chain, "INPUT"));
+			CHECK_STR(r[i].spec, "-i ul0 -p udp -m udp --dport 4790 -j ACCEPT");
+		}
+	CHECK(found == 1);
+	f.ipt_input_drop = false;
+	n = np_fw_foreign_rules(net, &f, r);
+	for (int i = 0; i < n; i++)
+		CHECK(!strstr(r[i].spec, "ul0"));
+	np_net_free(net);
+}
+
 static void test_ufw_fix(void)
 {
 	struct np_net *nat = parse("<network><name>n</name><forward mode='nat'/><bridge "
@@ -118,6 +151,7 @@ int main(void)
 {
 	test_parse();
 	test_rules_v6();
+	test_rules_vxlan();
 	test_ufw_fix();
 	return check_result("test-fw-foreign");
 }
