@@ -180,7 +180,7 @@ host_snapshot()
 	ip -n "$NS_HOST" -o addr show | sed -e 's/^[0-9]*: //' -e 's/ valid_lft.*//' | sort
 	ip -n "$NS_HOST" route show table all | sort
 	ip -n "$NS_HOST" -6 route show table all | sort
-	ip netns exec "$NS_HOST" nft list ruleset
+	ip netns exec "$NS_HOST" nft -s list ruleset
 	for f in ipv4/ip_forward ipv6/conf/all/forwarding ipv6/conf/default/disable_ipv6; do
 		printf '%s=%s\n' "$f" "$(ip netns exec "$NS_HOST" cat "/proc/sys/net/$f")"
 	done

@@ -21,7 +21,7 @@ kernel_state()
 {
 	ip -n "$NS_HOST" -o link show | sed 's/^[0-9]*: //'
 	ip -n "$NS_HOST" -4 -o addr show
-	ip netns exec "$NS_HOST" nft list ruleset
+	ip netns exec "$NS_HOST" nft -s list ruleset
 	ns_comms "$NS_HOST" | sort
 }
 list_state()

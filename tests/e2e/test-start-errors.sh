@@ -16,7 +16,7 @@ host_snapshot()
 	ip -n "$NS_HOST" -o link show | sed -e 's/^[0-9]*: //' -e 's/ state [A-Z]*//' | sort
 	ip -n "$NS_HOST" -o addr show | sed -e 's/^[0-9]*: //' -e 's/ valid_lft.*//' | sort
 	ip -n "$NS_HOST" route show table all | sort
-	ip netns exec "$NS_HOST" nft list ruleset
+	ip netns exec "$NS_HOST" nft -s list ruleset
 	ip netns exec "$NS_HOST" cat /proc/sys/net/ipv4/ip_forward
 }
 

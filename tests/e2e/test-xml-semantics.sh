@@ -108,7 +108,7 @@ zn_snapshot()
 	ip -n "$NS_HOST" -o link show | sed -e 's/^[0-9]*: //' -e 's/ state [A-Z]*//' | sort
 	ip -n "$NS_HOST" -4 -o addr show | sed -e 's/^[0-9]*: //' -e 's/ valid_lft.*//' | sort
 	ip -n "$NS_HOST" -4 route show table all | sort
-	ip netns exec "$NS_HOST" nft list ruleset
+	ip netns exec "$NS_HOST" nft -s list ruleset
 }
 SYS_BEFORE=$(zn_snapshot)
 STORE_BEFORE=$(np_store_sum)
