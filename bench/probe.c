@@ -199,12 +199,16 @@ long bench_probe_nft_chains(void)
 static void first_line_of(char *const argv[], char *buf, size_t len)
 {
 	char out[4096];
+	size_t n;
 
 	buf[0] = '\0';
 	if (bench_exec(-1, argv, out, sizeof(out)) < 0)
 		return;
-	out[strcspn(out, "\n")] = '\0';
-	snprintf(buf, len, "%s", out);
+	n = strcspn(out, "\n");
+	if (n >= len)
+		n = len - 1; /* a version line: its start is enough */
+	memcpy(buf, out, n);
+	buf[n] = '\0';
 }
 
 void bench_probe_info(struct bench_info *info, const struct bench_opts *o)

@@ -80,7 +80,7 @@ int np_hook_run(const char *hooks_dir, const char *name, const char *op, const c
 	_np_close_ int pidfd = -1, wfd = -1;
 	size_t len = strlen(xml);
 	long long deadline;
-	int pipefd[2], status, timeout, r;
+	int pipefd[2], status, timeout = 0, r;
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "%s/network", hooks_dir);

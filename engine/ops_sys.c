@@ -122,7 +122,7 @@ static int sys_fw_present(void *ctx, const char *bridge)
 static int sys_fw_check(void *ctx, const char *script)
 {
 	struct np_err ignored = { { 0 } };
-	struct np_fw *fw;
+	struct np_fw *fw = NULL;
 	int r = fw_get(ctx, &fw, &ignored);
 
 	return r < 0 ? r : np_fw_check(fw, script);
@@ -131,7 +131,7 @@ static int sys_fw_check(void *ctx, const char *script)
 static int sys_fw_foreign(void *ctx, struct np_fw_foreign *ret)
 {
 	struct np_err ignored = { { 0 } };
-	struct np_fw *fw;
+	struct np_fw *fw = NULL;
 	int r = fw_get(ctx, &fw, &ignored);
 
 	return r < 0 ? r : np_fw_foreign_walk(fw, ret);

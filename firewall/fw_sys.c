@@ -324,7 +324,7 @@ int np_fw_foreign_walk(struct np_fw *fw, struct np_fw_foreign *ret)
 int np_fw_check(struct np_fw *fw, const char *script)
 {
 	struct np_err ignored = { { 0 } };
-	char chains[8][32], cmd[96];
+	char chains[8][32], cmd[320];
 	struct np_buf all = { 0 };
 	int n = np_fw_script_chains(script, chains, 8), r = 0;
 
