@@ -95,6 +95,10 @@ int np_nl_rule_is_plain(const struct nlmsghdr *h);
  * Kernel errors come back as the kernel's own errno. */
 typedef int (*np_nl_reply_fn)(const struct nlmsghdr *h, void *arg);
 int np_nl_transact(struct np_nl *nl, struct nl_msg *msg, np_nl_reply_fn fn, void *arg);
+/* Asks for one link (by ifindex, else name) and hands its RTM_NEWLINK to
+ * parse(h, ret); -ENODEV when the kernel sent none. */
+int np_nl_link_get_one(struct np_nl *nl, int ifindex, const char *ifname, np_nl_reply_fn parse,
+		       void *ret);
 int np_nl_link_query(struct np_nl *nl, int ifindex, const char *ifname,
 		     struct np_link_info *ret);
 /* route_sys.c: np_nl_route_find()'s fast path: 1 when one route lookup

@@ -48,39 +48,12 @@ int np_nl_link_stats_parse(const struct nlmsghdr *h, struct np_link_stats *ret)
 	return 0;
 }
 
-struct stats_query {
-	struct np_link_stats stats;
-	bool found;
-};
-
-static int on_link(const struct nlmsghdr *h, void *arg)
+static int stats_parse(const struct nlmsghdr *h, void *ret)
 {
-	struct stats_query *q = arg;
-	int r;
-
-	if (h->nlmsg_type != RTM_NEWLINK || q->found)
-		return 0;
-	r = np_nl_link_stats_parse(h, &q->stats);
-	if (r < 0)
-		return r;
-	q->found = true;
-	return 0;
+	return np_nl_link_stats_parse(h, ret);
 }
 
 int np_nl_link_stats(struct np_nl *nl, const char *ifname, struct np_link_stats *ret)
 {
-	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	struct stats_query q = { 0 };
-	int r;
-
-	r = np_nl_msg_link_get(0, ifname, &m);
-	if (r < 0)
-		return r;
-	r = np_nl_transact(nl, m, on_link, &q);
-	if (r < 0)
-		return r;
-	if (!q.found)
-		return -ENODEV;
-	*ret = q.stats;
-	return 0;
+	return np_nl_link_get_one(nl, 0, ifname, stats_parse, ret);
 }

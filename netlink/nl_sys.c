@@ -113,30 +113,31 @@ int np_nl_transact(struct np_nl *nl, struct nl_msg *msg, np_nl_reply_fn fn, void
 	return rp.fn_err;
 }
 
-struct link_query {
-	struct np_link_info info;
+struct link_one {
+	np_nl_reply_fn parse;
+	void *ret;
 	bool found;
 };
 
 static int on_link(const struct nlmsghdr *h, void *arg)
 {
-	struct link_query *q = arg;
+	struct link_one *q = arg;
 	int r;
 
 	if (h->nlmsg_type != RTM_NEWLINK || q->found)
 		return 0;
-	r = np_nl_link_parse(h, &q->info);
+	r = q->parse(h, q->ret);
 	if (r < 0)
 		return r;
 	q->found = true;
 	return 0;
 }
 
-int np_nl_link_query(struct np_nl *nl, int ifindex, const char *ifname,
-		     struct np_link_info *ret)
+int np_nl_link_get_one(struct np_nl *nl, int ifindex, const char *ifname, np_nl_reply_fn parse,
+		       void *ret)
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	struct link_query q = { 0 };
+	struct link_one q = { .parse = parse, .ret = ret };
 	int r;
 
 	r = np_nl_msg_link_get(ifindex, ifname, &m);
@@ -145,8 +146,16 @@ int np_nl_link_query(struct np_nl *nl, int ifindex, const char *ifname,
 	r = np_nl_transact(nl, m, on_link, &q);
 	if (r < 0)
 		return r;
-	if (!q.found)
-		return -ENODEV;
-	*ret = q.info;
-	return 0;
+	return q.found ? 0 : -ENODEV;
+}
+
+static int link_info_parse(const struct nlmsghdr *h, void *ret)
+{
+	return np_nl_link_parse(h, ret);
+}
+
+int np_nl_link_query(struct np_nl *nl, int ifindex, const char *ifname,
+		     struct np_link_info *ret)
+{
+	return np_nl_link_get_one(nl, ifindex, ifname, link_info_parse, ret);
 }
