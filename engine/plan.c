@@ -855,12 +855,11 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		return np_err_set(err, -EINVAL, "network '%s' has no bridge name", net->name);
 	{
 		struct np_unplumbed u;
+		const char *why;
 
 		np_net_unplumbed(net, &u);
-		for (size_t i = 0; i < u.n; i++)
-			if (u.items[i].refuse_start)
-				return np_err_set(err, -EOPNOTSUPP, "network '%s': %s", net->name,
-						  u.items[i].what);
+		if ((why = np_unplumbed_refusal(&u)))
+			return np_err_set(err, -EOPNOTSUPP, "network '%s': %s", net->name, why);
 	}
 
 	plan = calloc(1, sizeof(*plan));

@@ -51,6 +51,8 @@ static void extra_unplumbed(const struct np_xml_extra *x, struct np_unplumbed *r
 
 void np_net_unplumbed(const struct np_net *net, struct np_unplumbed *ret)
 {
+	struct np_err e = { 0 };
+
 	ret->n = 0;
 	/* macvtap, SR-IOV and passthrough modes: guests attach to host
 	 * devices through libvirt's domain side, which netplumb is not */
@@ -67,13 +69,14 @@ void np_net_unplumbed(const struct np_net *net, struct np_unplumbed *ret)
 	if (net->trust_guest_rx_filters != NP_TRI_ABSENT)
 		add(ret, false,
 		    "<network trustGuestRxFilters>: only for macvtap guest interfaces, kept and formatted");
-	for (size_t i = 0; i < ret->n; i++) {
-		struct np_err e = { 0 };
+	if (np_unplumbed_refusal(ret) && np_xml_libvirt_define_check(net, &e) < 0)
+		add(ret, true, "libvirtd 9.0 refuses it at net-define too: %s", e.msg);
+}
 
-		if (ret->items[i].refuse_start) {
-			if (np_xml_libvirt_define_check(net, &e) < 0)
-				add(ret, true, "libvirtd 9.0 refuses it at net-define too: %s", e.msg);
-			break;
-		}
-	}
+const char *np_unplumbed_refusal(const struct np_unplumbed *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		if (u->items[i].refuse_start)
+			return u->items[i].what;
+	return NULL;
 }

@@ -18,3 +18,5 @@ struct np_unplumbed {
 
 /* Fills ret (n = 0 when netplumb applies everything). */
 void np_net_unplumbed(const struct np_net *net, struct np_unplumbed *ret);
+/* The first note that makes net-start refuse the network, or NULL. */
+const char *np_unplumbed_refusal(const struct np_unplumbed *u);

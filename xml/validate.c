@@ -346,15 +346,13 @@ static bool start_refused(const struct np_net *net)
 	struct np_unplumbed u;
 
 	np_net_unplumbed(net, &u);
-	for (size_t i = 0; i < u.n; i++)
-		if (u.items[i].refuse_start)
-			return true;
-	return false;
+	return np_unplumbed_refusal(&u) != NULL;
 }
 
 int np_net_validate(const struct np_net *net, const char *filename, struct np_err *err)
 {
 	struct vctx c = { .file = filename ? filename : "(network)", .err = err };
+	struct np_err define_err = { 0 };
 	char m[NP_MAC_STRLEN];
 	int r;
 
@@ -425,8 +423,9 @@ int np_net_validate(const struct np_net *net, const char *filename, struct np_er
 		return r;
 	if ((r = np_xml_qemu_validate(net, c.file, c.err)) < 0)
 		return r;
-	if (np_xml_libvirt_define_check(net, NULL) < 0 && !start_refused(net))
-		return check_libvirt_define(&c, net);
+	r = check_libvirt_define(&(struct vctx){ .file = c.file, .err = &define_err }, net);
+	if (r < 0 && !start_refused(net))
+		return np_err_set(err, r, "%s", define_err.msg);
 	return 0;
 }
 
