@@ -326,6 +326,36 @@ bg()
 	NP_PIDS+=("$BG_PID")
 }
 
+# listen_banner NS PORT TEXT [SECONDS]: a TCP listener in NS answering every
+# connection with TEXT, listening when this returns; its pid in BG_PID.
+listen_banner()
+{
+	local ns=$1 port=$2 pid
+	bg "$ns" "${4:-60}" busybox nc -ll -p "$port" -e echo "$3"
+	pid=$BG_PID
+	wait_until 5 ip netns exec "$ns" sh -c "ss -ltnH | grep -q ':$port '" ||
+		fail "the listener on port $port in $ns did not come up"
+	BG_PID=$pid
+}
+
+# expect_masquerade G PORT [LABEL]: guest G's TCP connection to the uplink's
+# PORT arrives from the host's uplink address (the uplink's listener answers
+# with the peer address it sees).
+expect_masquerade()
+{
+	local g=$1 port=$2 label=${3-} seen
+	[ -n "$label" ] || label="the uplink sees the host's address (masquerade)"
+	bg "$NS_UPLINK" 60 busybox nc -ll -p "$port" \
+		-e ss -tnH state established state close-wait "( sport = :$port )"
+	wait_until 5 ip netns exec "$NS_UPLINK" sh -c "ss -ltnH | grep -q ':$port '" ||
+		fail "the uplink's listener on port $port did not come up"
+	expect_ok "guest opens a TCP connection to the uplink" \
+		ip netns exec "${GUEST_NS[$g]}" timeout 15 busybox nc -w 5 "$UPLINK_IP" "$port" </dev/null
+	seen=$(awk 'NF { print $NF; exit }' <<<"$OUT" |
+		sed -e 's/:[0-9]*$//' -e 's/^\[//' -e 's/\]$//' -e 's/^::ffff://')
+	expect_eq "$label" "$HOST_UPLINK_IP" "$seen"
+}
+
 kill_pid()
 {
 	local pid=$1 i

@@ -98,19 +98,10 @@ log "the guest reaches the uplink through NAT"
 expect_ok "guest pings the uplink $UPLINK_IP" \
 	ip netns exec "${GUEST_NS[1]}" timeout 15 busybox ping -c 3 -W 5 "$UPLINK_IP"
 # The uplink answers every connection with the peer address it sees.
-bg "$NS_UPLINK" 60 busybox nc -ll -p "$NAT_PORT" \
-	-e ss -tnH state established state close-wait "( sport = :$NAT_PORT )"
-wait_until 5 ip netns exec "$NS_UPLINK" sh -c "ss -ltnH | grep -q ':$NAT_PORT '" ||
-	fail "the uplink's listener on port $NAT_PORT did not come up"
-expect_ok "guest opens a TCP connection to the uplink" \
-	ip netns exec "${GUEST_NS[1]}" timeout 15 busybox nc -w 5 "$UPLINK_IP" "$NAT_PORT" </dev/null
-SEEN=$(awk 'NF { print $NF; exit }' <<<"$OUT" | sed -e 's/:[0-9]*$//' -e 's/^\[//' -e 's/\]$//' -e 's/^::ffff://')
-expect_eq "the uplink sees the host's address, not the guest's (masquerade)" "$HOST_UPLINK_IP" "$SEEN"
+expect_masquerade 1 "$NAT_PORT" "the uplink sees the host's address, not the guest's (masquerade)"
 
 log "the uplink cannot open a connection to the guest"
-bg "${GUEST_NS[1]}" 60 busybox nc -ll -p "$GUEST_PORT" -e echo "$GUEST_BANNER"
-wait_until 5 ip netns exec "${GUEST_NS[1]}" sh -c "ss -ltnH | grep -q ':$GUEST_PORT '" ||
-	fail "the guest's listener on port $GUEST_PORT did not come up"
+listen_banner "${GUEST_NS[1]}" "$GUEST_PORT" "$GUEST_BANNER"
 # Control: the guest's service answers the host itself (the host is not forwarding).
 expect_ok "the host reaches the guest's service" \
 	ip netns exec "$NS_HOST" timeout 10 busybox nc -w 3 "$GIP" "$GUEST_PORT" </dev/null

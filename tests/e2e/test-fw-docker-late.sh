@@ -42,10 +42,8 @@ make_guest 1 virbr0
 guest_dhcp 1 30 || fail "guest 1 got no DHCP lease: $(tail -n 5 "$NP_TMP/g1.udhcpc.log")"
 GIP=${GUEST_IP[1]}
 expect_ok "guest pings the uplink through NAT" guest_ping 1
-bg "${GUEST_NS[1]}" 120 busybox nc -ll -p "$GUEST_PORT" -e echo "$BANNER"
+listen_banner "${GUEST_NS[1]}" "$GUEST_PORT" "$BANNER" 120
 LISTENER=$BG_PID
-wait_until 5 ip netns exec "${GUEST_NS[1]}" sh -c "ss -ltnH | grep -q ':$GUEST_PORT '" ||
-	fail "the guest's listener did not come up"
 
 log "Docker starts after the network: FORWARD policy DROP"
 load_docker

@@ -63,17 +63,8 @@ GIP=${GUEST_IP[1]}
 expect_match "the lease is in 192.168.122.0/24" '^192\.168\.122\.[0-9]+$' "$GIP"
 expect_ok "guest pings the uplink through NAT" \
 	ip netns exec "${GUEST_NS[1]}" timeout 15 busybox ping -c 2 -W 5 "$UPLINK_IP"
-bg "$NS_UPLINK" 60 busybox nc -ll -p "$NAT_PORT" \
-	-e ss -tnH state established state close-wait "( sport = :$NAT_PORT )"
-wait_until 5 ip netns exec "$NS_UPLINK" sh -c "ss -ltnH | grep -q ':$NAT_PORT '" ||
-	fail "the uplink's listener did not come up"
-expect_ok "guest opens a TCP connection to the uplink" \
-	ip netns exec "${GUEST_NS[1]}" timeout 15 busybox nc -w 5 "$UPLINK_IP" "$NAT_PORT" </dev/null
-SEEN=$(awk 'NF { print $NF; exit }' <<<"$OUT" | sed -e 's/:[0-9]*$//' -e 's/^\[//' -e 's/\]$//' -e 's/^::ffff://')
-expect_eq "the uplink sees the host's address (masquerade)" "$HOST_UPLINK_IP" "$SEEN"
-bg "${GUEST_NS[1]}" 60 busybox nc -ll -p "$GUEST_PORT" -e echo "$BANNER"
-wait_until 5 ip netns exec "${GUEST_NS[1]}" sh -c "ss -ltnH | grep -q ':$GUEST_PORT '" ||
-	fail "the guest's listener did not come up"
+expect_masquerade 1 "$NAT_PORT"
+listen_banner "${GUEST_NS[1]}" "$GUEST_PORT" "$BANNER"
 expect_ok "control: the host reaches the guest's service" \
 	ip netns exec "$NS_HOST" timeout 10 busybox nc -w 3 "$GIP" "$GUEST_PORT" </dev/null
 expect_fail "the uplink cannot connect to the guest" \

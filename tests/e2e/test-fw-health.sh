@@ -36,9 +36,7 @@ expect_healthy default
 make_guest 1 virbr0
 guest_dhcp 1 30 || fail "guest 1 got no lease: $(tail -n 5 "$NP_TMP/g1.udhcpc.log")"
 GIP=${GUEST_IP[1]}
-bg "${GUEST_NS[1]}" 120 busybox nc -ll -p "$GUEST_PORT" -e echo "$BANNER"
-wait_until 5 ip netns exec "${GUEST_NS[1]}" sh -c "ss -ltnH | grep -q ':$GUEST_PORT '" ||
-	fail "the guest's listener did not come up"
+listen_banner "${GUEST_NS[1]}" "$GUEST_PORT" "$BANNER" 120
 expect_fail "the uplink cannot connect to the guest" \
 	ip netns exec "$NS_UPLINK" timeout 10 busybox nc -w 3 "$GIP" "$GUEST_PORT" </dev/null
 
