@@ -21,6 +21,16 @@
 
 static const char *const tool_dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
 
+/* The programs netplumb runs, and what their absence means. */
+static const struct tool {
+	const char *name;
+	const char *missing;
+	bool firewalld; /* a client of firewalld, reached over the system bus */
+} tools[] = {
+	{ "firewall-cmd", "firewalld is not running (firewall-cmd not found)", true },
+	{ "resolvectl", "resolvectl not found (systemd-resolved is not installed)", false },
+};
+
 static int split(char *text, char *argv[MAX_WORDS + 1])
 {
 	size_t n = 0;
@@ -102,6 +112,7 @@ int np_tool_run(const char *argv_lines, struct np_err *err)
 {
 	char text[1024], path[64] = "", said[256], bus[512];
 	char *argv[MAX_WORDS + 1], *envp[3];
+	const struct tool *t = NULL;
 	int pipefd[2], status, r;
 	pid_t pid;
 
@@ -110,7 +121,10 @@ int np_tool_run(const char *argv_lines, struct np_err *err)
 	strcpy(text, argv_lines);
 	if ((r = split(text, argv)) < 0)
 		return np_err_set(err, r, "bad command");
-	if (strcmp(argv[0], "firewall-cmd") && strcmp(argv[0], "resolvectl"))
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]) && !t; i++)
+		if (!strcmp(argv[0], tools[i].name))
+			t = &tools[i];
+	if (!t)
 		return np_err_set(err, -EPERM, "%s: not a program netplumb runs", argv[0]);
 	for (size_t i = 0; i < sizeof(tool_dirs) / sizeof(tool_dirs[0]) && !path[0]; i++) {
 		snprintf(path, sizeof(path), "%s/%s", tool_dirs[i], argv[0]);
@@ -118,11 +132,8 @@ int np_tool_run(const char *argv_lines, struct np_err *err)
 			path[0] = '\0';
 	}
 	if (!path[0])
-		return np_err_set(err, -ENOENT, "%s",
-				  strcmp(argv[0], "firewall-cmd") ?
-					  "resolvectl not found (systemd-resolved is not installed)" :
-					  "firewalld is not running (firewall-cmd not found)");
-	if (!strcmp(argv[0], "firewall-cmd") && !system_bus_answers(getenv("DBUS_SYSTEM_BUS_ADDRESS")))
+		return np_err_set(err, -ENOENT, "%s", t->missing);
+	if (t->firewalld && !system_bus_answers(getenv("DBUS_SYSTEM_BUS_ADDRESS")))
 		return np_err_set(err, -EHOSTDOWN, "firewalld is not running (no system bus)");
 	np_tool_env(getenv("DBUS_SYSTEM_BUS_ADDRESS"), bus, sizeof(bus), envp);
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -150,11 +161,9 @@ int np_tool_run(const char *argv_lines, struct np_err *err)
 			return np_err_set(err, -errno, "%s: %m", argv[0]);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == FIREWALLD_NOT_RUNNING &&
-	    !strcmp(argv[0], "firewall-cmd"))
+	if (t->firewalld && WIFEXITED(status) && WEXITSTATUS(status) == FIREWALLD_NOT_RUNNING)
 		return np_err_set(err, -EHOSTDOWN, "firewalld is not running");
-	if (WIFEXITED(status) && WEXITSTATUS(status) == FIREWALLD_NO_BUS &&
-	    !strcmp(argv[0], "firewall-cmd"))
+	if (t->firewalld && WIFEXITED(status) && WEXITSTATUS(status) == FIREWALLD_NO_BUS)
 		return np_err_set(err, -EHOSTDOWN, "firewalld is not running (no system bus: %s)",
 				  said);
 	return np_err_set(err, -EIO, "%s failed (status %d)%s%s", argv[0],
