@@ -135,6 +135,21 @@ int np_dnsmasq_running(const char *pidfile, const char *conf);
  * runs; nothing is signalled then. */
 int np_dnsmasq_reload(const char *pidfile, const char *conf, struct np_err *err);
 
+/* The inodes of the NETLINK_ROUTE sockets listed in text, the contents of
+ * /proc/net/netlink (rows "sk Eth Pid Groups Rmem Wmem Dump Locks Drops
+ * Inode"; other lines are skipped): their count, or -E2BIG past max. */
+int np_rtnl_socket_inodes(const char *text, unsigned long *ret, size_t max);
+/* Takes the dnsmasq pidfile names (our dnsmasq running conf, pinned by a
+ * pidfd, as np_dnsmasq_reload checks) out of every rtnetlink multicast
+ * group: its rtnetlink socket, found by inode in /proc/PID/net/netlink, is
+ * duplicated with pidfd_getfd(2) and NETLINK_DROP_MEMBERSHIP set for each
+ * group it is in. Its own requests are unicast replies and keep working.
+ * Where the kernel or its policy does not allow that (no pidfd_getfd, no
+ * ptrace right, no such socket), dnsmasq stays subscribed, as libvirt's
+ * is, and this returns 0 all the same: *ret_left (may be NULL) is the
+ * number of groups left. -ESRCH with err set when no such dnsmasq runs. */
+int np_dnsmasq_mute(const char *pidfile, const char *conf, int *ret_left, struct np_err *err);
+
 /* np_dnsmasq_start() in two halves, so that other work overlaps dnsmasq's
  * own start-up: spawn() forks and execs it and returns at once;
  * wait_ready() then applies np_dnsmasq_start()'s readiness rule (first

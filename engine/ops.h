@@ -97,6 +97,10 @@ struct np_ops {
 	int (*dnsmasq_start)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	int (*dnsmasq_stop)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	int (*dnsmasq_reload)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
+	/* Takes that dnsmasq out of rtnetlink's multicast groups
+	 * (np_dnsmasq_mute): 0 also where that cannot be done; -ESRCH when it
+	 * does not run. */
+	int (*dnsmasq_mute)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 
 	/* libvirt-style network hook DIR/network (engine/hook_sys.h); a missing
 	 * hook is 0. */

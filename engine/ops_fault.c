@@ -191,6 +191,11 @@ static int w_dnsmasq_reload(void *ctx, const char *conf, const char *pidfile, st
 	CHANGE(ctx, err, dnsmasq_reload(BCTX(ctx), conf, pidfile, err));
 }
 
+static int w_dnsmasq_mute(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	CHANGE(ctx, err, dnsmasq_mute(BCTX(ctx), conf, pidfile, err));
+}
+
 static int w_hook(void *ctx, const char *dir, const char *name, const char *op, const char *subop,
 		  const char *xml, struct np_err *err)
 {
@@ -237,6 +242,7 @@ const struct np_ops np_fault_ops = {
 	.dnsmasq_start = w_dnsmasq_start,
 	.dnsmasq_stop = w_dnsmasq_stop,
 	.dnsmasq_reload = w_dnsmasq_reload,
+	.dnsmasq_mute = w_dnsmasq_mute,
 	.hook = w_hook,
 	.tool_run = w_tool_run,
 	.qemu_acl = w_qemu_acl,

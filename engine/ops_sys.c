@@ -412,6 +412,11 @@ static int sys_dnsmasq_reload(void *ctx, const char *conf, const char *pidfile,
 	return np_dnsmasq_reload(pidfile, conf, err);
 }
 
+static int sys_dnsmasq_mute(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	return np_dnsmasq_mute(pidfile, conf, NULL, err);
+}
+
 static int sys_hook(void *ctx, const char *dir, const char *name, const char *op,
 		    const char *subop, const char *xml, struct np_err *err)
 {
@@ -460,6 +465,7 @@ const struct np_ops np_sys_ops = {
 	.dnsmasq_start = sys_dnsmasq_start,
 	.dnsmasq_stop = sys_dnsmasq_stop,
 	.dnsmasq_reload = sys_dnsmasq_reload,
+	.dnsmasq_mute = sys_dnsmasq_mute,
 	.hook = sys_hook,
 	.tool_run = sys_tool_run,
 	.qemu_acl = sys_qemu_acl,

@@ -165,6 +165,11 @@ static int t_dnsmasq_reload(void *ctx, const char *conf, const char *pidfile, st
 	TIMED(ctx, NP_PHASE_DNSMASQ, dnsmasq_reload(B(ctx), conf, pidfile, err));
 }
 
+static int t_dnsmasq_mute(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	TIMED(ctx, NP_PHASE_DNSMASQ, dnsmasq_mute(B(ctx), conf, pidfile, err));
+}
+
 static int t_hook(void *ctx, const char *dir, const char *name, const char *op, const char *subop,
 		  const char *xml, struct np_err *err)
 {
@@ -211,6 +216,7 @@ const struct np_ops np_timing_ops = {
 	.dnsmasq_start = t_dnsmasq_start,
 	.dnsmasq_stop = t_dnsmasq_stop,
 	.dnsmasq_reload = t_dnsmasq_reload,
+	.dnsmasq_mute = t_dnsmasq_mute,
 	.hook = t_hook,
 	.tool_run = t_tool_run,
 	.qemu_acl = t_qemu_acl,

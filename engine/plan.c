@@ -39,6 +39,7 @@ const char *const np_step_kind_names[NP_STEP_KIND_COUNT] = {
 	[NP_STEP_FW_APPLY] = "nft-transaction",
 	[NP_STEP_IPT_RULE] = "iptables-rule",
 	[NP_STEP_DNSMASQ_START] = "dnsmasq-start",
+	[NP_STEP_DNSMASQ_MUTE] = "dnsmasq-mute",
 	[NP_STEP_QDISC_ADD] = "qdisc-add",
 	[NP_STEP_CLASS_ADD] = "class-add",
 	[NP_STEP_PORT_ISOLATE] = "port-isolate",
@@ -278,6 +279,23 @@ static int plan_dnsmasq_start(struct np_plan *plan, const struct np_plan_paths *
 	if (!s || fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
 	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
 	    dup_into(&s->why, "DHCP and DNS for the network; net-start returns once it serves") < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* dnsmasq joins rtnetlink's address and route groups whatever its config,
+ * so each address or route a start adds wakes every other network's
+ * dnsmasq: O(N) wake-ups per start. One that binds once and does no IPv6
+ * ignores those events anyway; it leaves the groups once it serves. */
+static int plan_dnsmasq_mute(struct np_plan *plan, const struct np_plan_paths *paths,
+			     const char *fname)
+{
+	struct np_step *s = add_step(plan, NP_STEP_DNSMASQ_MUTE);
+
+	if (!s || fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
+	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
+	    dup_into(&s->why, "IPv4 only, bind-interfaces: dnsmasq has no use for the host's "
+			      "address and route events, and each one would wake it") < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -941,6 +959,8 @@ int np_plan_build(const struct np_net *net, const struct np_plan_paths *paths,
 		goto fail;
 	if (dnsmasq) {
 		r = plan_dnsmasq_start(plan, paths, fname);
+		if (r >= 0 && np_dhcp_ignores_addr_events(net))
+			r = plan_dnsmasq_mute(plan, paths, fname);
 		if (r < 0)
 			goto fail;
 		r = plan_register(plan, net, paths);

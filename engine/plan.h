@@ -41,6 +41,9 @@ enum np_step_kind {
 				     * an accept inserted into another tool's chain that
 				     * drops by policy; undo deletes that rule */
 	NP_STEP_DNSMASQ_START,      /* conf path, pid path: returns once dnsmasq serves */
+	NP_STEP_DNSMASQ_MUTE,       /* conf path, pid path: that dnsmasq leaves the
+				     * rtnetlink groups; nothing to undo (it goes
+				     * with the process) */
 	NP_STEP_QDISC_ADD,          /* tc on ifname (create or replace); goes with the link */
 	NP_STEP_CLASS_ADD,          /* tc on ifname (create or replace); goes with the link */
 	NP_STEP_PORT_ISOLATE,       /* bridge port ifname isolated; goes with the link */

@@ -61,6 +61,9 @@ void np_step_describe(const struct np_step *s, char *out, size_t len)
 	case NP_STEP_DNSMASQ_START:
 		snprintf(out, len, "start dnsmasq");
 		return;
+	case NP_STEP_DNSMASQ_MUTE:
+		snprintf(out, len, "take dnsmasq out of the rtnetlink groups");
+		return;
 	case NP_STEP_PORT_ADD:
 		snprintf(out, len, "attach port %s", s->ifname);
 		return;
@@ -192,6 +195,8 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 		return ops->ipt_change(ctx, true, s->key, s->value, s->text, err);
 	case NP_STEP_DNSMASQ_START:
 		return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
+	case NP_STEP_DNSMASQ_MUTE:
+		return ops->dnsmasq_mute(ctx, s->path, s->pid_path, err);
 	case NP_STEP_RECORD:
 		return write_record(plan, (size_t)(s - plan->steps), ops, ctx, err);
 	case NP_STEP_QDISC_ADD:
@@ -314,6 +319,7 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 	case NP_STEP_QDISC_ADD:
 	case NP_STEP_CLASS_ADD:
 	case NP_STEP_PORT_ISOLATE:
+	case NP_STEP_DNSMASQ_MUTE:
 		return 0;
 	case NP_STEP_FILE_WRITE:
 	case NP_STEP_RECORD:

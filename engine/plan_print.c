@@ -408,6 +408,17 @@ static void print_step(const struct np_step *s, const char *plan_name, FILE *out
 		comment(out, "note: dnsmasq pings an address before offering it (~3 s on the first "
 			     "lease); add <dnsmasq:option value='no-ping'/> to skip that check");
 		return;
+	case NP_STEP_DNSMASQ_MUTE:
+		/* no command does this: said, with the pid file quoted as a
+		 * command would take it */
+		word(&b, s->pid_path);
+		comment(out, "dnsmasq-mute %s: netplumb duplicates the rtnetlink socket of the "
+			     "dnsmasq that file names (pidfd_getfd) and leaves each multicast group "
+			     "it is in (NETLINK_DROP_MEMBERSHIP); where that is not allowed, dnsmasq "
+			     "stays in them, as libvirt's does",
+			np_buf_str(&b));
+		np_buf_free(&b);
+		return;
 	case NP_STEP_HOOK:
 		print_hook(s, plan_name, out);
 		return;

@@ -280,6 +280,24 @@ np_dnsmasq_pid()
 	printf '%s\n' "$pid"
 }
 
+# dnsmasq_rtnl_groups NAME: the rtnetlink multicast groups (hex, as
+# /proc/net/netlink shows them) of network NAME's dnsmasq's netlink socket.
+dnsmasq_rtnl_groups()
+{
+	local pid fd ino
+	pid=$(np_dnsmasq_pid "$1") || return 1
+	for fd in /proc/"$pid"/fd/*; do
+		ino=$(readlink "$fd") || continue
+		[[ "$ino" == socket:* ]] || continue
+		ino=${ino#socket:[}
+		ino=${ino%]}
+		# columns: sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+		awk -v i="$ino" '$2 == 0 && $10 == i { print $4; f = 1 } END { exit !f }' \
+			"/proc/$pid/net/netlink" && return 0
+	done
+	return 1
+}
+
 # ---- namespaces and processes ------------------------------------------------
 
 ns_inode() { stat -L -c %i "/run/netns/$1"; }

@@ -69,6 +69,9 @@ expect_ok "table inet netplumb exists" ip netns exec "$NS_HOST" nft list table i
 expect_match "the netplumb table mentions virbr0" 'virbr0' "$OUT"
 DNSMASQ_PID=$(np_dnsmasq_pid default) || fail "no live dnsmasq from $NP_RUN/default.pid in $NS_HOST"
 expect_eq "the pid file names a dnsmasq" dnsmasq "$(cat "/proc/$DNSMASQ_PID/comm")"
+# IPv4 only with bind-interfaces: no use for the host's address events
+expect_eq "dnsmasq's rtnetlink socket is in no multicast group (dnsmasq-mute)" 00000000 \
+	"$(dnsmasq_rtnl_groups default || echo none)"
 
 log "a guest gets a lease (STP forward delay + dnsmasq's ping check: allow 30 s)"
 make_guest 1 virbr0

@@ -24,7 +24,7 @@
 MAX_STEPS=80 # no start of these networks has this many changes
 
 # The descriptions np_step_describe() gives, with "undo " before them on destroy.
-STEP_ERE='(write /|create bridge |set sysctl |add address |bring [^ ]+ up|add route |install firewall rules|limit what the guest sends on port |start dnsmasq|create VXLAN |flood |attach port |isolate bridge port |add an? [a-z]+ (qdisc|class) to |run the network hook |run firewall-cmd |record what was applied )'
+STEP_ERE='(write /|create bridge |set sysctl |add address |bring [^ ]+ up|add route |install firewall rules|limit what the guest sends on port |start dnsmasq|take dnsmasq out of the rtnetlink groups|create VXLAN |flood |attach port |isolate bridge port |add an? [a-z]+ (qdisc|class) to |run the network hook |run firewall-cmd |record what was applied )'
 
 [ -e /dev/net/tun ] || skip "no /dev/net/tun (the guest port is a tap)"
 

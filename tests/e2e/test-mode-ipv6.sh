@@ -27,6 +27,11 @@ ip -n "$NS_UPLINK" -6 route add fd00:158::/64 via "$HOST_UPLINK_IP6"
 np_define_start nat6 mnat6
 np_define_start route6 mroute6
 np_define_start nat6-routed mnat6r
+# dnsmasq does RA and binds dynamically here: it keeps its address events
+G6=$(dnsmasq_rtnl_groups mnat6 || echo none)
+[[ "$G6" =~ ^[0-9a-f]{8}$ ]] && [ "$G6" != 00000000 ] ||
+	fail "an IPv6 network's dnsmasq should stay in the rtnetlink groups: $G6"
+pass "an IPv6 network's dnsmasq stays in the rtnetlink groups ($G6)"
 expect_eq "IPv6 forwarding is on" 1 \
 	"$(ip netns exec "$NS_HOST" cat /proc/sys/net/ipv6/conf/all/forwarding)"
 for br in npnat6 nprt6 npnat6r; do

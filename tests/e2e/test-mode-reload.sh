@@ -57,6 +57,8 @@ NEW_PID=$(np_dnsmasq_pid mnat) || fail "no dnsmasq after net-reload"
 [ "$NEW_PID" != "$DNSMASQ_PID" ] || fail "net-reload did not start a new dnsmasq"
 in_ns "$NEW_PID" "$NS_HOST" || fail "the new dnsmasq ($NEW_PID) does not run"
 pass "the new dnsmasq ($NEW_PID) runs"
+expect_eq "the new dnsmasq is in no rtnetlink group either" 00000000 \
+	"$(dnsmasq_rtnl_groups mnat || echo none)"
 
 expect_np_ok "net-destroy mnat" net-destroy mnat
 

@@ -158,6 +158,8 @@ expect_np_ok "net-update add dns-txt --live" net-update default add dns-txt \
 PID2=$(np_dnsmasq_pid default) || fail "no dnsmasq after the dns-txt update"
 [ "$PID2" != "$PID" ] || fail "dnsmasq was not restarted for a dns-txt change"
 pass "dnsmasq was restarted ($PID -> $PID2)"
+expect_eq "the restarted dnsmasq is in no rtnetlink group" 00000000 \
+	"$(dnsmasq_rtnl_groups default || echo none)"
 expect_match "the config file has the record" '^txt-record=example,hello$' \
 	"$(cat "$NP_STATE/default.conf")"
 has_txt() {

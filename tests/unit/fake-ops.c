@@ -400,6 +400,19 @@ static int f_dnsmasq_reload(void *ctx, const char *conf, const char *pidfile, st
 	return 0;
 }
 
+static int f_dnsmasq_mute(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	struct fake *f = ctx;
+	int r = f_named(ctx, "dnsmasq_mute", pidfile);
+
+	if (r < 0)
+		return r;
+	if (!f->dnsmasq)
+		return np_err_set(err, -ESRCH, "dnsmasq for %s is not running", conf);
+	f->mutes++;
+	return 0;
+}
+
 static int f_hook(void *ctx, const char *dir, const char *name, const char *op, const char *subop,
 		  const char *xml, struct np_err *err)
 {
@@ -476,6 +489,7 @@ const struct np_ops fake_ops = {
 	.dnsmasq_start = f_dnsmasq_start,
 	.dnsmasq_stop = f_dnsmasq_stop,
 	.dnsmasq_reload = f_dnsmasq_reload,
+	.dnsmasq_mute = f_dnsmasq_mute,
 	.hook = f_hook,
 	.tool_run = f_tool_run,
 	.qemu_acl = f_qemu_acl,

@@ -32,6 +32,7 @@ struct fake {
 	bool table;      /* table inet netplumb exists */
 	int dnsmasq;     /* processes running */
 	int reloads;
+	int mutes;       /* dnsmasq_mute calls that found it running */
 	int hooks;
 	/* what fw_foreign reports (iptables' filter FORWARD/INPUT drop) */
 	bool ipt_forward_drop, ipt_input_drop;

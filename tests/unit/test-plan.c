@@ -191,9 +191,67 @@ static void test_shape(const struct np_plan *plan)
 	      plan->steps[plan->n_steps - 2].optional);
 	CHECK(plan->steps[plan->n_steps - 1].kind == NP_STEP_FILE_WRITE &&
 	      strstr(plan->steps[plan->n_steps - 1].path, "default.started"));
-	/* no DHCP checksum rule outside our table, nothing left of the mute */
+	/* no DHCP checksum rule outside our table */
 	for (size_t i = 0; i < plan->n_steps; i++)
 		CHECK(!plan->steps[i].text || !strstr(plan->steps[i].text, "mangle"));
+}
+
+/* A dnsmasq that binds once and does no IPv6 leaves the rtnetlink groups
+ * right after it serves; one that uses address events (IPv6, a bind mode
+ * of its own, an option that re-reads interfaces) keeps them. */
+static void test_mute(void)
+{
+	static const struct {
+		const char *opt;
+		bool v6, want;
+	} cases[] = {
+		{ NULL, false, true },
+		{ "no-ping", false, true },
+		{ NULL, true, false },
+		{ "local-service", false, false },
+		{ "  bind-dynamic", false, false },
+		{ "alias=10.8.9.0,10.9.9.0", false, false },
+		{ "enable-ra", false, false },
+		{ "localise-queries", false, false },
+		{ "local-service-x", false, true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char xml[1024];
+		struct np_net *net;
+		struct np_plan *plan;
+		const struct np_step *mute, *dm;
+		struct fake f = { 0 };
+		struct np_err err = { { 0 } };
+
+		snprintf(xml, sizeof(xml),
+			 "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>"
+			 "<name>m</name><forward mode='nat'/><bridge name='vbm0'/>"
+			 "<ip address='10.8.9.1' prefix='24'><dhcp><range start='10.8.9.2' "
+			 "end='10.8.9.9'/></dhcp></ip>%s%s%s%s</network>",
+			 cases[i].v6 ? "<ip family='ipv6' address='fd00:9::1' prefix='64'/>" : "",
+			 cases[i].opt ? "<dnsmasq:options><dnsmasq:option value='" : "",
+			 cases[i].opt ? cases[i].opt : "", cases[i].opt ? "'/></dnsmasq:options>" : "");
+		fake_init(&f);
+		net = parse(xml, "mute.xml");
+		plan = net ? build(net, &tmp_paths) : NULL;
+		mute = plan ? np_plan_find(plan, NP_STEP_DNSMASQ_MUTE) : NULL;
+		dm = plan ? np_plan_find(plan, NP_STEP_DNSMASQ_START) : NULL;
+		CHECK(plan && dm && (mute != NULL) == cases[i].want);
+		if (plan && (mute != NULL) != cases[i].want)
+			fprintf(stderr, "  case %zu (%s)\n", i, cases[i].opt ? cases[i].opt : "-");
+		if (mute) {
+			/* right after it serves; nothing of it to undo */
+			CHECK(mute == dm + 1 && !strcmp(mute->pid_path, dm->pid_path));
+			CHECK(np_plan_apply(plan, &fake_ops, &f, NULL, &err) == 0 && f.mutes == 1);
+			CHECK(np_plan_undo(plan, &fake_ops, &f, NULL, &err) == 0 && fake_clean(&f));
+			CHECK(strstr(np_buf_str(&f.log), "dnsmasq_mute ") >
+			      strstr(np_buf_str(&f.log), "dnsmasq_start "));
+		}
+		fake_free(&f);
+		np_plan_free(plan);
+		np_net_free(net);
+	}
 }
 
 static void test_servers_file(const struct np_plan *plan)
@@ -316,6 +374,16 @@ static char *printed_calls(const struct np_plan *plan)
 		}
 		if (!buf)
 			break;
+		/* the mute step is a comment: "# dnsmasq-mute PIDFILE: ..." */
+		if (!strncmp(line, "# dnsmasq-mute ", 15)) {
+			n = shell_words(line + 2, buf, w, 64, &end_word);
+			if (n >= 2 && w[1][0] && w[1][strlen(w[1]) - 1] == ':') {
+				w[1][strlen(w[1]) - 1] = '\0';
+				np_buf_addf(&b, "dnsmasq_mute %s\n", w[1]);
+			}
+			free(buf);
+			continue;
+		}
 		/* the record step is a comment: "# install -m MODE /dev/stdin PATH: ..." */
 		if (!strncmp(line, "# install -m ", 13)) {
 			n = shell_words(line + 2, buf, w, 64, &end_word);
@@ -1330,6 +1398,7 @@ int main(void)
 	if (plan && applied) {
 		test_shape(plan);
 		test_servers_file(plan);
+		test_mute();
 		test_golden(plan);
 		test_rollback_every_step(applied);
 		test_undo_order(applied);
