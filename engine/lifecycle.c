@@ -514,7 +514,7 @@ int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *er
 	r = applied_plan(eng, name, &plan, err);
 	if (r < 0)
 		return r;
-	r = np_plan_undo(plan, eng->ops, eng->ctx, eng->warn, err);
+	r = np_plan_undo_destroy(plan, eng->ops, eng->ctx, eng->warn, err);
 	if (r < 0) {
 		np_err_prefix(err, "failed to destroy network '%s'", name);
 		return r;

@@ -22,11 +22,13 @@ int np_fault_from_env(struct np_fault *f, const struct np_ops *base, void *base_
  * Lookups are not changes and are passed through uncounted. */
 static int hit(struct np_fault *f, struct np_err *err)
 {
-	f->n++;
-	if (f->n == f->kill_at)
+	/* one change may run on another thread (np_plan_undo_destroy) */
+	int n = __atomic_add_fetch(&f->n, 1, __ATOMIC_SEQ_CST);
+
+	if (n == f->kill_at)
 		raise(SIGKILL);
-	if (f->n == f->fail_at)
-		return np_err_set(err, -EIO, "injected fault at system change %d", f->n);
+	if (n == f->fail_at)
+		return np_err_set(err, -EIO, "injected fault at system change %d", n);
 	return 0;
 }
 

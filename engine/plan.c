@@ -1023,6 +1023,22 @@ const struct np_step *np_plan_file_step(const struct np_plan *plan, const char *
 	return NULL;
 }
 
+size_t np_plan_beside(const struct np_plan *plan)
+{
+	size_t bridge = plan->n_steps;
+
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		enum np_step_kind k = plan->steps[i].kind;
+
+		if (k == NP_STEP_BRIDGE_ADD)
+			bridge = i;
+		else if ((k == NP_STEP_PORT_ADD || k == NP_STEP_VXLAN_ADD || k == NP_STEP_FDB_ADD) &&
+			 bridge < plan->n_steps)
+			return plan->n_steps;
+	}
+	return bridge;
+}
+
 const struct np_step *np_plan_find(const struct np_plan *plan, enum np_step_kind kind)
 {
 	for (size_t i = 0; i < plan->n_steps; i++)

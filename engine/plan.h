@@ -178,6 +178,23 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
 		 struct np_err *err);
 
+/* np_plan_undo for net-destroy, with one exception to its strict reverse
+ * order: the network's bridge (np_plan_beside) is deleted on a thread of its
+ * own, started first and joined at the bridge's place in the order, while
+ * the steps after it, none of which touches a link (dnsmasq, nft, iptables,
+ * files, firewall-cmd), are undone beside it. The kernel spends most of a
+ * bridge's deletion waiting for RCU grace periods after it released RTNL,
+ * and that wait is most of a destroy. Everything is done on return, errors
+ * as np_plan_undo reports them; plans np_plan_beside refuses are undone by
+ * np_plan_undo itself. */
+int np_plan_undo_destroy(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+			 np_warn_fn warn, struct np_err *err);
+/* The index of the BRIDGE_ADD step that np_plan_undo_destroy may delete
+ * beside the steps after it, or plan->n_steps when it may not: no bridge
+ * of ours, or a link step after it (a port, a VXLAN link, an FDB entry:
+ * they share the netlink socket and come before the bridge's deletion). */
+size_t np_plan_beside(const struct np_plan *plan);
+
 /* One step on its own (an update to a running network, a repair, a port),
  * with the same error naming and undo semantics as a whole plan. */
 int np_step_apply(struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,

@@ -9,6 +9,7 @@
 #include "netlink/nl.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -298,6 +299,18 @@ static int owned_link(const struct np_step *s, const struct np_ops *ops, void *c
 	return 0;
 }
 
+/* What deleting a link step's link returned, as undo takes it: someone
+ * else's link in its place now is left alone, with a warning. */
+static int link_deleted(const struct np_step *s, int r, struct np_err *err, np_warn_fn warn)
+{
+	if (r == -EPERM) {
+		warn_step(s, "undo ", err, r, warn);
+		err->msg[0] = '\0';
+		r = 0;
+	}
+	return r;
+}
+
 /* Addresses, routes, link state and per-bridge sysctls vanish with the
  * bridge (tc and port flags with their link), and libvirt leaves ip_forward
  * on, so only a few kinds of step have
@@ -344,15 +357,9 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 	case NP_STEP_PORT_ADD:
 		r = owned_link(s, ops, ctx, &id);
 		if (r == 0)
-			r = ops->link_del(ctx, &id, err);
+			r = link_deleted(s, ops->link_del(ctx, &id, err), err, warn);
 		else if (r == 1)
 			r = 0;
-		/* Someone else's link has its place now: leave it alone. */
-		if (r == -EPERM) {
-			warn_step(s, "undo ", err, r, warn);
-			err->msg[0] = '\0';
-			r = 0;
-		}
 		break;
 	case NP_STEP_FW_APPLY:
 	case NP_STEP_PORT_LIMIT:
@@ -433,6 +440,23 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 	return r;
 }
 
+/* Keeps the outcome r of undoing step i (its message in e) when it is the
+ * first failure: the one an undo reports. */
+static void undo_outcome(const struct np_plan *plan, size_t i, int r, struct np_err *e, int *first,
+			 struct np_err *err)
+{
+	char what[256];
+
+	if (r >= 0 || *first)
+		return;
+	*first = r;
+	np_step_describe(&plan->steps[i], what, sizeof(what));
+	if (!np_err_isset(e))
+		np_err_set(e, r, "%s", strerror(-r));
+	np_err_prefix(e, "undo %s", what);
+	np_err_set(err, r, "%s", e->msg);
+}
+
 int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
 		 struct np_err *err)
 {
@@ -440,21 +464,69 @@ int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx
 
 	for (size_t i = plan->n_steps; i-- > 0;) {
 		struct np_err e = { { 0 } };
-		char what[256];
 		int r;
 
 		if (first && plan->steps[i].state)
 			continue;
 		r = step_undo(plan, &plan->steps[i], ops, ctx, warn, &e);
+		undo_outcome(plan, i, r, &e, &first, err);
+	}
+	return first;
+}
 
-		if (r >= 0 || first)
+/* The bridge's deletion, on its own thread. */
+struct beside {
+	const struct np_ops *ops;
+	void *ctx;
+	struct np_link_id id;
+	struct np_err err;
+	int r;
+};
+
+static void *beside_run(void *arg)
+{
+	struct beside *b = arg;
+
+	b->r = b->ops->link_del(b->ctx, &b->id, &b->err);
+	return NULL;
+}
+
+int np_plan_undo_destroy(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+			 np_warn_fn warn, struct np_err *err)
+{
+	size_t at = np_plan_beside(plan);
+	struct beside b = { .ops = ops, .ctx = ctx };
+	bool started = false;
+	pthread_t thread;
+	int first = 0, found;
+
+	if (at == plan->n_steps)
+		return np_plan_undo(plan, ops, ctx, warn, err);
+	/* ours by the record (or, after a killed start, by its MAC): looked
+	 * up here, so that only link_del runs on the thread */
+	found = owned_link(&plan->steps[at], ops, ctx, &b.id);
+	if (found == 0)
+		started = pthread_create(&thread, NULL, beside_run, &b) == 0;
+	for (size_t i = plan->n_steps; i-- > 0;) {
+		const struct np_step *s = &plan->steps[i];
+		struct np_err e = { { 0 } };
+		int r;
+
+		if (i == at && started) {
+			pthread_join(thread, NULL);
+			e = b.err;
+			r = already_gone(link_deleted(s, b.r, &e, warn));
+		} else if (i == at && found == 0) {
+			/* no thread to be had: in its place, as np_plan_undo */
+			r = already_gone(link_deleted(s, ops->link_del(ctx, &b.id, &e), &e, warn));
+		} else if (i == at) {
+			r = found == 1 ? 0 : found;
+		} else if (first && s->state) {
 			continue;
-		first = r;
-		np_step_describe(&plan->steps[i], what, sizeof(what));
-		if (!np_err_isset(&e))
-			np_err_set(&e, r, "%s", strerror(-r));
-		np_err_prefix(&e, "undo %s", what);
-		np_err_set(err, r, "%s", e.msg);
+		} else {
+			r = step_undo(plan, s, ops, ctx, warn, &e);
+		}
+		undo_outcome(plan, i, r, &e, &first, err);
 	}
 	return first;
 }

@@ -1287,6 +1287,41 @@ static void test_iptables_foreign(struct np_net *net)
  * leaves reaches the bridge and DHCP, every failure rolls back, destroy
  * undoes the flood entries before the link, from the record too; the
  * underlay must exist and the peers must not include this host. */
+/* net-destroy deletes the bridge beside the steps after it only when none
+ * of them touches a link. */
+static void test_beside(struct np_net *def)
+{
+	struct np_port port = { .type = NP_PORT_TAP, .ifname = "npb0", .owner = -1,
+				.mac = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcd } };
+	struct np_plan_paths with_port = tmp_paths;
+	struct np_net *host = parse("<network><name>hb</name><forward mode='bridge'/>"
+				    "<bridge name='br0'/></network>",
+				    "host-bridge.xml");
+	_np_plan_free_ struct np_plan *plan = build(def, &tmp_paths);
+	_np_plan_free_ struct np_plan *ported = NULL, *hplan = NULL;
+	struct np_err err = { { 0 } };
+	struct fake f;
+
+	with_port.ports = &port;
+	with_port.n_ports = 1;
+	ported = build(def, &with_port);
+	hplan = host ? build(host, &tmp_paths) : NULL;
+	CHECK(plan && np_plan_beside(plan) < plan->n_steps &&
+	      plan->steps[np_plan_beside(plan)].kind == NP_STEP_BRIDGE_ADD);
+	CHECK(ported && np_plan_beside(ported) == ported->n_steps);
+	CHECK(hplan && np_plan_beside(hplan) == hplan->n_steps);
+	/* refused: the plain reverse order, port before bridge */
+	fake_init(&f);
+	CHECK(ported && np_plan_apply(ported, &fake_ops, &f, NULL, &err) == 0 && fake_links(&f) == 2);
+	fake_log_reset(&f);
+	CHECK(ported && np_plan_undo_destroy(ported, &fake_ops, &f, NULL, &err) == 0 &&
+	      fake_clean(&f));
+	CHECK(strstr(np_buf_str(&f.log), "dnsmasq_stop ") <
+	      strstr(np_buf_str(&f.log), "link_del "));
+	fake_free(&f);
+	np_net_free(host);
+}
+
 static void test_vxlan(void)
 {
 	static const char xml[] =
@@ -1416,6 +1451,7 @@ int main(void)
 		test_port_options();
 		test_iptables_foreign(net);
 		test_vxlan();
+		test_beside(net);
 		test_qemu_acl();
 	}
 	np_plan_free(plan);
