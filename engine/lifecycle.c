@@ -389,7 +389,8 @@ static int start_net(struct np_engine *eng, struct np_net *net, struct np_err *e
 		warn_foreign(eng, net, &foreign);
 	/* The plan writes the live record first (a start killed half way is
 	 * found and undone) and the record of what it applied last. */
-	return np_plan_apply(plan, eng->ops, eng->ctx, eng->warn, err);
+	return eng->overlap ? np_plan_apply_start(plan, eng->ops, eng->ctx, eng->warn, err)
+			    : np_plan_apply(plan, eng->ops, eng->ctx, eng->warn, err);
 }
 
 int np_engine_create(struct np_engine *eng, const char *file, char **ret_name, struct np_err *err)
@@ -514,7 +515,8 @@ int np_engine_destroy(struct np_engine *eng, const char *name, struct np_err *er
 	r = applied_plan(eng, name, &plan, err);
 	if (r < 0)
 		return r;
-	r = np_plan_undo_destroy(plan, eng->ops, eng->ctx, eng->warn, err);
+	r = eng->overlap ? np_plan_undo_destroy(plan, eng->ops, eng->ctx, eng->warn, err)
+			 : np_plan_undo(plan, eng->ops, eng->ctx, eng->warn, err);
 	if (r < 0) {
 		np_err_prefix(err, "failed to destroy network '%s'", name);
 		return r;

@@ -27,6 +27,11 @@ struct np_engine {
 	const char *netns;
 	bool bus_away; /* np_plan_paths.bus_away */
 	const char *hooks_dir; /* the network hook's dir; NULL: /etc/netplumb/hooks */
+	/* net-start and net-destroy may run one op on a second thread
+	 * (np_plan_apply_start, np_plan_undo_destroy): true only for ops made
+	 * for that, the system's and its decorators (each op there has its
+	 * own socket or process); false keeps every plan in one thread. */
+	bool overlap;
 };
 
 /* Told about each network `autostart` tried: err is NULL when it started. */

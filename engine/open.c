@@ -94,6 +94,7 @@ int np_engine_open(const struct np_engine_dirs *dirs, void (*warn)(const char *m
 		.netns = o->netns,
 		.bus_away = (dirs->netns || netns_away()) && !bus_given(),
 		.hooks_dir = getenv("NETPLUMB_HOOKS_DIR"),
+		.overlap = true,
 	};
 	if (o->eng.hooks_dir && !*o->eng.hooks_dir)
 		o->eng.hooks_dir = NULL;

@@ -1023,6 +1023,18 @@ const struct np_step *np_plan_file_step(const struct np_plan *plan, const char *
 	return NULL;
 }
 
+size_t np_plan_dnsmasq_beside(const struct np_plan *plan, size_t *ret_dnsmasq)
+{
+	const struct np_step *dm = np_plan_find(plan, NP_STEP_DNSMASQ_START);
+	size_t d = dm ? (size_t)(dm - plan->steps) : plan->n_steps, f = d;
+
+	while (f > 0 && f < plan->n_steps && (plan->steps[f - 1].kind == NP_STEP_FW_APPLY ||
+					      plan->steps[f - 1].kind == NP_STEP_IPT_RULE))
+		f--;
+	*ret_dnsmasq = d;
+	return f < d ? f : plan->n_steps;
+}
+
 size_t np_plan_beside(const struct np_plan *plan)
 {
 	size_t bridge = plan->n_steps;

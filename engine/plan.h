@@ -178,6 +178,18 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
 		 struct np_err *err);
 
+/* np_plan_apply for net-start, with one exception to its order: dnsmasq's
+ * start (spawn, then wait until it serves) runs on a thread of its own
+ * beside the firewall steps right before it (np_plan_dnsmasq_beside): the
+ * nft transaction then costs no time of its own. Both are done on return;
+ * a firewall step that fails has dnsmasq stopped first, then the usual
+ * rollback. */
+int np_plan_apply_start(struct np_plan *plan, const struct np_ops *ops, void *ctx,
+			np_warn_fn warn, struct np_err *err);
+/* The first of the firewall steps (FW_APPLY, IPT_RULE) right before the
+ * DNSMASQ_START step, whose index goes to *ret_dnsmasq; plan->n_steps when
+ * there are none. */
+size_t np_plan_dnsmasq_beside(const struct np_plan *plan, size_t *ret_dnsmasq);
 /* np_plan_undo for net-destroy, with one exception to its strict reverse
  * order: the network's bridge (np_plan_beside) is deleted on a thread of its
  * own, started first and joined at the bridge's place in the order, while

@@ -391,20 +391,54 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 	return already_gone(r);
 }
 
-int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
-		  struct np_err *err)
+/* A step done on a thread of its own. */
+struct beside {
+	const struct np_plan *plan;
+	struct np_step *step;
+	const struct np_ops *ops;
+	void *ctx;
+	struct np_link_id id; /* undo of a link step: the link to delete */
+	struct np_err err;
+	int r;
+};
+
+static void *beside_do(void *arg)
 {
+	struct beside *b = arg;
+
+	b->r = step_do(b->plan, b->step, b->ops, b->ctx, &b->err);
+	return NULL;
+}
+
+static int apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
+		 bool overlap, struct np_err *err)
+{
+	size_t dm = plan->n_steps, from = overlap ? np_plan_dnsmasq_beside(plan, &dm) : dm;
+	struct beside b = { .plan = plan, .ops = ops, .ctx = ctx };
+	bool running = false;
+	pthread_t thread;
 	char what[256];
 	size_t i;
 	int r = 0;
 
 	if (plan->skipped && warn)
 		warn(plan->skipped);
+	if (dm < plan->n_steps)
+		b.step = &plan->steps[dm];
 	for (i = 0; i < plan->n_steps; i++) {
 		struct np_err e = { { 0 } };
 		struct np_step *s = &plan->steps[i];
 
-		r = step_do(plan, s, ops, ctx, &e);
+		if (i == from)
+			running = pthread_create(&thread, NULL, beside_do, &b) == 0;
+		if (i == dm && running) {
+			pthread_join(thread, NULL);
+			running = false;
+			e = b.err;
+			r = b.r;
+		} else {
+			r = step_do(plan, s, ops, ctx, &e);
+		}
 		if (r < 0 && s->optional &&
 		    (s->kind == NP_STEP_HOOK || s->kind == NP_STEP_ROUTE_ADD ||
 		     s->kind == NP_STEP_TOOL)) {
@@ -419,6 +453,14 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 				np_err_set(err, r, "%s", e.msg);
 			break;
 		}
+	}
+	if (running) {
+		/* a firewall step failed beside dnsmasq's start: it goes first */
+		struct np_err ignored = { { 0 } };
+
+		pthread_join(thread, NULL);
+		if (b.r >= 0)
+			step_undo(plan, b.step, ops, ctx, warn, &ignored);
 	}
 	if (r >= 0)
 		return 0;
@@ -438,6 +480,18 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 		step_undo(plan, &plan->steps[i], ops, ctx, warn, &ignored);
 	}
 	return r;
+}
+
+int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
+		  struct np_err *err)
+{
+	return apply(plan, ops, ctx, warn, false, err);
+}
+
+int np_plan_apply_start(struct np_plan *plan, const struct np_ops *ops, void *ctx,
+			np_warn_fn warn, struct np_err *err)
+{
+	return apply(plan, ops, ctx, warn, true, err);
 }
 
 /* Keeps the outcome r of undoing step i (its message in e) when it is the
@@ -474,16 +528,7 @@ int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx
 	return first;
 }
 
-/* The bridge's deletion, on its own thread. */
-struct beside {
-	const struct np_ops *ops;
-	void *ctx;
-	struct np_link_id id;
-	struct np_err err;
-	int r;
-};
-
-static void *beside_run(void *arg)
+static void *beside_link_del(void *arg)
 {
 	struct beside *b = arg;
 
@@ -506,7 +551,7 @@ int np_plan_undo_destroy(const struct np_plan *plan, const struct np_ops *ops, v
 	 * up here, so that only link_del runs on the thread */
 	found = owned_link(&plan->steps[at], ops, ctx, &b.id);
 	if (found == 0)
-		started = pthread_create(&thread, NULL, beside_run, &b) == 0;
+		started = pthread_create(&thread, NULL, beside_link_del, &b) == 0;
 	for (size_t i = plan->n_steps; i-- > 0;) {
 		const struct np_step *s = &plan->steps[i];
 		struct np_err e = { { 0 } };

@@ -68,6 +68,25 @@ static void record_drop(struct np_fw_foreign *f, const char *family, const char 
 	snprintf(d->hook, sizeof(d->hook), "%s", hook);
 }
 
+void np_fw_foreign_chain(struct np_fw_foreign *f, const char *family, const char *table,
+			 const char *chain, const char *hook, bool drops)
+{
+	if (!strcmp(family, "ip") && !strcmp(table, "filter") && !strcmp(chain, "DOCKER-USER"))
+		f->ipt_docker_user = true;
+	if (!strcmp(family, "ip6") && !strcmp(table, "filter") && !strcmp(chain, "DOCKER-USER"))
+		f->ip6t_docker_user = true;
+	if (!strcmp(family, "ip") && !strcmp(table, "filter") && !strcmp(chain, "ufw-user-forward"))
+		f->ipt_ufw = true;
+	if (!hook || !drops || !strcmp(table, NP_FW_TABLE))
+		return;
+	/* Only the hooks a network's forwarded, DHCP and DNS traffic passes,
+	 * for the families that carry IPv4. */
+	if ((strcmp(hook, "forward") && strcmp(hook, "input")) || !strcmp(family, "bridge") ||
+	    !strcmp(family, "arp") || !strcmp(family, "netdev"))
+		return;
+	record_drop(f, family, table, chain, hook);
+}
+
 void np_fw_foreign_parse(const char *text, struct np_fw_foreign *ret)
 {
 	char family[8] = "", table[64] = "", chain[64] = "", hook[16], policy[16];
@@ -92,30 +111,14 @@ void np_fw_foreign_parse(const char *text, struct np_fw_foreign *ret)
 			continue;
 		}
 		if (sscanf(l, "chain %63s {", chain) == 1) {
-			if (!strcmp(family, "ip") && !strcmp(table, "filter") &&
-			    !strcmp(chain, "DOCKER-USER"))
-				ret->ipt_docker_user = true;
-			if (!strcmp(family, "ip6") && !strcmp(table, "filter") &&
-			    !strcmp(chain, "DOCKER-USER"))
-				ret->ip6t_docker_user = true;
-			if (!strcmp(family, "ip") && !strcmp(table, "filter") &&
-			    !strcmp(chain, "ufw-user-forward"))
-				ret->ipt_ufw = true;
+			np_fw_foreign_chain(ret, family, table, chain, NULL, false);
 			continue;
 		}
-		if (strncmp(l, "type ", 5) || !chain[0] || !strcmp(table, NP_FW_TABLE))
+		if (strncmp(l, "type ", 5) || !chain[0])
 			continue;
 		word_after(l, " hook ", hook, sizeof(hook));
 		word_after(l, " policy ", policy, sizeof(policy));
-		if (strcmp(policy, "drop"))
-			continue;
-		/* Only the hooks a network's forwarded, DHCP and DNS traffic
-		 * passes, for the families that carry IPv4. */
-		if ((strcmp(hook, "forward") && strcmp(hook, "input")) ||
-		    !strcmp(family, "bridge") || !strcmp(family, "arp") ||
-		    !strcmp(family, "netdev"))
-			continue;
-		record_drop(ret, family, table, chain, hook);
+		np_fw_foreign_chain(ret, family, table, chain, hook, !strcmp(policy, "drop"));
 	}
 }
 

@@ -46,6 +46,11 @@ struct np_fw_foreign {
 
 /* Fills ret from the text of `nft list chains`. */
 void np_fw_foreign_parse(const char *text, struct np_fw_foreign *ret);
+/* Adds one chain of table family/table to f (zeroed first by the caller):
+ * hook ("input", "forward", ...) is NULL for a regular chain, drops is its
+ * policy. Chains of netplumb's own table are skipped. */
+void np_fw_foreign_chain(struct np_fw_foreign *f, const char *family, const char *table,
+			 const char *chain, const char *hook, bool drops);
 
 /* One iptables rule: iptables-nft -w -t TABLE -I CHAIN SPEC (SPEC's words
  * are separated by single spaces and hold no quotes). TABLE

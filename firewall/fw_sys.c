@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -307,18 +308,84 @@ int np_fw_table_prune(struct np_fw *fw, struct np_err *err)
 	return 0;
 }
 
+static const char *family_name(uint32_t family)
+{
+	switch (family) {
+	case NFPROTO_IPV4:
+		return "ip";
+	case NFPROTO_IPV6:
+		return "ip6";
+	case NFPROTO_INET:
+		return "inet";
+	case NFPROTO_BRIDGE:
+		return "bridge";
+	case NFPROTO_ARP:
+		return "arp";
+	case NFPROTO_NETDEV:
+		return "netdev";
+	}
+	return "unknown";
+}
+
+static const char *hook_name(uint32_t hook)
+{
+	static const char *const names[] = { "prerouting", "input", "forward", "output",
+					     "postrouting" };
+
+	return hook < NP_ARRAY_SIZE(names) ? names[hook] : "other";
+}
+
+static int foreign_chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	const char *table, *name;
+	bool base;
+
+	if (!c)
+		return MNL_CB_ERROR;
+	if (nftnl_chain_nlmsg_parse(nlh, c) < 0) {
+		nftnl_chain_free(c);
+		return MNL_CB_OK;
+	}
+	table = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
+	name = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
+	base = nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM);
+	if (table && name)
+		np_fw_foreign_chain(data, family_name(nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY)),
+				    table, name,
+				    base ? hook_name(nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM)) : NULL,
+				    base && nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY) &&
+					    nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) == NF_DROP);
+	nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+/* Every chain of every table, by one netlink dump (no rules): libnftables'
+ * `list chains` would build its cache of all of them and print them, and
+ * with many networks netplumb's own table holds thousands. */
 int np_fw_foreign_walk(struct np_fw *fw, struct np_fw_foreign *ret)
 {
-	struct np_err ignored = { { 0 } };
-	_np_free_ char *text = NULL;
-	int r;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	uint32_t seq, portid;
+	ssize_t n;
+	int r = nl_open(fw);
 
-	/* Base chains and their policies only: no rules are dumped. */
-	r = run(fw, "list chains", &text, &ignored);
 	if (r < 0)
 		return r;
-	np_fw_foreign_parse(text, ret);
-	return 0;
+	memset(ret, 0, sizeof(*ret));
+	seq = fw->seq++;
+	portid = mnl_socket_get_portid(fw->nl);
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_UNSPEC, NLM_F_DUMP, seq);
+	if (mnl_socket_sendto(fw->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(fw->nl, buf, sizeof(buf));
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		r = mnl_cb_run(buf, (size_t)n, seq, portid, foreign_chain_cb, ret);
+	} while (r == MNL_CB_OK);
+	return r < 0 ? -errno : 0;
 }
 
 int np_fw_check(struct np_fw *fw, const char *script)

@@ -1309,6 +1309,15 @@ static void test_beside(struct np_net *def)
 	CHECK(plan && np_plan_beside(plan) < plan->n_steps &&
 	      plan->steps[np_plan_beside(plan)].kind == NP_STEP_BRIDGE_ADD);
 	CHECK(ported && np_plan_beside(ported) == ported->n_steps);
+	/* net-start: dnsmasq starts beside the firewall steps right before it */
+	{
+		size_t dm = 0, from = plan ? np_plan_dnsmasq_beside(plan, &dm) : 0;
+
+		CHECK(plan && from < dm && dm < plan->n_steps &&
+		      plan->steps[from].kind == NP_STEP_FW_APPLY &&
+		      plan->steps[dm].kind == NP_STEP_DNSMASQ_START);
+		CHECK(hplan && np_plan_dnsmasq_beside(hplan, &dm) == hplan->n_steps);
+	}
 	CHECK(hplan && np_plan_beside(hplan) == hplan->n_steps);
 	/* refused: the plain reverse order, port before bridge */
 	fake_init(&f);
