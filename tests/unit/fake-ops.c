@@ -387,30 +387,28 @@ static int f_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, stru
 	return r;
 }
 
-static int f_dnsmasq_reload(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+/* reload and mute: logged, then only for a running dnsmasq, counted */
+static int f_to_running(void *ctx, const char *what, const char *logged, const char *conf,
+			int *count, struct np_err *err)
 {
-	struct fake *f = ctx;
-	int r = f_named(ctx, "dnsmasq_reload", conf);
+	int r = f_named(ctx, what, logged);
 
 	if (r < 0)
 		return r;
-	if (!f->dnsmasq)
+	if (!((struct fake *)ctx)->dnsmasq)
 		return np_err_set(err, -ESRCH, "dnsmasq for %s is not running", conf);
-	f->reloads++;
+	(*count)++;
 	return 0;
+}
+
+static int f_dnsmasq_reload(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+{
+	return f_to_running(ctx, "dnsmasq_reload", conf, conf, &((struct fake *)ctx)->reloads, err);
 }
 
 static int f_dnsmasq_mute(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
 {
-	struct fake *f = ctx;
-	int r = f_named(ctx, "dnsmasq_mute", pidfile);
-
-	if (r < 0)
-		return r;
-	if (!f->dnsmasq)
-		return np_err_set(err, -ESRCH, "dnsmasq for %s is not running", conf);
-	f->mutes++;
-	return 0;
+	return f_to_running(ctx, "dnsmasq_mute", pidfile, conf, &((struct fake *)ctx)->mutes, err);
 }
 
 static int f_hook(void *ctx, const char *dir, const char *name, const char *op, const char *subop,

@@ -351,6 +351,23 @@ static int word_index(char **w, int n, const char *want)
 	return -1;
 }
 
+/* A step printed as a comment "PREFIX... PATH: ...": true when line is
+ * one, with "CALL PATH" (PATH its word k) added to b. */
+static bool comment_call(struct np_buf *b, const char *line, char *buf, char **w, char **end_word,
+			 const char *prefix, int k, const char *call)
+{
+	int n;
+
+	if (strncmp(line, prefix, strlen(prefix)))
+		return false;
+	n = shell_words(line + 2, buf, w, 64, end_word);
+	if (n > k && w[k][0] && w[k][strlen(w[k]) - 1] == ':') {
+		w[k][strlen(w[k]) - 1] = '\0';
+		np_buf_addf(b, "%s %s\n", call, w[k]);
+	}
+	return true;
+}
+
 static char *printed_calls(const struct np_plan *plan)
 {
 	struct np_buf b = { 0 };
@@ -374,23 +391,11 @@ static char *printed_calls(const struct np_plan *plan)
 		}
 		if (!buf)
 			break;
-		/* the mute step is a comment: "# dnsmasq-mute PIDFILE: ..." */
-		if (!strncmp(line, "# dnsmasq-mute ", 15)) {
-			n = shell_words(line + 2, buf, w, 64, &end_word);
-			if (n >= 2 && w[1][0] && w[1][strlen(w[1]) - 1] == ':') {
-				w[1][strlen(w[1]) - 1] = '\0';
-				np_buf_addf(&b, "dnsmasq_mute %s\n", w[1]);
-			}
-			free(buf);
-			continue;
-		}
-		/* the record step is a comment: "# install -m MODE /dev/stdin PATH: ..." */
-		if (!strncmp(line, "# install -m ", 13)) {
-			n = shell_words(line + 2, buf, w, 64, &end_word);
-			if (n >= 5 && w[4][0] && w[4][strlen(w[4]) - 1] == ':') {
-				w[4][strlen(w[4]) - 1] = '\0';
-				np_buf_addf(&b, "file_write %s\n", w[4]);
-			}
+		/* two steps are comments naming a path: the mute step's
+		 * "# dnsmasq-mute PIDFILE: ..." and the record step's
+		 * "# install -m MODE /dev/stdin PATH: ..." */
+		if (comment_call(&b, line, buf, w, &end_word, "# dnsmasq-mute ", 1, "dnsmasq_mute") ||
+		    comment_call(&b, line, buf, w, &end_word, "# install -m ", 4, "file_write")) {
 			free(buf);
 			continue;
 		}
