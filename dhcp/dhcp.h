@@ -113,9 +113,10 @@ const char *np_dnsmasq_binary(void);
  * which dnsmasq gives to its user, is given back to root. The child gets
  * argv {"dnsmasq", "--conf-file=CONF"}, an empty environment, default
  * signals and only fds 0-2. On failure err holds dnsmasq's first stderr
- * line. -EALREADY when it already runs. */
+ * line. -EALREADY when it already runs. *ret_new_leases (may be NULL): the
+ * lease file was created by this start, for a rollback to remove. */
 int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, pid_t *ret_pid,
-		     struct np_err *err);
+		     bool *ret_new_leases, struct np_err *err);
 /* Stops the dnsmasq named by pidfile, but only if it is our dnsmasq running
  * conf (see np_dnsmasq_binary()): SIGTERM through a pidfd, 2 s, SIGKILL, 2 s
  * more, then removes pidfile. Returns 0 also when nothing was running; a pid file naming

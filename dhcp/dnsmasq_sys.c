@@ -492,7 +492,7 @@ int np_dnsmasq_abort(struct np_dnsmasq_starting *s, struct np_err *err)
 }
 
 int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, pid_t *ret_pid,
-		     struct np_err *err)
+		     bool *ret_new_leases, struct np_err *err)
 {
 	np_cleanup(starting_freep) struct np_dnsmasq_starting *s = NULL;
 	int r;
@@ -504,6 +504,8 @@ int np_dnsmasq_start(const char *binary, const char *conf, const char *pidfile, 
 	/* a failed start leaves nothing behind, a new empty lease file neither */
 	if (r < 0 && s->lease_created)
 		(void)np_file_remove(s->files.leasefile);
+	if (r >= 0 && ret_new_leases)
+		*ret_new_leases = s->lease_created;
 	return r;
 }
 

@@ -92,9 +92,11 @@ struct np_ops {
 			  struct np_err *err);
 	int (*file_remove)(void *ctx, const char *path, struct np_err *err);
 
-	/* dnsmasq: start returns once it serves; stop once it has exited;
+	/* dnsmasq: start returns once it serves (*ret_new_leases, may be NULL:
+	 * it created the lease file); stop once it has exited;
 	 * reload is SIGHUP (it re-reads its hosts and servers files). */
-	int (*dnsmasq_start)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
+	int (*dnsmasq_start)(void *ctx, const char *conf, const char *pidfile, bool *ret_new_leases,
+			     struct np_err *err);
 	int (*dnsmasq_stop)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	int (*dnsmasq_reload)(void *ctx, const char *conf, const char *pidfile, struct np_err *err);
 	/* Takes that dnsmasq out of rtnetlink's multicast groups

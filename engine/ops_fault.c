@@ -178,9 +178,10 @@ static int w_file_remove(void *ctx, const char *path, struct np_err *err)
 	CHANGE(ctx, err, file_remove(BCTX(ctx), path, err));
 }
 
-static int w_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+static int w_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, bool *ret_new_leases,
+			   struct np_err *err)
 {
-	CHANGE(ctx, err, dnsmasq_start(BCTX(ctx), conf, pidfile, err));
+	CHANGE(ctx, err, dnsmasq_start(BCTX(ctx), conf, pidfile, ret_new_leases, err));
 }
 
 static int w_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, struct np_err *err)

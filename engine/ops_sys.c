@@ -393,12 +393,13 @@ static int sys_file_remove(void *ctx, const char *path, struct np_err *err)
 	return np_file_remove(path);
 }
 
-static int sys_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+static int sys_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, bool *ret_new_leases,
+			     struct np_err *err)
 {
 	struct np_sys *sys = ctx;
 	pid_t pid;
 
-	return np_dnsmasq_start(sys->dnsmasq, conf, pidfile, &pid, err);
+	return np_dnsmasq_start(sys->dnsmasq, conf, pidfile, &pid, ret_new_leases, err);
 }
 
 static int sys_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, struct np_err *err)

@@ -150,9 +150,10 @@ static int t_file_remove(void *ctx, const char *path, struct np_err *err)
 	TIMED(ctx, NP_PHASE_FILES, file_remove(B(ctx), path, err));
 }
 
-static int t_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+static int t_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, bool *ret_new_leases,
+			   struct np_err *err)
 {
-	TIMED(ctx, NP_PHASE_DNSMASQ, dnsmasq_start(B(ctx), conf, pidfile, err));
+	TIMED(ctx, NP_PHASE_DNSMASQ, dnsmasq_start(B(ctx), conf, pidfile, ret_new_leases, err));
 }
 
 static int t_dnsmasq_stop(void *ctx, const char *conf, const char *pidfile, struct np_err *err)

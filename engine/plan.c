@@ -61,6 +61,7 @@ static void step_clear(struct np_step *s)
 	free(s->text);
 	free(s->undo_text);
 	free(s->pid_path);
+	free(s->lease_path);
 	free(s->why);
 	free(s->port);
 	free(s->master);
@@ -278,6 +279,7 @@ static int plan_dnsmasq_start(struct np_plan *plan, const struct np_plan_paths *
 
 	if (!s || fmt_into(&s->path, "%s/%s.conf", paths->state_dir, fname) < 0 ||
 	    fmt_into(&s->pid_path, "%s/%s.pid", paths->run_dir, fname) < 0 ||
+	    fmt_into(&s->lease_path, "%s/%s.leases", paths->state_dir, fname) < 0 ||
 	    dup_into(&s->why, "DHCP and DNS for the network; net-start returns once it serves") < 0)
 		return -ENOMEM;
 	return 0;

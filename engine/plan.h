@@ -86,6 +86,9 @@ struct np_step {
 	char *text;     /* nft script */
 	char *undo_text;
 	char *pid_path; /* dnsmasq pid file */
+	char *lease_path; /* DNSMASQ_START: its lease file */
+	bool new_leases;  /* DNSMASQ_START: this apply created the lease file,
+			   * so its rollback removes it */
 	bool optional;  /* sysctl: a missing key is skipped; hook, route: a failure warns */
 	bool generated; /* FILE_WRITE of a dnsmasq file: repair and net-update rewrite it */
 	bool if_firewalld; /* TOOL: done only when firewalld runs (libvirt's

@@ -195,7 +195,7 @@ static int step_do(const struct np_plan *plan, struct np_step *s, const struct n
 	case NP_STEP_IPT_RULE:
 		return ops->ipt_change(ctx, true, s->key, s->value, s->text, err);
 	case NP_STEP_DNSMASQ_START:
-		return ops->dnsmasq_start(ctx, s->path, s->pid_path, err);
+		return ops->dnsmasq_start(ctx, s->path, s->pid_path, &s->new_leases, err);
 	case NP_STEP_DNSMASQ_MUTE:
 		return ops->dnsmasq_mute(ctx, s->path, s->pid_path, err);
 	case NP_STEP_RECORD:
@@ -373,6 +373,9 @@ static int step_undo(const struct np_plan *plan, const struct np_step *s, const 
 		break;
 	case NP_STEP_DNSMASQ_START:
 		r = ops->dnsmasq_stop(ctx, s->path, s->pid_path, err);
+		/* a start rolled back leaves no new lease file either */
+		if (r >= 0 && s->new_leases && s->lease_path)
+			r = ops->file_remove(ctx, s->lease_path, err);
 		break;
 	case NP_STEP_QEMU_ACL:
 		r = qemu_acl(s, false, ops, ctx, err);

@@ -201,7 +201,7 @@ static void roll_back(struct live *l)
 			ops->file_remove(ctx, c->step->path, &scratch);
 	}
 	if (l->old_stopped &&
-	    ops->dnsmasq_start(ctx, l->odm->path, l->odm->pid_path, &scratch) == 0 && l->omute)
+	    ops->dnsmasq_start(ctx, l->odm->path, l->odm->pid_path, NULL, &scratch) == 0 && l->omute)
 		ops->dnsmasq_mute(ctx, l->omute->path, l->omute->pid_path, &scratch);
 	if (l->fw_done)
 		ops->fw_apply(ctx, l->fw_old, &scratch);

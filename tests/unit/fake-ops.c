@@ -367,7 +367,8 @@ static int f_file_remove(void *ctx, const char *path, struct np_err *err)
 	return r;
 }
 
-static int f_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+static int f_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, bool *ret_new_leases,
+			   struct np_err *err)
 {
 	struct fake *f = ctx;
 	int r = f_named(ctx, "dnsmasq_start", conf);

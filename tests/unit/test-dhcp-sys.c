@@ -282,7 +282,7 @@ static void test_unreadable_hosts(void)
 	int r;
 
 	CHECK(chmod(dir, 0700) == 0);
-	r = np_dnsmasq_start(DNSMASQ, conf_path, pid_path, NULL, &err);
+	r = np_dnsmasq_start(DNSMASQ, conf_path, pid_path, NULL, NULL, &err);
 	printf("0700 state dir: %d '%s'\n", r, err.msg);
 	CHECK(r == -EACCES && strstr(err.msg, hosts_path) && strstr(err.msg, "cannot read"));
 	CHECK(np_dnsmasq_running(pid_path, conf_path) == 0);
@@ -302,7 +302,7 @@ static void test_lease_symlink(void)
 	CHECK(np_file_write_atomic(target, "keep\n", 5, 0600) == 0);
 	unlink(lease_path);
 	CHECK(symlink(target, lease_path) == 0);
-	r = np_dnsmasq_start(DNSMASQ, conf_path, pid_path, NULL, &err);
+	r = np_dnsmasq_start(DNSMASQ, conf_path, pid_path, NULL, NULL, &err);
 	printf("lease symlink: %d '%s'\n", r, err.msg);
 	CHECK(r == -ELOOP && strstr(err.msg, lease_path));
 	CHECK(np_dnsmasq_running(pid_path, conf_path) == 0);
@@ -326,17 +326,21 @@ static int child_main(void)
 		return 1;
 	}
 
+	bool new_leases = false;
+
 	/* a config without our pid-file line is refused before any exec */
-	CHECK(np_dnsmasq_start(DNSMASQ, conf_path, "/nonexistent/x.pid", &pid, &err) == -EINVAL);
+	CHECK(np_dnsmasq_start(DNSMASQ, conf_path, "/nonexistent/x.pid", &pid, NULL, &err) == -EINVAL);
 	CHECK(strstr(err.msg, "pid-file") != NULL);
 	err.msg[0] = '\0';
 
 	CHECK(np_dnsmasq_running(pid_path, conf_path) == 0);
 	CHECK(np_dnsmasq_stop(pid_path, conf_path, &err) == 0); /* nothing running */
-	r = np_dnsmasq_start(DNSMASQ, conf_path, pid_path, &pid, &err);
+	/* told whether it made the lease file, for a rollback to remove */
+	(void)unlink(lease_path);
+	r = np_dnsmasq_start(DNSMASQ, conf_path, pid_path, &pid, &new_leases, &err);
 	if (r < 0)
 		fprintf(stderr, "np_dnsmasq_start: %d %s\n", r, err.msg);
-	CHECK(r == 0 && pid > 1);
+	CHECK(r == 0 && pid > 1 && new_leases);
 	CHECK(np_dnsmasq_running(pid_path, conf_path) == 1);
 	/* it dropped root for the user= of the config */
 	{
@@ -355,7 +359,7 @@ static int child_main(void)
 	CHECK(np_dnsmasq_running(pid_path, "/etc/other.conf") == 0);
 	/* a second start of the same config is refused */
 	err.msg[0] = '\0';
-	CHECK(np_dnsmasq_start(DNSMASQ, conf_path, pid_path, NULL, &err) == -EALREADY);
+	CHECK(np_dnsmasq_start(DNSMASQ, conf_path, pid_path, NULL, NULL, &err) == -EALREADY);
 	/* stop with the wrong config leaves it running */
 	err.msg[0] = '\0';
 	CHECK(np_dnsmasq_stop(pid_path, "/etc/other.conf", &err) == 0);
@@ -380,13 +384,13 @@ static int child_main(void)
 		snprintf(bad_conf, sizeof(bad_conf), "%s/bad.conf", dir);
 		CHECK(np_file_write_atomic(bad_conf, bad, strlen(bad), 0644) == 0);
 		err.msg[0] = '\0';
-		r = np_dnsmasq_start(DNSMASQ, bad_conf, "/nonexistent-dir/x.pid", NULL, &err);
+		r = np_dnsmasq_start(DNSMASQ, bad_conf, "/nonexistent-dir/x.pid", NULL, NULL, &err);
 		printf("bad config: %d '%s'\n", r, err.msg);
 		CHECK(r == -EINVAL && strstr(err.msg, "bad option at line 2") &&
 		      !strchr(err.msg, '\n'));
 		err.msg[0] = '\0';
 		r = np_dnsmasq_start("/nonexistent/dnsmasq", bad_conf, "/nonexistent-dir/x.pid", NULL,
-				     &err);
+				     NULL, &err);
 		CHECK(r == -ENOENT && strstr(err.msg, "/nonexistent/dnsmasq"));
 	}
 

@@ -170,7 +170,8 @@ static int r_file_remove(void *ctx, const char *path, struct np_err *err)
 	return np_file_remove(path);
 }
 
-static int r_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, struct np_err *err)
+static int r_dnsmasq_start(void *ctx, const char *conf, const char *pidfile, bool *ret_new_leases,
+			   struct np_err *err)
 {
 	int r = note("start");
 
