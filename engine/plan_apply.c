@@ -514,23 +514,6 @@ static void undo_outcome(const struct np_plan *plan, size_t i, int r, struct np_
 	np_err_set(err, r, "%s", e->msg);
 }
 
-int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
-		 struct np_err *err)
-{
-	int first = 0;
-
-	for (size_t i = plan->n_steps; i-- > 0;) {
-		struct np_err e = { { 0 } };
-		int r;
-
-		if (first && plan->steps[i].state)
-			continue;
-		r = step_undo(plan, &plan->steps[i], ops, ctx, warn, &e);
-		undo_outcome(plan, i, r, &e, &first, err);
-	}
-	return first;
-}
-
 static void *beside_link_del(void *arg)
 {
 	struct beside *b = arg;
@@ -539,36 +522,29 @@ static void *beside_link_del(void *arg)
 	return NULL;
 }
 
-int np_plan_undo_destroy(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
-			 np_warn_fn warn, struct np_err *err)
+static int undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
+		bool overlap, struct np_err *err)
 {
-	size_t at = np_plan_beside(plan);
+	size_t at = overlap ? np_plan_beside(plan) : plan->n_steps;
 	struct beside b = { .ops = ops, .ctx = ctx };
-	bool started = false;
+	bool running = false;
 	pthread_t thread;
-	int first = 0, found;
+	int first = 0;
 
-	if (at == plan->n_steps)
-		return np_plan_undo(plan, ops, ctx, warn, err);
 	/* ours by the record (or, after a killed start, by its MAC): looked
-	 * up here, so that only link_del runs on the thread */
-	found = owned_link(&plan->steps[at], ops, ctx, &b.id);
-	if (found == 0)
-		started = pthread_create(&thread, NULL, beside_link_del, &b) == 0;
+	 * up here, so that only link_del runs on the thread; otherwise the
+	 * step is undone in its place */
+	if (at < plan->n_steps && owned_link(&plan->steps[at], ops, ctx, &b.id) == 0)
+		running = pthread_create(&thread, NULL, beside_link_del, &b) == 0;
 	for (size_t i = plan->n_steps; i-- > 0;) {
 		const struct np_step *s = &plan->steps[i];
 		struct np_err e = { { 0 } };
 		int r;
 
-		if (i == at && started) {
+		if (i == at && running) {
 			pthread_join(thread, NULL);
 			e = b.err;
 			r = already_gone(link_deleted(s, b.r, &e, warn));
-		} else if (i == at && found == 0) {
-			/* no thread to be had: in its place, as np_plan_undo */
-			r = already_gone(link_deleted(s, ops->link_del(ctx, &b.id, &e), &e, warn));
-		} else if (i == at) {
-			r = found == 1 ? 0 : found;
 		} else if (first && s->state) {
 			continue;
 		} else {
@@ -577,6 +553,18 @@ int np_plan_undo_destroy(const struct np_plan *plan, const struct np_ops *ops, v
 		undo_outcome(plan, i, r, &e, &first, err);
 	}
 	return first;
+}
+
+int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
+		 struct np_err *err)
+{
+	return undo(plan, ops, ctx, warn, false, err);
+}
+
+int np_plan_undo_destroy(const struct np_plan *plan, const struct np_ops *ops, void *ctx,
+			 np_warn_fn warn, struct np_err *err)
+{
+	return undo(plan, ops, ctx, warn, true, err);
 }
 
 int np_step_apply(struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,
