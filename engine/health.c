@@ -363,7 +363,7 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw, bool r
 		  char *ret_what, unsigned len, struct np_err *err)
 {
 	_np_plan_free_ struct np_plan *plan = NULL;
-	struct np_step *fw, *dm, *mute;
+	struct np_step *fw, *dm;
 	struct np_health h;
 	int r;
 
@@ -438,10 +438,7 @@ static int repair(struct np_engine *eng, const char *name, bool force_fw, bool r
 				if (r < 0)
 					return r;
 			}
-		r = np_step_apply(dm, false, eng->ops, eng->ctx, eng->warn, err);
-		mute = (struct np_step *)np_plan_find(plan, NP_STEP_DNSMASQ_MUTE);
-		if (r >= 0 && mute)
-			r = np_step_apply(mute, false, eng->ops, eng->ctx, eng->warn, err);
+		r = np_plan_dnsmasq_apply(plan, eng->ops, eng->ctx, eng->warn, err);
 		if (r < 0)
 			return r;
 		append(ret_what, len, "dnsmasq restarted");

@@ -181,6 +181,12 @@ int np_plan_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx, np_
 int np_plan_undo(const struct np_plan *plan, const struct np_ops *ops, void *ctx, np_warn_fn warn,
 		 struct np_err *err);
 
+/* The plan's DNSMASQ_START step on its own, with the DNSMASQ_MUTE step
+ * that follows it when there is one (a dnsmasq restarted by a repair or
+ * an update), rolled back as a plan: a mute that fails stops that dnsmasq
+ * again. 0 when the plan has no dnsmasq. */
+int np_plan_dnsmasq_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx,
+			  np_warn_fn warn, struct np_err *err);
 /* np_plan_apply for net-start, with one exception to its order: dnsmasq's
  * start (spawn, then wait until it serves) runs on a thread of its own
  * beside the firewall steps right before it (np_plan_dnsmasq_beside): the

@@ -567,6 +567,20 @@ int np_plan_undo_destroy(const struct np_plan *plan, const struct np_ops *ops, v
 	return undo(plan, ops, ctx, warn, true, err);
 }
 
+int np_plan_dnsmasq_apply(struct np_plan *plan, const struct np_ops *ops, void *ctx,
+			  np_warn_fn warn, struct np_err *err)
+{
+	struct np_step *dm = (struct np_step *)np_plan_find(plan, NP_STEP_DNSMASQ_START);
+	size_t i = dm ? (size_t)(dm - plan->steps) : 0;
+	/* the mute step, when there is one, right after it (np_plan_build) */
+	struct np_plan run = {
+		.steps = dm,
+		.n_steps = i + 1 < plan->n_steps && dm[1].kind == NP_STEP_DNSMASQ_MUTE ? 2 : 1,
+	};
+
+	return dm ? np_plan_apply(&run, ops, ctx, warn, err) : 0;
+}
+
 int np_step_apply(struct np_step *step, bool undo, const struct np_ops *ops, void *ctx,
 		  np_warn_fn warn, struct np_err *err)
 {

@@ -39,8 +39,9 @@ struct change {
 
 struct live {
 	struct np_engine *eng;
-	const struct np_step *ofw, *nfw, *odm, *omute;
-	struct np_step *ndm, *nmute; /* a mute step follows its dnsmasq's start */
+	struct np_plan *oplan, *nplan;
+	const struct np_step *ofw, *nfw, *odm;
+	struct np_step *ndm;
 	struct change *ch;
 	size_t n_ch;
 	bool fw_done;
@@ -200,9 +201,8 @@ static void roll_back(struct live *l)
 		else
 			ops->file_remove(ctx, c->step->path, &scratch);
 	}
-	if (l->old_stopped &&
-	    ops->dnsmasq_start(ctx, l->odm->path, l->odm->pid_path, NULL, &scratch) == 0 && l->omute)
-		ops->dnsmasq_mute(ctx, l->omute->path, l->omute->pid_path, &scratch);
+	if (l->old_stopped)
+		np_plan_dnsmasq_apply(l->oplan, ops, ctx, NULL, &scratch);
 	if (l->fw_done)
 		ops->fw_apply(ctx, l->fw_old, &scratch);
 	for (size_t i = l->n_lim_done; i-- > 0;)
@@ -224,19 +224,10 @@ static int write_changes(struct live *l, struct np_update_live_report *rep, stru
 	return 0;
 }
 
-static int dnsmasq_start(struct live *l, struct np_step *dm, struct np_err *err)
+static int dnsmasq_start(struct live *l, struct np_err *err)
 {
-	int r = np_step_apply(dm, false, l->eng->ops, l->eng->ctx, l->eng->warn, err);
+	int r = np_plan_dnsmasq_apply(l->nplan, l->eng->ops, l->eng->ctx, l->eng->warn, err);
 
-	if (r >= 0 && l->nmute) {
-		r = np_step_apply(l->nmute, false, l->eng->ops, l->eng->ctx, l->eng->warn, err);
-		if (r < 0) {
-			/* the caller's rollback starts the old one in its place */
-			struct np_err scratch = { { 0 } };
-
-			np_step_apply(dm, true, l->eng->ops, l->eng->ctx, l->eng->warn, &scratch);
-		}
-	}
 	return r < 0 ? np_err_set(err, r, "cannot start dnsmasq: %s", strerror(-r)) : 0;
 }
 
@@ -264,7 +255,7 @@ static int update_dnsmasq(struct live *l, const struct np_plan *oplan, bool conf
 	if (r < 0)
 		return r;
 	if (!l->odm) {
-		r = dnsmasq_start(l, l->ndm, err);
+		r = dnsmasq_start(l, err);
 		rep->started = r == 0;
 		return r;
 	}
@@ -273,7 +264,7 @@ static int update_dnsmasq(struct live *l, const struct np_plan *oplan, bool conf
 		if (r < 0)
 			return np_err_set(err, r, "cannot stop dnsmasq: %s", strerror(-r));
 		l->old_stopped = true;
-		r = dnsmasq_start(l, l->ndm, err);
+		r = dnsmasq_start(l, err);
 		if (r < 0)
 			return r;
 		l->old_stopped = false;
@@ -285,7 +276,7 @@ static int update_dnsmasq(struct live *l, const struct np_plan *oplan, bool conf
 	r = ops->dnsmasq_reload(ctx, l->ndm->path, l->ndm->pid_path, NULL);
 	if (r == -ESRCH) {
 		/* it had died: the network was degraded; start it with the new files */
-		r = dnsmasq_start(l, l->ndm, err);
+		r = dnsmasq_start(l, err);
 		rep->started = r == 0;
 		return r;
 	}
@@ -317,8 +308,8 @@ int np_update_live_apply(struct np_engine *eng, const struct np_net *old, const 
 	l.nfw = np_plan_find(nplan, NP_STEP_FW_APPLY);
 	l.odm = np_plan_find(oplan, NP_STEP_DNSMASQ_START);
 	l.ndm = (struct np_step *)np_plan_find(nplan, NP_STEP_DNSMASQ_START);
-	l.omute = np_plan_find(oplan, NP_STEP_DNSMASQ_MUTE);
-	l.nmute = (struct np_step *)np_plan_find(nplan, NP_STEP_DNSMASQ_MUTE);
+	l.oplan = oplan;
+	l.nplan = nplan;
 	r = l.ndm ? diff_files(&l, nplan, &conf_changed, &hosts_changed, err) : 0;
 	if (r < 0)
 		goto out;
