@@ -44,8 +44,6 @@ struct np_fw_foreign {
 	size_t n_other;
 };
 
-/* Fills ret from the text of `nft list chains`. */
-void np_fw_foreign_parse(const char *text, struct np_fw_foreign *ret);
 /* Adds one chain of table family/table to f (zeroed first by the caller):
  * hook ("input", "forward", ...) is NULL for a regular chain, drops is its
  * policy. Chains of netplumb's own table are skipped. */

@@ -2,6 +2,7 @@
  * DOCKER-USER, UFW's chains, ip6tables' drops; the accepts and UFW's own
  * commands a network gets for them. */
 #include "check.h"
+#include "foreign-text.h"
 
 #include "common/err.h"
 #include "firewall/foreign.h"

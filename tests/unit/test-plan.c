@@ -2,6 +2,7 @@
  * what `plan` prints is exactly what apply executes (through the recording
  * fake), rollback at every step, and that undo is apply's reverse. */
 #include "check.h"
+#include "foreign-text.h"
 
 #include "common/err.h"
 #include "common/fileio.h"
