@@ -101,6 +101,9 @@ int np_nl_link_get_one(struct np_nl *nl, int ifindex, const char *ifname, np_nl_
 		       void *ret);
 int np_nl_link_query(struct np_nl *nl, int ifindex, const char *ifname,
 		     struct np_link_info *ret);
+/* The index of link ifname (> 0), or -errno: -EINVAL for a name
+ * np_ifname_valid() refuses, -ENODEV when there is no such link. */
+int np_nl_ifindex(struct np_nl *nl, const char *ifname);
 /* route_sys.c: np_nl_route_find()'s fast path: 1 when one route lookup
  * (and at most two small dumps: policy rules, main's throw routes) proves
  * that main has no route to exactly dst/prefix, 0 when only a dump of every

@@ -159,3 +159,11 @@ int np_nl_link_query(struct np_nl *nl, int ifindex, const char *ifname,
 {
 	return np_nl_link_get_one(nl, ifindex, ifname, link_info_parse, ret);
 }
+
+int np_nl_ifindex(struct np_nl *nl, const char *ifname)
+{
+	struct np_link_info info;
+	int r = np_nl_link_query(nl, 0, ifname, &info);
+
+	return r < 0 ? r : info.ifindex;
+}

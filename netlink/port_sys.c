@@ -23,13 +23,11 @@ int np_nl_link_enslave(struct np_nl *nl, const char *ifname, const char *master,
 		       const uint8_t *mac)
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	struct np_link_info info;
-	int r;
+	int r = np_nl_ifindex(nl, master);
 
-	r = np_nl_link_query(nl, 0, master, &info);
 	if (r < 0)
 		return r;
-	r = np_nl_msg_link_enslave(ifname, info.ifindex, mac, &m);
+	r = np_nl_msg_link_enslave(ifname, r, mac, &m);
 	return r < 0 ? r : np_nl_transact(nl, m, NULL, NULL);
 }
 

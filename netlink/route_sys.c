@@ -1,6 +1,5 @@
 /* Routes: adding one, and libvirt's collision check. */
 #include "netlink/internal.h"
-#include "netlink/ifname.h"
 
 #include <errno.h>
 #include <linux/netlink.h>
@@ -13,18 +12,12 @@ int np_nl_route_add(struct np_nl *nl, const char *ifname, const struct np_addr *
 		    const struct np_addr *gw, unsigned metric)
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	struct np_link_info link;
-	int r;
+	int r = np_nl_ifindex(nl, ifname);
 
-	if (!np_ifname_valid(ifname))
-		return -EINVAL;
-	r = np_nl_link_query(nl, 0, ifname, &link);
 	if (r < 0)
 		return r;
-	r = np_nl_msg_route_add(link.ifindex, dst, prefix, gw, metric, &m);
-	if (r < 0)
-		return r;
-	return np_nl_transact(nl, m, NULL, NULL);
+	r = np_nl_msg_route_add(r, dst, prefix, gw, metric, &m);
+	return r < 0 ? r : np_nl_transact(nl, m, NULL, NULL);
 }
 
 struct route_search {

@@ -1,6 +1,5 @@
 /* Traffic control: the link's index, then the request tc_msg.c builds. */
 #include "netlink/internal.h"
-#include "netlink/ifname.h"
 
 #include <errno.h>
 
@@ -8,15 +7,11 @@ static int send_tc(struct np_nl *nl, const char *ifname, const struct np_tc_spec
 		   int (*build)(int, const struct np_tc_spec *, struct nl_msg **))
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	struct np_link_info info;
-	int r;
+	int r = np_nl_ifindex(nl, ifname);
 
-	if (!np_ifname_valid(ifname))
-		return -EINVAL;
-	r = np_nl_link_query(nl, 0, ifname, &info);
 	if (r < 0)
 		return r;
-	r = build(info.ifindex, spec, &m);
+	r = build(r, spec, &m);
 	return r < 0 ? r : np_nl_transact(nl, m, NULL, NULL);
 }
 

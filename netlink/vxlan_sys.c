@@ -8,29 +8,22 @@
 int np_nl_vxlan_add(struct np_nl *nl, const struct np_vxlan_spec *spec)
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	struct np_link_info dev, master;
-	int r;
+	int dev = np_nl_ifindex(nl, spec->dev), master = np_nl_ifindex(nl, spec->master), r;
 
-	r = np_nl_link_query(nl, 0, spec->dev, &dev);
-	if (r < 0)
-		return r;
-	r = np_nl_link_query(nl, 0, spec->master, &master);
-	if (r < 0)
-		return r;
-	r = np_nl_msg_vxlan_add(spec, dev.ifindex, master.ifindex, &m);
+	if (dev < 0 || master < 0)
+		return dev < 0 ? dev : master;
+	r = np_nl_msg_vxlan_add(spec, dev, master, &m);
 	return r < 0 ? r : np_nl_transact(nl, m, NULL, NULL);
 }
 
 int np_nl_fdb_change(struct np_nl *nl, bool add, const char *ifname, const struct np_addr *dst)
 {
 	_np_nlmsg_free_ struct nl_msg *m = NULL;
-	struct np_link_info info;
-	int r;
+	int r = np_nl_ifindex(nl, ifname);
 
-	r = np_nl_link_query(nl, 0, ifname, &info);
 	if (r < 0)
 		return r;
-	r = np_nl_msg_fdb(add, info.ifindex, dst, &m);
+	r = np_nl_msg_fdb(add, r, dst, &m);
 	return r < 0 ? r : np_nl_transact(nl, m, NULL, NULL);
 }
 
