@@ -9,6 +9,7 @@
 #include "xml/xml.h"
 
 #include "check.h"
+#include "net-load.h"
 
 #include <errno.h>
 #include <arpa/inet.h>
@@ -35,20 +36,6 @@ static char *slurp(const char *path)
 	return s;
 }
 
-static struct np_net *load(const char *xml, struct np_err *err)
-{
-	struct np_net *net = NULL;
-
-	memset(err, 0, sizeof(*err));
-	if (np_xml_net_parse(xml, strlen(xml), "t.xml", &net, err) < 0)
-		return NULL;
-	if (np_net_validate(net, "t.xml", err) < 0) {
-		np_net_free(net);
-		return NULL;
-	}
-	return net;
-}
-
 static void test_round_trip(void)
 {
 	char path[512];
@@ -61,7 +48,7 @@ static void test_round_trip(void)
 	CHECK(in);
 	if (!in)
 		return;
-	net = load(in, &err);
+	net = test_net_load(in, &err);
 	CHECK(net);
 	if (!net) {
 		fprintf(stderr, "%s\n", err.msg);
@@ -102,7 +89,7 @@ static void bad(const char *mode, const char *body, const char *re)
 	regex_t rx;
 
 	snprintf(xml, sizeof(xml), HEAD, mode, body);
-	net = load(xml, &err);
+	net = test_net_load(xml, &err);
 	CHECK(!net);
 	np_net_free(net);
 	CHECK(regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) == 0);
@@ -121,7 +108,7 @@ static void good(const char *mode, const char *body)
 	struct np_net *net;
 
 	snprintf(xml, sizeof(xml), HEAD, mode, body);
-	net = load(xml, &err);
+	net = test_net_load(xml, &err);
 	if (!net)
 		fprintf(stderr, "refused: %s\n", err.msg);
 	CHECK(net);
@@ -223,7 +210,7 @@ static void test_rules(void)
 	/* route: only the forward path, no DNAT chains */
 	snprintf(xml, sizeof(xml), HEAD, "route",
 		 PF("proto='tcp' guest='192.168.5.10' dev='eth1'", R("start='80'")));
-	net = load(xml, &err);
+	net = test_net_load(xml, &err);
 	CHECK(net);
 	if (!net)
 		return;
@@ -254,7 +241,7 @@ static void test_update(void)
 	CHECK(np_update_section_parse("port-forward", &sec, &err) == 0 &&
 	      sec == NP_SECTION_PORT_FORWARD);
 	snprintf(xml, sizeof(xml), HEAD, "nat", "");
-	net = load(xml, &err);
+	net = test_net_load(xml, &err);
 	CHECK(net);
 	if (!net)
 		return;

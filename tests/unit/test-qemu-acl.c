@@ -11,30 +11,17 @@
 #include "xml/xml.h"
 
 #include "check.h"
+#include "net-load.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct np_net *load(const char *xml, struct np_err *err)
-{
-	struct np_net *net = NULL;
-
-	memset(err, 0, sizeof(*err));
-	if (np_xml_net_parse(xml, strlen(xml), "t.xml", &net, err) < 0)
-		return NULL;
-	if (np_net_validate(net, "t.xml", err) < 0) {
-		np_net_free(net);
-		return NULL;
-	}
-	return net;
-}
-
 static void round_trip(const char *in, const char *want)
 {
 	_np_free_ char *out = NULL;
 	struct np_err err;
-	struct np_net *net = load(in, &err);
+	struct np_net *net = test_net_load(in, &err);
 
 	CHECK(net);
 	if (!net) {
@@ -59,7 +46,7 @@ static void test_xml(void)
 	if (!golden)
 		return;
 	round_trip(golden, golden);
-	net = load(golden, &err);
+	net = test_net_load(golden, &err);
 	CHECK(net && net->qemu_bridge_helper == NP_TRI_YES);
 	np_net_free(net);
 
@@ -87,12 +74,12 @@ static void test_xml(void)
 	/* an element of another namespace is not ours */
 	CHECK(asprintf(&none, "<network xmlns:x='urn:other'><name>q</name><bridge name='virbr3'/>"
 			      "<x:qemu bridgeHelper='maybe'/></network>") > 0);
-	net = load(none, &err);
+	net = test_net_load(none, &err);
 	CHECK(net && net->qemu_bridge_helper == NP_TRI_ABSENT);
 	np_net_free(net);
 
 	/* refused with one line naming the element */
-	net = load("<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
+	net = test_net_load("<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
 		   "<name>q</name><bridge name='virbr3'/>"
 		   "<netplumb:qemu bridgeHelper='Allow'/></network>",
 		   &err);
@@ -100,14 +87,14 @@ static void test_xml(void)
 				      "or 'deny'") &&
 	      !strchr(err.msg, '\n'));
 	np_net_free(net);
-	net = load("<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
+	net = test_net_load("<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
 		   "<name>q</name><forward mode='bridge'/><bridge name='br0'/>"
 		   "<netplumb:qemu bridgeHelper='allow'/></network>",
 		   &err);
 	CHECK(!net && strstr(err.msg, "needs a bridge netplumb creates"));
 	np_net_free(net);
 	/* 'deny' asks for nothing, on any mode */
-	net = load("<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
+	net = test_net_load("<network xmlns:netplumb='http://netplumb.org/schemas/network/1.0'>"
 		   "<name>q</name><forward mode='bridge'/><bridge name='br0'/>"
 		   "<netplumb:qemu bridgeHelper='deny'/></network>",
 		   &err);
