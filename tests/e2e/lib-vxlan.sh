@@ -17,10 +17,7 @@ VX=vx$VNI
 # npv HOST ARGS...: netplumb for HOST (its namespace, its own store).
 npv()
 {
-	local h=$1
-	shift
-	timeout -k 5 60 "$NETPLUMB" --netns "${HNS[$h]}" --config-dir "$NP_TMP/h$h/config" \
-		--state-dir "$NP_TMP/h$h/state" --run-dir "$NP_TMP/h$h/run" "$@"
+	np_netns "${HNS[$1]}" "$NP_TMP/h$1" "${@:2}"
 }
 
 # expect_npv_ok DESC HOST ARGS...: exit 0, nothing on stderr, nothing of
@@ -54,16 +51,7 @@ expect_npv_error()
 # vguest N HOST: guest namespace N wired to HOST's bridge.
 vguest()
 {
-	local n=$1 h=$2 ns="$NS_PREFIX-g$1" mac
-	mac=$(printf '52:54:00:18:%02x:%02x' "$h" "$n")
-	ns_add "$ns"
-	ip -n "${HNS[$h]}" link add "vnet$n" type veth peer name eth0 netns "$ns"
-	ip -n "$ns" link set eth0 address "$mac"
-	ip -n "$ns" link set eth0 up
-	ip -n "${HNS[$h]}" link set "vnet$n" master "$BR"
-	ip -n "${HNS[$h]}" link set "vnet$n" up
-	GUEST_NS[$n]=$ns
-	GUEST_MAC[$n]=$mac
+	make_guest "$1" "$BR" "${HNS[$2]}" "$(printf '52:54:00:18:%02x:%02x' "$2" "$1")"
 }
 
 # vdhcp N: busybox udhcpc asking for the interface MTU too (option 26),

@@ -397,17 +397,42 @@ make_uplink()
 	ip -n "$NS_HOST" route add default via "$UPLINK_IP"
 }
 
-# make_guest N BRIDGE: guest namespace N whose eth0 is wired to BRIDGE.
+# np_netns NETNS DIR ARGS...: netplumb run from the caller's namespace, told
+# to work in NETNS with its store in DIR/config, DIR/state, DIR/run.
+np_netns()
+{
+	local ns=$1 dir=$2
+	shift 2
+	timeout -k 5 60 "$NETPLUMB" --netns "$ns" --config-dir "$dir/config" \
+		--state-dir "$dir/state" --run-dir "$dir/run" "$@"
+}
+
+# make_underlay NAME ADDR/PREFIX: a veth pair NAME0-NAME1 in the test's host,
+# NAME0 with ADDR, both up and without IPv6 link-local addresses (no routes
+# appearing under state snapshots): someone else's link, for a VXLAN to use.
+make_underlay()
+{
+	ip -n "$NS_HOST" link add "${1}0" type veth peer name "${1}1"
+	ip -n "$NS_HOST" link set dev "${1}0" addrgenmode none
+	ip -n "$NS_HOST" link set dev "${1}1" addrgenmode none
+	ip -n "$NS_HOST" link set "${1}1" up
+	ip -n "$NS_HOST" addr add "$2" dev "${1}0"
+	ip -n "$NS_HOST" link set "${1}0" up
+}
+
+# make_guest N BRIDGE [HOSTNS [MAC]]: guest namespace N whose eth0 (MAC, else
+# a random one) is wired to BRIDGE in HOSTNS (else the test's host).
 make_guest()
 {
-	local n=$1 br=$2 ns="$NS_PREFIX-g$1" mac
-	mac=$(printf '52:54:00:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((n % 256)))
+	local n=$1 br=$2 host=${3:-$NS_HOST} ns="$NS_PREFIX-g$1" mac=${4:-}
+	[ -n "$mac" ] ||
+		mac=$(printf '52:54:00:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((n % 256)))
 	ns_add "$ns"
-	ip -n "$NS_HOST" link add "vnet$n" type veth peer name eth0 netns "$ns"
+	ip -n "$host" link add "vnet$n" type veth peer name eth0 netns "$ns"
 	ip -n "$ns" link set eth0 address "$mac"
 	ip -n "$ns" link set eth0 up
-	ip -n "$NS_HOST" link set "vnet$n" master "$br"
-	ip -n "$NS_HOST" link set "vnet$n" up
+	ip -n "$host" link set "vnet$n" master "$br"
+	ip -n "$host" link set "vnet$n" up
 	GUEST_NS[$n]=$ns
 	GUEST_MAC[$n]=$mac
 }

@@ -75,13 +75,7 @@ EOF
 # snapshots show only what a failed start must undo.
 ip netns exec "$NS_HOST" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 # the VXLAN's underlay (issue 18): someone else's link, never touched
-ip -n "$NS_HOST" link add npful0 type veth peer name npful1
-# no IPv6 link-local routes appearing under the snapshots
-ip -n "$NS_HOST" link set dev npful0 addrgenmode none
-ip -n "$NS_HOST" link set dev npful1 addrgenmode none
-ip -n "$NS_HOST" link set npful1 up
-ip -n "$NS_HOST" addr add 10.201.99.1/24 dev npful0
-ip -n "$NS_HOST" link set npful0 up
+make_underlay npful 10.201.99.1/24
 expect_np_ok "net-list --all (defines 'default')" net-list --all
 expect_np_ok "net-define faultnet" net-define "$NP_TMP/faultnet.xml"
 expect_np_ok "port-add faultnet --tap npftap0 (recorded, comes up with the network)" \

@@ -41,13 +41,7 @@ EOF
 
 ip netns exec "$NS_HOST" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 # the VXLAN's underlay (issue 18): someone else's link, never touched
-ip -n "$NS_HOST" link add npkul0 type veth peer name npkul1
-# no IPv6 link-local routes appearing under the snapshots
-ip -n "$NS_HOST" link set dev npkul0 addrgenmode none
-ip -n "$NS_HOST" link set dev npkul1 addrgenmode none
-ip -n "$NS_HOST" link set npkul1 up
-ip -n "$NS_HOST" addr add 10.202.99.1/24 dev npkul0
-ip -n "$NS_HOST" link set npkul0 up
+make_underlay npkul 10.202.99.1/24
 expect_np_ok "net-list --all (defines 'default')" net-list --all
 expect_np_ok "net-define killnet" net-define "$NP_TMP/killnet.xml"
 

@@ -14,10 +14,7 @@ declare -A NSN=() GN=() DPID=()
 # SIDE's namespace with SIDE's private directories.
 npn()
 {
-	local s=$1
-	shift
-	timeout -k 5 60 "$NETPLUMB" --netns "${NSN[$s]}" --config-dir "$NP_TMP/$s/config" \
-		--state-dir "$NP_TMP/$s/state" --run-dir "$NP_TMP/$s/run" "$@"
+	np_netns "${NSN[$1]}" "$NP_TMP/$1" "${@:2}"
 }
 
 # expect_npn_ok DESC SIDE ARGS...: exit 0, nothing on stderr; stdout in NP_OUT.
