@@ -27,9 +27,6 @@
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
-/* dnsmasq has one rtnetlink socket; a process-wide table lists every one of
- * the namespace, so leave room. */
-#define MAX_RTNL_SOCKETS 16384
 #define PROC_NETLINK_MAX (16u << 20)
 
 static int pidfd_getfd_(int pidfd, int fd)
@@ -104,16 +101,23 @@ static int find_fd(pid_t pid, const unsigned long *inodes, int n)
 /* The groups left by the pinned dnsmasq pid: 0 when nothing could be done. */
 static int mute_pinned(int pidfd, pid_t pid)
 {
-	_np_free_ unsigned long *inodes = calloc(MAX_RTNL_SOCKETS, sizeof(*inodes));
+	_np_free_ unsigned long *inodes = NULL;
 	_np_free_ char *table = NULL;
 	_np_close_ int dup = -1;
+	size_t rows = 1;
 	char path[64];
 	int n, fd;
 
+	/* the namespace's every netlink socket, one row each */
 	snprintf(path, sizeof(path), "/proc/%d/net/netlink", (int)pid);
-	if (!inodes || np_file_read(path, PROC_NETLINK_MAX, &table, NULL) < 0)
+	if (np_file_read(path, PROC_NETLINK_MAX, &table, NULL) < 0)
 		return 0;
-	n = np_rtnl_socket_inodes(table, inodes, MAX_RTNL_SOCKETS);
+	for (const char *c = table; *c; c++)
+		rows += *c == '\n';
+	inodes = calloc(rows, sizeof(*inodes));
+	if (!inodes)
+		return 0;
+	n = np_rtnl_socket_inodes(table, inodes, rows);
 	fd = n > 0 ? find_fd(pid, inodes, n) : -ENOENT;
 	if (fd < 0)
 		return 0;
