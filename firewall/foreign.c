@@ -5,12 +5,15 @@
 #include "engine/plan_vxlan.h"
 
 #include "common/addr.h"
+#include "common/util.h"
 #include "dhcp/dhcp.h"
 #include "firewall/fw.h"
 #include "xml/net.h"
 
 #include <errno.h>
+#include <linux/netfilter.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -49,6 +52,33 @@ static void record_drop(struct np_fw_foreign *f, const char *family, const char 
 	snprintf(d->table, sizeof(d->table), "%s", table);
 	snprintf(d->chain, sizeof(d->chain), "%s", chain);
 	snprintf(d->hook, sizeof(d->hook), "%s", hook);
+}
+
+const char *np_fw_family_name(uint32_t family)
+{
+	switch (family) {
+	case NFPROTO_IPV4:
+		return "ip";
+	case NFPROTO_IPV6:
+		return "ip6";
+	case NFPROTO_INET:
+		return "inet";
+	case NFPROTO_BRIDGE:
+		return "bridge";
+	case NFPROTO_ARP:
+		return "arp";
+	case NFPROTO_NETDEV:
+		return "netdev";
+	}
+	return "unknown";
+}
+
+const char *np_fw_hook_name(uint32_t hook)
+{
+	static const char *const names[] = { "prerouting", "input", "forward", "output",
+					     "postrouting" };
+
+	return hook < NP_ARRAY_SIZE(names) ? names[hook] : "other";
 }
 
 void np_fw_foreign_chain(struct np_fw_foreign *f, const char *family, const char *table,

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct np_net;
 
@@ -44,6 +45,11 @@ struct np_fw_foreign {
 	size_t n_other;
 };
 
+/* nftables' names of a family (NFPROTO_*: "ip", "inet", ...) and of an
+ * inet hook number (NF_INET_*: "input", "forward", ...), as nft prints
+ * them; "unknown" / "other" for the rest. */
+const char *np_fw_family_name(uint32_t family);
+const char *np_fw_hook_name(uint32_t hook);
 /* Adds one chain of table family/table to f (zeroed first by the caller):
  * hook ("input", "forward", ...) is NULL for a regular chain, drops is its
  * policy. Chains of netplumb's own table are skipped. */

@@ -308,33 +308,6 @@ int np_fw_table_prune(struct np_fw *fw, struct np_err *err)
 	return 0;
 }
 
-static const char *family_name(uint32_t family)
-{
-	switch (family) {
-	case NFPROTO_IPV4:
-		return "ip";
-	case NFPROTO_IPV6:
-		return "ip6";
-	case NFPROTO_INET:
-		return "inet";
-	case NFPROTO_BRIDGE:
-		return "bridge";
-	case NFPROTO_ARP:
-		return "arp";
-	case NFPROTO_NETDEV:
-		return "netdev";
-	}
-	return "unknown";
-}
-
-static const char *hook_name(uint32_t hook)
-{
-	static const char *const names[] = { "prerouting", "input", "forward", "output",
-					     "postrouting" };
-
-	return hook < NP_ARRAY_SIZE(names) ? names[hook] : "other";
-}
-
 static int foreign_chain_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
@@ -351,9 +324,9 @@ static int foreign_chain_cb(const struct nlmsghdr *nlh, void *data)
 	name = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
 	base = nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM);
 	if (table && name)
-		np_fw_foreign_chain(data, family_name(nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY)),
+		np_fw_foreign_chain(data, np_fw_family_name(nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY)),
 				    table, name,
-				    base ? hook_name(nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM)) : NULL,
+				    base ? np_fw_hook_name(nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM)) : NULL,
 				    base && nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY) &&
 					    nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) == NF_DROP);
 	nftnl_chain_free(c);
